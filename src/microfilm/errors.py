@@ -1,0 +1,44 @@
+"""The errors a user sees: each names the file, field or line and says what to do."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+class MicrofilmError(Exception):
+    """Base for errors shown to a user as one clear message (no traceback)."""
+
+
+class SpecError(MicrofilmError):
+    """A project file or a brief is malformed; the message names the file and field."""
+
+    @classmethod
+    def from_validation(cls, source: str, exc: ValidationError) -> "SpecError":
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "(root)"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field"
+            elif err["type"] == "missing":
+                msg = "required field is missing"
+            elif err["type"] == "literal_error":
+                msg = msg.replace("Input should be", "allowed values are")
+            problems.append(f"{source}: field '{where}': {msg}")
+        return cls("\n".join(problems))
+
+
+class ConflictError(MicrofilmError):
+    """A hand-edited file would be overwritten by an upstream change."""
+
+
+class BudgetExceeded(MicrofilmError):
+    """The next paid call would cross the brief's budget."""
+
+
+class ProviderError(MicrofilmError):
+    """A provider failed in a way a retry will not fix (bad key, refused content...)."""
+
+
+class MediaError(MicrofilmError):
+    """ffmpeg failed or produced something that does not meet the spec."""

@@ -1,0 +1,1 @@
+"""ffmpeg-native media: argv builder, probe, segments, subtitles, audio mix, loudness, QC."""

@@ -1,0 +1,1 @@
+"""Providers: one module per service, the embedded house ones under `house/`."""

@@ -1,0 +1,1 @@
+"""The embedded defaults: no key, no network, the whole pipeline on a laptop."""

@@ -1,0 +1,59 @@
+"""Providers are found through the `microfilm.providers` entry-point group.
+
+The house providers register there exactly as an outside package would, so the plugin
+path is exercised on every run. A provider whose SDK is missing still appears, marked
+unusable, with what to install or set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+
+from microfilm.errors import ProviderError
+from microfilm.providers.base import Capability, ProviderInfo
+
+GROUP = "microfilm.providers"
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    cls: type | None
+    info: ProviderInfo | None
+    missing: tuple[str, ...]
+
+    @property
+    def usable(self) -> bool:
+        return self.cls is not None and not self.missing
+
+
+@cache
+def entries() -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    for ep in entry_points(group=GROUP):
+        try:
+            cls = ep.load()
+        except ImportError as exc:
+            found[ep.name] = Entry(ep.name, None, None, (f"cannot import: {exc}",))
+            continue
+        info: ProviderInfo = cls.info
+        found[info.id] = Entry(info.id, cls, info, tuple(cls.missing()))
+    return found
+
+
+def get(name: str, capability: Capability):
+    """Instantiate the provider `name` for `capability`, or say why it cannot be used."""
+    known = entries()
+    entry = known.get(name)
+    if entry is None:
+        names = sorted(n for n, e in known.items() if e.info and e.info.capability == capability)
+        raise ProviderError(
+            f"no {capability} provider named {name!r}; registered: {', '.join(names) or 'none'}"
+        )
+    if entry.info is not None and entry.info.capability != capability:
+        raise ProviderError(f"provider {name!r} is a {entry.info.capability}, not a {capability}")
+    if not entry.usable:
+        raise ProviderError(f"{name}: " + "; ".join(entry.missing))
+    return entry.cls()  # type: ignore[misc]

@@ -1,0 +1,41 @@
+"""YAML io shared by the bible and the storyboard: readable, key order kept, errors located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from microfilm.errors import SpecError
+from microfilm.fsutil import atomic_write_text
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def dump_yaml(model: BaseModel, header: str = "") -> str:
+    body = yaml.safe_dump(
+        model.model_dump(mode="json", exclude_defaults=False),
+        allow_unicode=True, sort_keys=False, width=100,
+    )
+    return (header + body) if header else body
+
+
+def load_yaml(cls: type[M], path: Path) -> M:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SpecError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    try:
+        return cls.model_validate(raw or {})
+    except ValidationError as exc:
+        raise SpecError.from_validation(str(path), exc) from None
+
+
+def save_yaml(model: BaseModel, path: Path, header: str = "") -> None:
+    atomic_write_text(path, dump_yaml(model, header))

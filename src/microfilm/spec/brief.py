@@ -1,0 +1,115 @@
+"""The brief (film.toml): what the client asked for, validated against the form."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from microfilm import form
+from microfilm.errors import SpecError
+from microfilm.fsutil import atomic_write_text
+
+PLATFORMS = ("douyin", "kuaishou", "channels", "bilibili", "tiktok", "reels", "shorts", "generic")
+
+
+class Budget(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: float = Field(default=0.0, ge=0, description="Hard cap on paid provider spend.")
+    currency: Literal["CNY", "USD"] = "CNY"
+
+
+class ProviderChoice(BaseModel):
+    """Which registered provider plays each capability; the house ones by default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    writer: str = "house-writer"
+    painter: str = "house-painter"
+    animator: str = "house-animator"
+    voice: str = "house-voice"
+    composer: str = "house-composer"
+
+
+class Brief(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1, max_length=80)
+    genre: form.Genre
+    logline: str = Field(min_length=1, max_length=600)
+    language: Literal["en", "zh"] = "en"
+    duration: float = Field(default=90.0, description="Target runtime in seconds, titles included.")
+    aspect: str = "9:16"
+    audience: str = ""
+    brand: str = ""
+    platform: str = "generic"
+    seed: int = 0
+    deadline: date | None = None
+    budget: Budget = Budget()
+    providers: ProviderChoice = ProviderChoice()
+
+    @field_validator("genre", mode="before")
+    @classmethod
+    def _genre(cls, value: object) -> form.Genre:
+        return form.parse_genre(str(value))
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: float) -> float:
+        if not form.MIN_DURATION_S <= value <= form.MAX_DURATION_S:
+            raise ValueError(
+                f"must be between {form.MIN_DURATION_S:g} and {form.MAX_DURATION_S:g} seconds "
+                f"(the micro film's cap is 10:00), got {value:g}"
+            )
+        return value
+
+    @field_validator("aspect")
+    @classmethod
+    def _aspect(cls, value: str) -> str:
+        return form.parse_aspect(value).name
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, value: str) -> str:
+        if value not in PLATFORMS:
+            raise ValueError(f"unknown platform {value!r}; allowed: {', '.join(PLATFORMS)}")
+        return value
+
+    @property
+    def preset(self) -> form.GenrePreset:
+        return form.PRESETS[self.genre]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return form.ASPECTS[self.aspect].size
+
+    # ---- file io -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> "Brief":
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SpecError(f"{path}: no brief here; create one with `microfilm new`") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SpecError(f"{path}: not valid TOML: {exc}") from None
+        return cls.from_mapping(raw, source=str(path))
+
+    @classmethod
+    def from_mapping(cls, raw: dict, source: str = "brief") -> "Brief":
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise SpecError.from_validation(source, exc) from None
+
+    def to_toml(self) -> str:
+        data = self.model_dump(mode="json", exclude_none=True)
+        return tomli_w.dumps(data)
+
+    def save(self, path: Path) -> None:
+        atomic_write_text(path, self.to_toml())

@@ -1,0 +1,80 @@
+"""The storyboard: the film as a list of shots with their timing, picture and sound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from microfilm.spec._yaml import dump_yaml, load_yaml, save_yaml
+
+HEADER = "# storyboard.yaml: one entry per shot. Edit durations, prompts and lines freely.\n"
+
+TRANSITIONS = ("cut", "dissolve", "fade", "wipeleft", "slideup", "circleopen")
+
+
+class ShotLine(BaseModel):
+    """One line of dialogue as the shot plays it; `start` is seconds into the shot."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    character: str
+    text: str
+    start: float = Field(default=0.0, ge=0)
+    duration: float = Field(default=1.0, gt=0, description="planned, from the speaking rate")
+    parenthetical: str = ""
+
+
+class Shot(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: Literal["title", "shot", "credits"] = "shot"
+    scene: int = 0
+    heading: str = ""
+    duration: float = Field(gt=0)
+    framing: str = "medium"
+    camera: str = "static"
+    prompt: str = ""
+    characters: list[str] = []
+    location: str = ""
+    time_of_day: str = ""
+    lines: list[ShotLine] = []
+    transition: str = "cut"  # how this shot joins the previous one
+    sound: str = ""
+    refs: list[str] = []
+    text: list[str] = []  # the words a title or credits card shows
+
+
+class Storyboard(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = ""
+    language: Literal["en", "zh"] = "en"
+    width: int = 1080
+    height: int = 1920
+    fps: int = 30
+    shots: list[Shot] = []
+
+    @property
+    def duration(self) -> float:
+        return sum(s.duration for s in self.shots)
+
+    def starts(self) -> list[float]:
+        """Each shot's start time in the film."""
+        out, t = [], 0.0
+        for s in self.shots:
+            out.append(t)
+            t += s.duration
+        return out
+
+    def to_yaml(self) -> str:
+        return dump_yaml(self, HEADER)
+
+    @classmethod
+    def load(cls, path: Path) -> "Storyboard":
+        return load_yaml(cls, path)
+
+    def save(self, path: Path) -> None:
+        save_yaml(self, path, HEADER)
