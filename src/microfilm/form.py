@@ -161,3 +161,27 @@ def parse_aspect(value: str) -> Aspect:
 def format_clock(seconds: float) -> str:
     seconds = max(0.0, seconds)
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+# ---- speaking rate ------------------------------------------------------------------
+# Used by the writer to size a script, the board to time shots and `check` to estimate
+# runtime: one set of numbers so the three agree.
+SPEECH_RATE = {"en": 2.6, "zh": 4.2}
+"""Words per second (English) and characters per second (Chinese) for natural dialogue."""
+
+LINE_PAUSE_S = 0.35
+"""Breath between two lines of dialogue."""
+
+TITLE_CARD_S = 4.0
+CREDITS_CARD_S = 5.0
+
+
+def speech_units(text: str, language: str) -> int:
+    if language == "zh":
+        return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or ch.isalnum())
+    return len([w for w in text.split() if any(c.isalnum() for c in w)])
+
+
+def speech_seconds(text: str, language: str) -> float:
+    """Planned seconds to speak `text` at the form's rate (at least 0.8 s)."""
+    return max(0.8, speech_units(text, language) / SPEECH_RATE[language])

@@ -45,6 +45,10 @@ class Shot(BaseModel):
     sound: str = ""
     refs: list[str] = []
     text: list[str] = []  # the words a title or credits card shows
+    take: int = 0  # bump to regenerate this shot alone (new seed, new cache key)
+    approved: bool = False  # approved in review: paid providers may render it
+    locked: bool = False  # a re-board keeps this shot exactly as it is
+    keep_clip_audio: bool = False  # keep sound baked into a generated clip
 
 
 class Storyboard(BaseModel):
