@@ -128,6 +128,12 @@ class WrittenFiles:
         data[name] = {"inputs": inputs_key, "written": sha256_text(text)}
         atomic_write_text(self.path, json.dumps(data, indent=1, sort_keys=True))
 
+    def record_inputs(self, name: str, inputs_key: str) -> None:
+        """Accept a hand edit against new inputs: the file stays marked as the user's."""
+        data = self._load()
+        data[name] = {"inputs": inputs_key, "written": data.get(name, {}).get("written", "")}
+        atomic_write_text(self.path, json.dumps(data, indent=1, sort_keys=True))
+
     def entry(self, name: str) -> dict[str, str] | None:
         return self._load().get(name)
 

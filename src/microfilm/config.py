@@ -1,0 +1,60 @@
+"""Frozen settings: defaults < user config < film.toml [settings] < environment < CLI.
+
+One `Settings` object is built per run and passed down; nothing reads a global.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from microfilm.errors import SpecError
+
+ENV_PREFIX = "MICROFILM_"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workers: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1, le=64)
+    ai_label: str = ""  # visible AI-generated label; empty = the default for the language
+    producer: str = "microfilm"  # named in the implicit AI label
+    usd_to_cny: float = 7.2
+    keyframe_oversize: float = 1.2  # keyframes are painted larger so camera moves have room
+
+
+def user_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "microfilm" / "config.toml"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_settings(project_settings: dict[str, Any] | None = None, **cli: Any) -> Settings:
+    layers: dict[str, Any] = {}
+    layers.update(_read_toml(user_config_path()).get("settings", {}))
+    layers.update(project_settings or {})
+    for name in Settings.model_fields:
+        env = os.environ.get(ENV_PREFIX + name.upper())
+        if env is not None:
+            layers[name] = env
+    layers.update({k: v for k, v in cli.items() if v is not None})
+    try:
+        return Settings.model_validate(layers)
+    except ValidationError as exc:
+        raise SpecError.from_validation("settings", exc) from None
+
+
+def default_ai_label(language: str) -> str:
+    return "本片由AI生成" if language == "zh" else "AI-generated"

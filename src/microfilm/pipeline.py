@@ -1,0 +1,143 @@
+"""The pipeline: stage order, staleness, and one `make` that runs whatever is stale.
+
+Stages run in the order of DESIGN.md. Each decides for itself whether it is fresh (its
+inputs key matches its last run and its outputs are intact), so `make` on an unchanged
+project opens a few files, hashes them, and does nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Literal
+
+from pydantic import BaseModel
+
+from microfilm.cache import RunCounters, WrittenFiles
+from microfilm.config import Settings, load_settings
+from microfilm.errors import MicrofilmError
+from microfilm.project import Project
+from microfilm.stages import board, cut, develop, generate, master, research
+from microfilm.stages.base import (
+    EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
+)
+
+STAGES: dict[str, ModuleType] = {
+    "research": research, "develop": develop, "board": board, "generate": generate,
+    "cut": cut, "master": master,
+}
+MANAGED_FILES = {"research": ("research.md",), "develop": ("bible.yaml", "screenplay.fountain"),
+                 "board": ("storyboard.yaml",)}
+
+
+class MakeReport(BaseModel):
+    outcomes: list[StageOutcome]
+    made: dict[str, int]
+    reused: dict[str, int]
+    elapsed_s: float
+    spend: float
+    outputs: dict[str, Path]
+
+    @property
+    def did_nothing(self) -> bool:
+        return not any(o.ran for o in self.outcomes)
+
+
+class StageState(BaseModel):
+    name: str
+    state: Literal["done", "stale", "missing", "edited"]
+    elapsed_s: float = 0.0
+    edited_files: list[str] = []
+
+
+class ProjectStatus(BaseModel):
+    title: str
+    stages: list[StageState]
+    shots_done: int
+    shots_total: int
+    spend: float
+    budget: float
+    currency: str
+    elapsed_s: float
+    duration_s: float  # planned runtime from the storyboard (0 before board)
+
+
+def context(project: Project, *, on_progress: ProgressFn | None = None,
+            edit_policy: EditPolicy = "ask", force: bool = False,
+            settings: Settings | None = None) -> StageContext:
+    brief = project.brief()
+    return StageContext(project=project, brief=brief, settings=settings or load_settings(),
+                        counters=RunCounters(), on_progress=on_progress,
+                        edit_policy=edit_policy, force=force)
+
+
+def _selected(stages: list[str] | None) -> list[str]:
+    if not stages:
+        return list(STAGES)
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise MicrofilmError(f"unknown stage(s) {', '.join(unknown)}; stages are: {', '.join(STAGES)}")
+    return [s for s in STAGES if s in stages]
+
+
+def make(path: str | Path, *, stages: list[str] | None = None, on_progress: ProgressFn | None = None,
+         edit_policy: EditPolicy = "ask", force: bool = False,
+         settings: Settings | None = None) -> MakeReport:
+    project = Project.at(path)
+    ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
+                  settings=settings)
+    t0 = time.monotonic()
+    outcomes = [STAGES[name].run(ctx) for name in _selected(stages)]
+    records = load_records(project)
+    outs = master.outputs(ctx)
+    return MakeReport(
+        outcomes=outcomes, made=dict(ctx.counters.made), reused=dict(ctx.counters.reused),
+        elapsed_s=round(time.monotonic() - t0, 3),
+        spend=round(sum(r.spend for r in records.values()), 4),
+        outputs={k: v for k, v in outs.items() if v.exists()},
+    )
+
+
+def status(path: str | Path) -> ProjectStatus:
+    project = Project.at(path)
+    ctx = context(project)
+    records = load_records(project)
+    written = WrittenFiles(project.root)
+    states: list[StageState] = []
+    upstream_stale = False
+    for name, module in STAGES.items():
+        rec = records.get(name)
+        edited = [f for f in MANAGED_FILES.get(name, ()) if written.edited_by_hand(f)]
+        if rec is None:
+            state = "missing"
+        else:
+            try:
+                current = module.inputs_key(ctx)
+            except (MicrofilmError, OSError):
+                current = None
+            state = "done" if (current == rec.inputs and not upstream_stale) else "stale"
+            if edited and state == "done":
+                state = "edited"
+        if name != "research" and state in ("missing", "stale"):
+            upstream_stale = True
+        states.append(StageState(name=name, state=state, elapsed_s=rec.elapsed_s if rec else 0.0,
+                                 edited_files=edited))
+    shots_total = shots_done = 0
+    duration = 0.0
+    if project.storyboard.exists():
+        from microfilm.spec.storyboard import Storyboard
+
+        sb = Storyboard.load(project.storyboard)
+        shots_total, duration = len(sb.shots), sb.duration
+        if generate.manifest_path(ctx).exists():
+            man = generate.load_manifest(ctx)
+            have = {a.shot_id for a in man.shots if (project.root / a.clip).exists()}
+            shots_done = sum(1 for s in sb.shots if s.id in have)
+    b = ctx.brief
+    return ProjectStatus(
+        title=b.title, stages=states, shots_done=shots_done, shots_total=shots_total,
+        spend=round(sum(r.spend for r in records.values()), 4), budget=b.budget.amount,
+        currency=b.budget.currency, elapsed_s=round(sum(r.elapsed_s for r in records.values()), 3),
+        duration_s=round(duration, 3),
+    )

@@ -1,0 +1,196 @@
+"""A small ctypes binding to eSpeak NG, as shipped by the `espeakng-loader` wheel.
+
+Why our own binding: the wheel carries a self-contained libespeak-ng with its data (its
+Mandarin 'cmn' voice is correct; Debian's is not), and we need only five calls of the
+library API (speak_lib.h): initialise in synchronous mode, set a voice, set rate and pitch,
+synthesize, and read back the samples through the synth callback. No audio device, no
+subprocess, no temporary files.
+
+eSpeak NG keeps one global synthesizer per process, so every call goes through one lock and
+the library is initialised once, lazily, on first use.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from microfilm.errors import ProviderError
+
+# speak_lib.h constants (API revision 12)
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_CHARS_UTF8 = 1
+_ENDPAUSE = 0x1000
+_RATE = 1
+_VOLUME = 2
+_PITCH = 3
+_RANGE = 4
+_EE_OK = 0
+
+RATE_MIN, RATE_MAX = 80, 450
+
+# int SynthCallback(short *wav, int numsamples, espeak_EVENT *events)
+_SynthCallback = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+class _Voice(ctypes.Structure):
+    """espeak_VOICE: selection criteria for espeak_SetVoiceByProperties."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),  # 0 none, 1 male, 2 female
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesized speech: 16-bit mono PCM at `sample_rate`."""
+
+    samples: bytes  # little-endian int16, mono
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / 2 / self.sample_rate
+
+
+class _Engine:
+    """The process's one eSpeak NG synthesizer; use through `engine()`."""
+
+    def __init__(self) -> None:
+        try:
+            import espeakng_loader
+        except ImportError:  # pragma: no cover - a declared dependency
+            raise ProviderError(
+                "house-voice: the 'espeakng-loader' package is missing; "
+                "reinstall microfilm (pip install -e .)"
+            ) from None
+        lib_path = espeakng_loader.get_library_path()
+        data_path = Path(espeakng_loader.get_data_path())
+        try:
+            lib = ctypes.CDLL(lib_path)
+        except OSError as exc:
+            raise ProviderError(f"house-voice: cannot load eSpeak NG from {lib_path}: {exc}") from exc
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
+        lib.espeak_SetSynthCallback.restype = None
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_Voice)]
+        lib.espeak_SetVoiceByProperties.restype = ctypes.c_int
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.restype = ctypes.c_int
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+        ]
+        lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        self._lib = lib
+        self._lock = threading.Lock()
+        self._chunks: list[bytes] = []
+        # The callback object must live as long as the library may call it.
+        self._callback = _SynthCallback(self._on_audio)
+        # `path` is the folder that contains espeak-ng-data.
+        rate = lib.espeak_Initialize(
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_path.parent).encode(), 0
+        )
+        if rate <= 0:
+            raise ProviderError(
+                f"house-voice: eSpeak NG failed to initialise with data at {data_path}"
+            )
+        self.sample_rate = int(rate)
+        lib.espeak_SetSynthCallback(self._callback)
+        self.version = (lib.espeak_Info(None) or b"1.52").decode("ascii", "replace").strip()
+
+    def _on_audio(self, wav, numsamples, _events) -> int:  # noqa: ANN001 - ctypes types
+        if wav and numsamples > 0:
+            self._chunks.append(ctypes.string_at(wav, numsamples * 2))
+        return 0  # continue
+
+    def _set_voice(self, language: str, variant: str, gender: str) -> None:
+        names = [f"{language}+{variant}"] if variant else []
+        names.append(language)
+        for name in names:
+            if self._lib.espeak_SetVoiceByName(name.encode()) == _EE_OK:
+                return
+        spec = _Voice(
+            languages=language.encode(),
+            gender={"male": 1, "female": 2}.get(gender, 0),
+        )
+        if self._lib.espeak_SetVoiceByProperties(ctypes.byref(spec)) != _EE_OK:
+            raise ProviderError(
+                f"house-voice: eSpeak NG has no voice for language {language!r} "
+                f"(variant {variant!r})"
+            )
+
+    def synthesize(
+        self,
+        text: str,
+        *,
+        language: str,
+        variant: str = "",
+        gender: str = "neutral",
+        rate: int = 160,
+        pitch: int = 50,
+        pitch_range: int = 50,
+    ) -> Speech:
+        """Speak UTF-8 `text` with the voice `language[+variant]`; return its samples."""
+        data = text.encode("utf-8") + b"\0"
+        with self._lock:
+            self._set_voice(language, variant, gender)
+            self._lib.espeak_SetParameter(_RATE, max(RATE_MIN, min(RATE_MAX, int(rate))), 0)
+            self._lib.espeak_SetParameter(_PITCH, max(0, min(99, int(pitch))), 0)
+            self._lib.espeak_SetParameter(_RANGE, max(0, min(99, int(pitch_range))), 0)
+            self._lib.espeak_SetParameter(_VOLUME, 100, 0)
+            self._chunks = []
+            try:
+                status = self._lib.espeak_Synth(
+                    data, len(data), 0, 0, 0, _CHARS_UTF8, None, None
+                )
+                samples = b"".join(self._chunks)
+            finally:
+                self._chunks = []
+        if status != _EE_OK:
+            raise ProviderError(f"house-voice: eSpeak NG synthesis failed (status {status})")
+        return Speech(samples, self.sample_rate)
+
+
+_init_lock = threading.Lock()
+
+
+@cache
+def _engine_unlocked() -> _Engine:
+    return _Engine()
+
+
+def engine() -> _Engine:
+    """The process's eSpeak NG engine, initialised once (thread-safe)."""
+    with _init_lock:
+        return _engine_unlocked()
+
+
+def version() -> str:
+    """eSpeak NG's version string, e.g. '1.52.0'."""
+    return engine().version
+
+
+def synthesize(text: str, *, language: str, variant: str = "", gender: str = "neutral",
+               rate: int = 160, pitch: int = 50, pitch_range: int = 50) -> Speech:
+    """Speak `text` in eSpeak NG's `language` (e.g. 'en-us', 'cmn'); see `_Engine.synthesize`."""
+    return engine().synthesize(text, language=language, variant=variant, gender=gender,
+                               rate=rate, pitch=pitch, pitch_range=pitch_range)

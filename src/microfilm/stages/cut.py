@@ -1,0 +1,189 @@
+"""Cut: the edit as data, and every shot encoded once into a uniform segment.
+
+The cut is a typed timeline (segments, transitions, dialogue placements, cues) saved as
+.microfilm/cut.json and exported as cut.otio. Each segment is a pure function of its clip,
+duration, cues and label: its key says whether it must be encoded, so changing one line
+re-encodes only the segment that shows it. Segments encode in parallel, one ffmpeg each.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from microfilm.cache import cache_key
+from microfilm.config import default_ai_label
+from microfilm.fsutil import atomic_write_text
+from microfilm.media import segments, subtitles
+from microfilm.media.fonts import find_font
+from microfilm.spec.storyboard import Storyboard
+from microfilm.stages import generate
+from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
+
+NAME = "cut"
+TRANSITION_S = {"cut": 0.0, "dissolve": 0.6, "fade": 0.8, "wipeleft": 0.5, "slideup": 0.5,
+                "circleopen": 0.7}
+SEGMENT_FORMAT = "2"  # bump when the segment encode changes, so old segments are not reused
+
+
+class CueModel(BaseModel):
+    start: float
+    end: float
+    text: str
+    speaker: str = ""
+
+
+class SegmentEntry(BaseModel):
+    shot_id: str
+    start: float  # in the film
+    duration: float
+    path: str  # relative to the project
+    key: str
+    transition: str = "cut"  # how it joins the previous segment
+    transition_s: float = 0.0
+
+
+class Placement(BaseModel):
+    path: str
+    start: float
+    duration: float
+    gain_db: float = 0.0
+
+
+class Cut(BaseModel):
+    duration: float
+    width: int
+    height: int
+    fps: int
+    segments: list[SegmentEntry]
+    dialogue: list[Placement]
+    clip_audio: list[Placement] = []
+    score: str
+    cover: str
+    cues: list[CueModel]  # film time
+    scene_starts: list[float] = []
+
+
+def cut_path(ctx: StageContext) -> Path:
+    return ctx.project.state / "cut.json"
+
+
+def load_cut(ctx: StageContext) -> Cut:
+    return Cut.model_validate_json(cut_path(ctx).read_text(encoding="utf-8"))
+
+
+def inputs_key(ctx: StageContext) -> str:
+    gen = load_records(ctx.project).get(generate.NAME)
+    return cache_key(NAME, {
+        "generated": gen.inputs if gen else None,
+        "label": ctx.settings.ai_label or default_ai_label(ctx.brief.language),
+        "platform": ctx.brief.platform,
+        "format": SEGMENT_FORMAT,
+    })
+
+
+def _shot_cues(shot_duration: float, voices: list[generate.VoiceAsset]) -> list[CueModel]:
+    """Cues timed to the voices, never running into the next line or past the shot."""
+    cues = []
+    for i, v in enumerate(voices):
+        limit = voices[i + 1].start - 0.05 if i + 1 < len(voices) else shot_duration - 0.05
+        end = min(v.start + max(v.duration, 0.8), limit)
+        if end > v.start + 0.2:
+            cues.append(CueModel(start=round(v.start, 3), end=round(end, 3), text=v.text,
+                                 speaker=v.character))
+    return cues
+
+
+def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) -> tuple[Cut, list[dict]]:
+    """The timeline, and for each segment the inputs its encode needs."""
+    label = ctx.settings.ai_label or default_ai_label(ctx.brief.language)
+    by_id = {a.shot_id: a for a in manifest.shots}
+    t = 0.0
+    seg_entries, jobs, dialogue, clip_audio, film_cues, scene_starts = [], [], [], [], [], []
+    last_scene = -1
+    for i, shot in enumerate(board.shots):
+        assets = by_id[shot.id]
+        trans_in = shot.transition if i > 0 else "cut"
+        trans_out = board.shots[i + 1].transition if i + 1 < len(board.shots) else "cut"
+        t_in, t_out = TRANSITION_S.get(trans_in, 0.0), TRANSITION_S.get(trans_out, 0.0)
+        cues = _shot_cues(shot.duration, assets.voices)
+        job = {
+            "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(shot.duration, 3),
+            "width": board.width, "height": board.height, "fps": board.fps,
+            "cues": [c.model_dump() for c in cues], "label": label, "language": board.language,
+            "platform": ctx.brief.platform, "transition_in": t_in, "transition_out": t_out,
+            "format": SEGMENT_FORMAT,
+        }
+        key = cache_key("segment", job)
+        seg_path = ctx.store.path("segment", key, ".mp4")
+        jobs.append({**job, "key": key, "out": seg_path, "shot_id": shot.id})
+        seg_entries.append(SegmentEntry(
+            shot_id=shot.id, start=round(t, 3), duration=shot.duration,
+            path=str(seg_path.relative_to(ctx.project.root)), key=key,
+            transition=trans_in if t_in else "cut", transition_s=t_in,
+        ))
+        for v in assets.voices:
+            dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
+        for c in cues:
+            film_cues.append(CueModel(start=round(t + c.start, 3), end=round(t + c.end, 3),
+                                      text=c.text, speaker=c.speaker))
+        if assets.clip_has_audio and shot.keep_clip_audio:
+            clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=shot.duration))
+        if shot.kind == "shot" and shot.scene != last_scene:
+            scene_starts.append(round(t, 3))
+            last_scene = shot.scene
+        t += shot.duration
+    cut = Cut(duration=round(t, 3), width=board.width, height=board.height, fps=board.fps,
+              segments=seg_entries, dialogue=dialogue, clip_audio=clip_audio,
+              score=manifest.score, cover=manifest.cover, cues=film_cues, scene_starts=scene_starts)
+    return cut, jobs
+
+
+def _encode(ctx: StageContext, job: dict) -> Path:
+    def make(tmp: Path) -> None:
+        ass = None
+        if job["cues"]:
+            ass = tmp.with_suffix(".ass")
+            subtitles.write_ass(
+                [subtitles.Cue(**c) for c in job["cues"]], ass,
+                width=job["width"], height=job["height"], language=job["language"],
+                font=find_font(cjk=True), margins=subtitles.safe_area_for(job["platform"], job["width"], job["height"]),
+            )
+        try:
+            segments.encode_segment(segments.SegmentSpec(
+                source=ctx.project.root / job["clip"], out=tmp, width=job["width"],
+                height=job["height"], fps=job["fps"], duration=job["duration"], ass=ass,
+                label=job["label"], transition_in=job["transition_in"],
+                transition_out=job["transition_out"],
+            ))
+        finally:
+            if ass is not None:
+                ass.unlink(missing_ok=True)
+
+    return ctx.store.produce("segment", job["key"], ".mp4", make)
+
+
+def run(ctx: StageContext) -> StageOutcome:
+    key = inputs_key(ctx)
+    if is_fresh(ctx, NAME, key) and cut_path(ctx).exists():
+        return StageOutcome(stage=NAME, ran=False, message="the cut is up to date")
+    timer = Timer()
+    board = Storyboard.load(ctx.project.storyboard)
+    manifest = generate.load_manifest(ctx)
+    cut, jobs = plan_cut(ctx, board, manifest)
+    before = ctx.counters.made.get("segment", 0)
+    done = 0
+    with ThreadPoolExecutor(max_workers=ctx.settings.workers) as pool:
+        for job, _ in zip(jobs, pool.map(lambda j: _encode(ctx, j), jobs)):
+            done += 1
+            ctx.progress(NAME, done, len(jobs), f"segment {job['shot_id']}")
+    atomic_write_text(cut_path(ctx), cut.model_dump_json(indent=1))
+    from microfilm.media.timeline import write_otio
+
+    write_otio(cut, ctx.project.cut_otio, ctx.project.root, title=ctx.brief.title)
+    record_run(ctx, NAME, key, timer, outputs=[cut_path(ctx)])
+    encoded = ctx.counters.made.get("segment", 0) - before
+    return StageOutcome(stage=NAME, ran=True,
+                        message=f"encoded {encoded} of {len(jobs)} segments")

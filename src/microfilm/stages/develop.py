@@ -1,0 +1,51 @@
+"""Develop: the brief becomes a bible and a screenplay, by the chosen writer.
+
+The writer's draft is cached by the brief and the writer's identity, so a paid writer is
+never asked twice for the same brief, even if the files are deleted.
+"""
+
+from __future__ import annotations
+
+from microfilm.cache import cache_key
+from microfilm.providers import registry
+from microfilm.providers.base import DevelopRequest, Draft
+from microfilm.spec import fountain
+from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, write_managed
+
+NAME = "develop"
+
+
+def inputs_key(ctx: StageContext) -> str:
+    writer_id = ctx.brief.providers.writer
+    entry = registry.entries().get(writer_id)
+    identity = entry.info.cache_identity() if entry and entry.info else {"provider": writer_id}
+    return cache_key(NAME, {"brief": ctx.brief}, identity)
+
+
+def run(ctx: StageContext) -> StageOutcome:
+    key = inputs_key(ctx)
+    p = ctx.project
+    if is_fresh(ctx, NAME, key) and p.bible.exists() and p.screenplay.exists():
+        return StageOutcome(stage=NAME, ran=False, message="bible and screenplay are up to date")
+    timer = Timer()
+    ctx.progress(NAME, 0, 1, "writing the screenplay")
+    writer = registry.get(ctx.brief.providers.writer, "writer")
+    draft_path = ctx.store.produce(
+        "draft", key, ".json",
+        lambda tmp: tmp.write_text(
+            writer.develop(DevelopRequest(brief=ctx.brief, seed=ctx.brief.seed)).model_dump_json(indent=1),
+            encoding="utf-8",
+        ),
+    )
+    draft = Draft.model_validate_json(draft_path.read_text(encoding="utf-8"))
+    results = [
+        write_managed(ctx, p.bible, draft.bible.to_yaml(), key, NAME),
+        write_managed(ctx, p.screenplay, fountain.dump(draft.screenplay), key, NAME),
+    ]
+    kept = [r.path.name for r in results if not r.written]
+    record_run(ctx, NAME, key, timer)
+    ctx.progress(NAME, 1, 1, "done")
+    msg = "wrote bible.yaml and screenplay.fountain"
+    if kept:
+        msg += f" (kept your edits to {', '.join(kept)})"
+    return StageOutcome(stage=NAME, ran=True, message=msg)

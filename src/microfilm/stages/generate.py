@@ -1,0 +1,249 @@
+"""Generate: every shot's keyframe and clip, every line's voice, the score and the cover.
+
+Each asset is keyed by its request (minus the output path) and the provider's identity,
+so an unchanged shot is never painted, animated or voiced again, and a changed line
+regenerates that line's voice alone. Work runs on a thread pool: the providers spend
+their time in ffmpeg, eSpeak or the network, not in Python.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from microfilm import form
+from microfilm.cache import cache_key
+from microfilm.fsutil import atomic_write_text, sha256_file
+from microfilm.providers import registry
+from microfilm.providers.base import (
+    AnimateRequest, CharacterLook, PaintRequest, Request, ScoreRequest, SpeechRequest,
+)
+from microfilm.spec.bible import Bible, VoiceSpec
+from microfilm.spec.storyboard import Shot, Storyboard
+from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
+
+NAME = "generate"
+
+
+class VoiceAsset(BaseModel):
+    character: str
+    text: str
+    start: float  # seconds into the shot
+    path: str  # relative to the project
+    duration: float
+
+
+class ShotAssets(BaseModel):
+    shot_id: str
+    keyframe: str
+    clip: str
+    clip_key: str
+    clip_has_audio: bool = False
+    voices: list[VoiceAsset] = []
+
+
+class Manifest(BaseModel):
+    """What generate made, for cut and master; paths relative to the project folder."""
+
+    shots: list[ShotAssets]
+    score: str
+    cover: str
+
+
+def manifest_path(ctx: StageContext) -> Path:
+    return ctx.project.state / "generated.json"
+
+
+def load_manifest(ctx: StageContext) -> Manifest:
+    return Manifest.model_validate_json(manifest_path(ctx).read_text(encoding="utf-8"))
+
+
+def _identity(name: str) -> dict[str, str]:
+    entry = registry.entries().get(name)
+    return entry.info.cache_identity() if entry and entry.info else {"provider": name}
+
+
+def inputs_key(ctx: StageContext) -> str:
+    p = ctx.project
+    pv = ctx.brief.providers
+    return cache_key(NAME, {
+        "files": text_key(p.bible, p.storyboard),
+        "brief": {"genre": ctx.brief.genre, "language": ctx.brief.language, "seed": ctx.brief.seed,
+                  "title": ctx.brief.title, "logline": ctx.brief.logline,
+                  "aspect": ctx.brief.aspect},
+        "providers": [_identity(n) for n in (pv.painter, pv.animator, pv.voice, pv.composer)],
+        "oversize": ctx.settings.keyframe_oversize,
+    })
+
+
+class _Generator:
+    def __init__(self, ctx: StageContext, board: Storyboard, bible: Bible):
+        self.ctx = ctx
+        self.board = board
+        self.bible = bible
+        pv = ctx.brief.providers
+        self.painter = registry.get(pv.painter, "painter")
+        self.animator = registry.get(pv.animator, "animator")
+        self.voice = registry.get(pv.voice, "voice")
+        self.composer = registry.get(pv.composer, "composer")
+        self.root = ctx.project.root
+        self.palette = tuple(bible.style.palette) or ctx.brief.preset.palette
+
+    def _rel(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+    def _produce(self, kind: str, provider, request: Request, ext: str, call) -> Path:
+        key = cache_key(kind, request, provider.info.cache_identity())
+        return self.ctx.store.produce(kind, key, ext, lambda tmp: call(request.model_copy(update={"out": tmp})))
+
+    def _looks(self, ids: list[str]) -> tuple[CharacterLook, ...]:
+        looks = []
+        for cid in ids:
+            c = self.bible.character(cid)
+            if c:
+                looks.append(CharacterLook(id=c.id, name=c.name, look=c.look, wardrobe=c.wardrobe,
+                                           color=c.color))
+        return tuple(looks)
+
+    def keyframe(self, shot: Shot) -> Path:
+        b = self.ctx.brief
+        w, h = b.size
+        k = self.ctx.settings.keyframe_oversize
+        loc = self.bible.location(shot.location) if shot.location else None
+        is_card = shot.kind in ("title", "credits")
+        req = PaintRequest(
+            kind="card" if is_card else "keyframe",
+            prompt=shot.prompt, width=int(round(w * k / 16) * 16), height=int(round(h * k / 16) * 16),
+            genre=b.genre.value, palette=self.palette, framing=shot.framing,
+            time_of_day=shot.time_of_day, location=loc.name if loc else shot.location,
+            motifs=tuple(loc.motifs) if loc else (), characters=self._looks(shot.characters),
+            title=shot.text[0] if (is_card and shot.text) else "",
+            subtitle="\n".join(shot.text[1:]) if is_card else "",
+            language=b.language, seed=b.seed * 1000 + shot.take,
+        )
+        return self._produce("keyframe", self.painter, req, ".png", self.painter.paint)
+
+    def clip(self, shot: Shot, keyframe: Path) -> tuple[Path, str, bool]:
+        w, h = self.ctx.brief.size
+        req = AnimateRequest(
+            image=keyframe, image_sha256=sha256_file(keyframe), camera=shot.camera,
+            duration=shot.duration, width=w, height=h, fps=self.board.fps, prompt=shot.prompt,
+            seed=self.ctx.brief.seed * 1000 + shot.take,
+        )
+        key = cache_key("clip", req, self.animator.info.cache_identity())
+        path = self.ctx.store.produce(
+            "clip", key, ".mp4", lambda tmp: self.animator.animate(req.model_copy(update={"out": tmp}))
+        )
+        return path, key, self.animator.info.capabilities.native_audio
+
+    def speech(self, character: str, text: str) -> tuple[Path, float]:
+        c = self.bible.character(character)
+        req = SpeechRequest(text=text, language=self.ctx.brief.language,
+                            voice=c.voice if c else VoiceSpec(), character=c.id if c else character)
+        path = self._produce("voice", self.voice, req, ".wav", self.voice.speak)
+        return path, _wav_seconds(path)
+
+    def score(self) -> Path:
+        b = self.ctx.brief
+        starts, scene_starts, last_scene = self.board.starts(), [], -1
+        for shot, t in zip(self.board.shots, starts):
+            if shot.kind == "shot" and shot.scene != last_scene:
+                scene_starts.append(round(t, 3))
+                last_scene = shot.scene
+        pr = b.preset
+        req = ScoreRequest(genre=b.genre.value, mood=pr.music_mood, tempo_bpm=pr.tempo_bpm,
+                           mode=pr.mode, duration=round(self.board.duration, 3),
+                           scene_starts=tuple(scene_starts), seed=b.seed)
+        return self._produce("score", self.composer, req, ".wav", self.composer.compose)
+
+    def cover(self) -> Path:
+        b = self.ctx.brief
+        w, h = b.size
+        stars = [c.id for c in self.bible.characters[:2]]
+        loc = self.bible.locations[0] if self.bible.locations else None
+        req = PaintRequest(
+            kind="cover", prompt=b.logline, width=w, height=h, genre=b.genre.value,
+            palette=self.palette, framing="medium", location=loc.name if loc else "",
+            motifs=tuple(loc.motifs) if loc else (), characters=self._looks(stars),
+            title=b.title, subtitle=b.logline, language=b.language, seed=b.seed,
+        )
+        return self._produce("cover", self.painter, req, ".png", self.painter.paint)
+
+    def run(self) -> Manifest:
+        shots = self.board.shots
+        total = len(shots) + sum(len(s.lines) for s in shots) + 2
+        done = 0
+
+        def tick(msg: str) -> None:
+            nonlocal done
+            done += 1
+            self.ctx.progress(NAME, done, total, msg)
+
+        def shot_pictures(shot: Shot) -> tuple[Path, Path, str, bool]:
+            kf = self.keyframe(shot)
+            clip, key, audio = self.clip(shot, kf)
+            tick(f"shot {shot.id}")
+            return kf, clip, key, audio
+
+        def line_voice(character: str, text: str) -> tuple[Path, float]:
+            out = self.speech(character, text)
+            tick(f"voice: {character}")
+            return out
+
+        with ThreadPoolExecutor(max_workers=self.ctx.settings.workers) as pool:
+            pics: list[Future] = [pool.submit(shot_pictures, s) for s in shots]
+            voices: list[list[Future]] = [
+                [pool.submit(line_voice, ln.character, ln.text) for ln in s.lines] for s in shots
+            ]
+            score_f = pool.submit(self.score)
+            cover_f = pool.submit(self.cover)
+            assets = []
+            for shot, pic, vfs in zip(shots, pics, voices):
+                kf, clip, key, has_audio = pic.result()
+                va = []
+                for line, vf in zip(shot.lines, vfs):
+                    path, dur = vf.result()
+                    va.append(VoiceAsset(character=line.character, text=line.text, start=line.start,
+                                         path=self._rel(path), duration=round(dur, 4)))
+                assets.append(ShotAssets(shot_id=shot.id, keyframe=self._rel(kf), clip=self._rel(clip),
+                                         clip_key=key, clip_has_audio=has_audio, voices=va))
+            score = score_f.result()
+            tick("score")
+            cover = cover_f.result()
+            tick("cover")
+        return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover))
+
+
+def _wav_seconds(path: Path) -> float:
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+def run(ctx: StageContext) -> StageOutcome:
+    key = inputs_key(ctx)
+    if is_fresh(ctx, NAME, key) and manifest_path(ctx).exists():
+        return StageOutcome(stage=NAME, ran=False, message="all assets are up to date")
+    timer = Timer()
+    board = Storyboard.load(ctx.project.storyboard)
+    bible = Bible.load(ctx.project.bible)
+    if board.duration > form.MAX_DURATION_S:
+        from microfilm.errors import SpecError
+
+        raise SpecError(
+            f"{ctx.project.storyboard}: the storyboard runs {form.format_clock(board.duration)}, "
+            f"over the micro film's 10:00 cap; shorten shots or cut scenes"
+        )
+    before = dict(ctx.counters.made)
+    manifest = _Generator(ctx, board, bible).run()
+    atomic_write_text(manifest_path(ctx), manifest.model_dump_json(indent=1))
+    record_run(ctx, NAME, key, timer, outputs=[manifest_path(ctx)])
+    made = {k: v - before.get(k, 0) for k, v in ctx.counters.made.items() if v - before.get(k, 0)}
+    summary = ", ".join(f"{v} {k}" for k, v in sorted(made.items())) or "nothing new"
+    return StageOutcome(stage=NAME, ran=True, message=f"made {summary}")
+
+
