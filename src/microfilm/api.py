@@ -13,6 +13,7 @@ from pathlib import Path
 from microfilm.cache import WrittenFiles
 from microfilm.errors import MicrofilmError, SpecError
 from microfilm.fsutil import atomic_write_text
+from microfilm.fsutil import atomic_write_text
 from microfilm.pipeline import MakeReport, ProjectStatus, make, status
 from microfilm.project import Project
 from microfilm.spec.brief import Brief
@@ -74,8 +75,7 @@ def lock_shot(path: str | Path, shot_id: str, locked: bool = True) -> None:
 
 
 def keyframe_path(path: str | Path, shot_id: str) -> Path | None:
-    from microfilm.fsutil import atomic_write_text
-from microfilm.pipeline import context
+    from microfilm.pipeline import context
     from microfilm.stages import generate
 
     project = Project.at(path)

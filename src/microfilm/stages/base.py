@@ -139,35 +139,51 @@ class ManagedWrite:
     written: bool  # False when a hand edit was kept
 
 
-def write_managed(ctx: StageContext, path: Path, text: str, inputs: str, stage: str) -> ManagedWrite:
-    """Write a file a person may edit, unless they did and the edit would be lost.
+def _decide(ctx: StageContext, path: Path, inputs: str, stage: str) -> Literal["write", "keep", "backup"]:
+    """What to do with a file a person may edit; raises ConflictError if a hand edit
+    would be lost and the edit policy does not say what to do."""
+    written = WrittenFiles(ctx.project.root)
+    entry = written.entry(path.name)
+    if not written.edited_by_hand(path.name):
+        return "write"
+    if entry is not None and entry["inputs"] == inputs:
+        return "keep"
+    if ctx.edit_policy == "keep":
+        return "keep"
+    if ctx.edit_policy == "force":
+        return "backup"
+    what = "its inputs changed" if entry else "microfilm did not write it"
+    raise ConflictError(
+        f"{path.name} was edited by hand and {what} since. To keep your version, run "
+        f"`microfilm {stage} {ctx.project.root} --keep`; to regenerate it (your version "
+        f"is saved under .microfilm/backups/), run `microfilm {stage} {ctx.project.root} --force`."
+    )
 
-    - Never written by us, or unchanged since we wrote it: (re)write it.
+
+def write_managed(ctx: StageContext, files: dict[Path, str], inputs: str, stage: str) -> list[ManagedWrite]:
+    """Write files a person may edit, unless they did and the edit would be lost.
+
+    - Never edited since we wrote it: (re)write it.
     - Edited by hand and our inputs are unchanged: the edit is the truth; keep it.
     - Edited by hand and the inputs changed: stop and say how to proceed, unless the
       edit policy says keep (accept the edit against the new inputs) or force (back the
       edit up, then overwrite).
+    Every file is checked before any is written, so a conflict leaves all of them as they were.
     """
+    decisions = {path: _decide(ctx, path, inputs, stage) for path in files}
     written = WrittenFiles(ctx.project.root)
-    name = path.name
-    entry = written.entry(name)
-    if written.edited_by_hand(name):
-        if entry is not None and entry["inputs"] == inputs:
-            return ManagedWrite(path, False)
-        if ctx.edit_policy == "keep":
-            written.record_inputs(name, inputs)
-            return ManagedWrite(path, False)
-        if ctx.edit_policy != "force":
-            what = "its inputs changed" if entry else "microfilm did not write it"
-            raise ConflictError(
-                f"{path.name} was edited by hand and {what} since. To keep your version, run "
-                f"`microfilm {stage} {ctx.project.root} --keep`; to regenerate it (your version "
-                f"is saved under .microfilm/backups/), run `microfilm {stage} "
-                f"{ctx.project.root} --force`."
-            )
-        backup = ctx.project.state / "backups" / f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}"
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        backup.write_bytes(path.read_bytes())
-    atomic_write_text(path, text)
-    written.record(name, inputs, text)
-    return ManagedWrite(path, True)
+    results = []
+    for path, text in files.items():
+        decision = decisions[path]
+        if decision == "keep":
+            written.record_inputs(path.name, inputs)
+            results.append(ManagedWrite(path, False))
+            continue
+        if decision == "backup":
+            backup = ctx.project.state / "backups" / f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}"
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            backup.write_bytes(path.read_bytes())
+        atomic_write_text(path, text)
+        written.record(path.name, inputs, text)
+        results.append(ManagedWrite(path, True))
+    return results

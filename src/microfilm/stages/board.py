@@ -220,7 +220,7 @@ def run(ctx: StageContext) -> StageOutcome:
     screenplay = fountain.load(p.screenplay)
     board = plan(ctx.brief, bible, screenplay, animator_caps(ctx))
     board = _keep_locked(p, board)
-    result = write_managed(ctx, p.storyboard, board.to_yaml(), key, NAME)
+    (result,) = write_managed(ctx, {p.storyboard: board.to_yaml()}, key, NAME)
     record_run(ctx, NAME, key, timer)
     if not result.written:
         return StageOutcome(stage=NAME, ran=True, message="kept your edits to storyboard.yaml")

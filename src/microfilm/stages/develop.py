@@ -38,10 +38,8 @@ def run(ctx: StageContext) -> StageOutcome:
         ),
     )
     draft = Draft.model_validate_json(draft_path.read_text(encoding="utf-8"))
-    results = [
-        write_managed(ctx, p.bible, draft.bible.to_yaml(), key, NAME),
-        write_managed(ctx, p.screenplay, fountain.dump(draft.screenplay), key, NAME),
-    ]
+    results = write_managed(ctx, {p.bible: draft.bible.to_yaml(),
+                                  p.screenplay: fountain.dump(draft.screenplay)}, key, NAME)
     kept = [r.path.name for r in results if not r.written]
     record_run(ctx, NAME, key, timer)
     ctx.progress(NAME, 1, 1, "done")

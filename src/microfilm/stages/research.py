@@ -21,7 +21,7 @@ def run(ctx: StageContext) -> StageOutcome:
         return StageOutcome(stage=NAME, ran=False, message="research.md is up to date")
     timer = Timer()
     text = write_research(ctx.brief)
-    result = write_managed(ctx, ctx.project.research, text, key, NAME)
+    (result,) = write_managed(ctx, {ctx.project.research: text}, key, NAME)
     record_run(ctx, NAME, key, timer)
     return StageOutcome(stage=NAME, ran=True,
                         message="wrote research.md" if result.written else "kept your research.md")
