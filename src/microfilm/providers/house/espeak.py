@@ -7,7 +7,10 @@ synthesize, and read back the samples through the synth callback. No audio devic
 subprocess, no temporary files.
 
 eSpeak NG keeps one global synthesizer per process, so every call goes through one lock and
-the library is initialised once, lazily, on first use.
+the library is initialised once, lazily, on first use. The synthesizer carries a little
+state (pitch-flutter phase) from one utterance to the next, so the same line may differ by a
+few samples depending on what was spoken before it: the asset cache, not the synthesizer, is
+what makes a voice line reproducible.
 """
 
 from __future__ import annotations
@@ -66,40 +69,72 @@ class Speech:
         return len(self.samples) / 2 / self.sample_rate
 
 
+@cache
+def _library() -> ctypes.CDLL:
+    """Load the wheel's libespeak-ng and declare the calls we use (speak_lib.h)."""
+    try:
+        import espeakng_loader
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise ProviderError(
+            "house-voice: the 'espeakng-loader' package is missing; "
+            "reinstall microfilm (pip install -e .)"
+        ) from None
+    lib_path = espeakng_loader.get_library_path()
+    try:
+        lib = ctypes.CDLL(lib_path)
+    except OSError as exc:
+        raise ProviderError(f"house-voice: cannot load eSpeak NG from {lib_path}: {exc}") from exc
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    lib.espeak_Initialize.restype = ctypes.c_int
+    lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
+    lib.espeak_SetSynthCallback.restype = None
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetVoiceByName.restype = ctypes.c_int
+    lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_Voice)]
+    lib.espeak_SetVoiceByProperties.restype = ctypes.c_int
+    lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.espeak_SetParameter.restype = ctypes.c_int
+    lib.espeak_Synth.argtypes = [
+        ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+        ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+    ]
+    lib.espeak_Synth.restype = ctypes.c_int
+    # espeak_Info only reports static strings, so it is safe before espeak_Initialize.
+    lib.espeak_Info.argtypes = [ctypes.c_void_p]
+    lib.espeak_Info.restype = ctypes.c_char_p
+    return lib
+
+
+def _data_path() -> Path:
+    import espeakng_loader
+
+    return Path(espeakng_loader.get_data_path())
+
+
+def library_version() -> str:
+    """eSpeak NG's version string (e.g. '1.52.0') without initialising the synthesizer."""
+    try:
+        raw = _library().espeak_Info(None)
+    except ProviderError:
+        return "1.52"
+    return (raw or b"1.52").decode("ascii", "replace").strip() or "1.52"
+
+
+@cache
+def variants() -> tuple[str, ...]:
+    """The voice variants this eSpeak NG data ships (the names after '+', e.g. 'f2', 'm3')."""
+    folder = _data_path() / "voices" / "!v"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p.name for p in folder.iterdir() if p.is_file()))
+
+
 class _Engine:
     """The process's one eSpeak NG synthesizer; use through `engine()`."""
 
     def __init__(self) -> None:
-        try:
-            import espeakng_loader
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise ProviderError(
-                "house-voice: the 'espeakng-loader' package is missing; "
-                "reinstall microfilm (pip install -e .)"
-            ) from None
-        lib_path = espeakng_loader.get_library_path()
-        data_path = Path(espeakng_loader.get_data_path())
-        try:
-            lib = ctypes.CDLL(lib_path)
-        except OSError as exc:
-            raise ProviderError(f"house-voice: cannot load eSpeak NG from {lib_path}: {exc}") from exc
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_Initialize.restype = ctypes.c_int
-        lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
-        lib.espeak_SetSynthCallback.restype = None
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_SetVoiceByName.restype = ctypes.c_int
-        lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_Voice)]
-        lib.espeak_SetVoiceByProperties.restype = ctypes.c_int
-        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_SetParameter.restype = ctypes.c_int
-        lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
-        ]
-        lib.espeak_Synth.restype = ctypes.c_int
-        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
-        lib.espeak_Info.restype = ctypes.c_char_p
+        lib = _library()
+        data_path = _data_path()
         self._lib = lib
         self._lock = threading.Lock()
         self._chunks: list[bytes] = []
@@ -115,7 +150,7 @@ class _Engine:
             )
         self.sample_rate = int(rate)
         lib.espeak_SetSynthCallback(self._callback)
-        self.version = (lib.espeak_Info(None) or b"1.52").decode("ascii", "replace").strip()
+        self.version = library_version()
 
     def _on_audio(self, wav, numsamples, _events) -> int:  # noqa: ANN001 - ctypes types
         if wav and numsamples > 0:
@@ -182,11 +217,6 @@ def engine() -> _Engine:
     """The process's eSpeak NG engine, initialised once (thread-safe)."""
     with _init_lock:
         return _engine_unlocked()
-
-
-def version() -> str:
-    """eSpeak NG's version string, e.g. '1.52.0'."""
-    return engine().version
 
 
 def synthesize(text: str, *, language: str, variant: str = "", gender: str = "neutral",
