@@ -36,6 +36,7 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)((?:x-api-key|xi-api-key|x-goog-api-key|api-key|x-key)\s*[:=]\s*['\"]?)([^\s'\",;]+)"),
     re.compile(r"(?i)((?:api_key|apikey|api-key|access_token|token|key|secret)=)([^\s&'\"]+)"),
     re.compile(r"(?i)(['\"](?:api_key|apiKey|secret|token|access_key|secret_key)['\"]\s*:\s*['\"])([^'\"]+)"),
+    re.compile(r"(?i)(\b(?:bearer|token)\s+)([A-Za-z0-9._~+/=\-]{8,})"),
     re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,})"),
     re.compile(r"\b(r8_[A-Za-z0-9]{8,})"),
     re.compile(r"\b(AIza[0-9A-Za-z_\-]{20,})"),
@@ -50,6 +51,11 @@ def config_dir() -> Path:
 
 def keys_file() -> Path:
     return config_dir() / KEYS_FILE_NAME
+
+
+def remember(value: str) -> None:
+    """Register a secret given some other way (a constructor argument) for redaction."""
+    _remember(value)
 
 
 def _remember(value: str) -> None:

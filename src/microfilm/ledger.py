@@ -1,0 +1,280 @@
+"""The ledger of paid requests: what was asked, of whom, what it cost, and where it is now.
+
+One SQLite file per project (`.microfilm/ledger.sqlite`, WAL mode). A request is recorded and
+COMMITTED before it is sent; the provider's job id is committed as soon as it is known; the
+result path and actual cost are committed after the result is stored. A run killed at any
+point (kill -9 included) leaves a ledger that says exactly which requests are unsent, in
+flight (poll them, do not resubmit) or done. Every send is also logged in `submissions`, so
+a duplicate paid call would show there.
+
+No key or secret ever enters the ledger: rows hold hashes, ids, costs, statuses and paths,
+and error texts pass through `keys.redact` first.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Iterator
+
+from microfilm.cache import STATE_DIR
+from microfilm.providers.keys import redact
+from microfilm.providers.pricing import Currency, Money
+
+LEDGER_NAME = "ledger.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS paid_requests (
+    request_hash   TEXT PRIMARY KEY,
+    provider       TEXT NOT NULL,
+    model          TEXT NOT NULL,
+    capability     TEXT NOT NULL,
+    shot_id        TEXT NOT NULL DEFAULT '',
+    status         TEXT NOT NULL,
+    job_id         TEXT,
+    estimated_cost REAL NOT NULL DEFAULT 0,
+    actual_cost    REAL,
+    currency       TEXT NOT NULL DEFAULT 'USD',
+    created_at     REAL NOT NULL,
+    updated_at     REAL NOT NULL,
+    error          TEXT NOT NULL DEFAULT '',
+    result_path    TEXT,
+    result_json    TEXT,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    spent_before   REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS paid_requests_shot ON paid_requests(shot_id);
+CREATE TABLE IF NOT EXISTS submissions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_hash TEXT NOT NULL,
+    attempt      INTEGER NOT NULL DEFAULT 1,
+    job_id       TEXT,
+    sent_at      REAL NOT NULL,
+    note         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS submissions_hash ON submissions(request_hash);
+"""
+
+
+class Status(str, Enum):
+    PENDING = "pending"  # recorded, maybe sent, no job id yet
+    SUBMITTED = "submitted"  # the provider accepted it: job id known, poll it
+    DONE = "done"  # result stored, cost final
+    FAILED = "failed"  # the provider (or the media check) failed it; a new attempt may follow
+    REFUSED = "refused"  # content policy: not retried with the same prompt
+
+
+IN_FLIGHT = (Status.PENDING, Status.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class Row:
+    request_hash: str
+    provider: str
+    model: str
+    capability: str
+    shot_id: str
+    status: Status
+    job_id: str | None
+    estimated_cost: float
+    actual_cost: float | None
+    currency: Currency
+    created_at: float
+    updated_at: float
+    error: str
+    result_path: str | None
+    result_json: str | None
+    attempts: int
+    spent_before: float  # money spent on earlier, failed attempts of the same request
+
+    @property
+    def committed(self) -> float:
+        """Money this request has cost or is about to cost, in its currency."""
+        if self.status in IN_FLIGHT:
+            current = self.estimated_cost
+        else:
+            current = self.actual_cost or 0.0
+        return self.spent_before + current
+
+    def result(self) -> dict | None:
+        return json.loads(self.result_json) if self.result_json else None
+
+
+class Ledger:
+    """Paid-request ledger on one SQLite file; safe across threads and processes."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+
+    @classmethod
+    def for_project(cls, project: Path) -> "Ledger":
+        return cls(Path(project) / STATE_DIR / LEDGER_NAME)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        try:
+            con.execute("PRAGMA busy_timeout=30000")
+            con.execute("PRAGMA synchronous=FULL")  # a commit survives power loss, not only kill -9
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    # ---- reading -------------------------------------------------------------------
+
+    def get(self, request_hash: str) -> Row | None:
+        with self._connect() as con:
+            cur = con.execute("SELECT * FROM paid_requests WHERE request_hash=?", (request_hash,))
+            found = cur.fetchone()
+            return _row(cur, found) if found else None
+
+    def rows(self, *, status: Status | None = None, shot_id: str | None = None) -> list[Row]:
+        sql, args = "SELECT * FROM paid_requests WHERE 1=1", []
+        if status is not None:
+            sql, args = sql + " AND status=?", args + [status.value]
+        if shot_id is not None:
+            sql, args = sql + " AND shot_id=?", args + [shot_id]
+        with self._connect() as con:
+            cur = con.execute(sql + " ORDER BY created_at", args)
+            return [_row(cur, r) for r in cur.fetchall()]
+
+    def submissions(self, request_hash: str | None = None) -> list[tuple[str, int, str | None, float, str]]:
+        sql = "SELECT request_hash, attempt, job_id, sent_at, note FROM submissions"
+        with self._connect() as con:
+            if request_hash:
+                return con.execute(sql + " WHERE request_hash=? ORDER BY id", (request_hash,)).fetchall()
+            return con.execute(sql + " ORDER BY id").fetchall()
+
+    # ---- writing (each call is one committed transaction) --------------------------
+
+    def record(self, request_hash: str, *, provider: str, model: str, capability: str,
+               shot_id: str, estimated: Money) -> Row:
+        """Record a request as pending BEFORE it is sent. A failed row starts a new attempt."""
+        now = time.time()
+        with self._write() as con:
+            cur = con.execute("SELECT * FROM paid_requests WHERE request_hash=?", (request_hash,))
+            found = cur.fetchone()
+            if found is None:
+                con.execute(
+                    "INSERT INTO paid_requests (request_hash, provider, model, capability, "
+                    "shot_id, status, estimated_cost, currency, created_at, updated_at, attempts)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,1)",
+                    (request_hash, provider, model, capability, shot_id, Status.PENDING.value,
+                     estimated.amount, estimated.currency, now, now),
+                )
+            else:
+                old = _row(cur, found)
+                con.execute(
+                    "UPDATE paid_requests SET status=?, job_id=NULL, estimated_cost=?, "
+                    "actual_cost=NULL, updated_at=?, attempts=attempts+1, spent_before=?, "
+                    "shot_id=?, error=? WHERE request_hash=?",
+                    (Status.PENDING.value, estimated.amount, now,
+                     old.spent_before + (old.actual_cost or 0.0), shot_id or old.shot_id,
+                     f"new attempt after: {old.error}" if old.error else "", request_hash),
+                )
+        return self.get(request_hash)  # type: ignore[return-value]
+
+    def note_send(self, request_hash: str, note: str = "") -> None:
+        """Log that the request is about to go out (after `record`, before the network)."""
+        with self._write() as con:
+            con.execute(
+                "INSERT INTO submissions (request_hash, attempt, sent_at, note) SELECT ?, "
+                "attempts, ?, ? FROM paid_requests WHERE request_hash=?",
+                (request_hash, time.time(), note, request_hash))
+
+    def set_job(self, request_hash: str, job_id: str) -> None:
+        with self._write() as con:
+            con.execute("UPDATE paid_requests SET status=?, job_id=?, updated_at=? "
+                        "WHERE request_hash=?",
+                        (Status.SUBMITTED.value, job_id, time.time(), request_hash))
+            con.execute(
+                "UPDATE submissions SET job_id=? WHERE id=(SELECT MAX(id) FROM submissions "
+                "WHERE request_hash=?)", (job_id, request_hash))
+
+    def mark_done(self, request_hash: str, *, actual: Money, result_path: Path,
+                  result_json: str) -> None:
+        with self._write() as con:
+            con.execute(
+                "UPDATE paid_requests SET status=?, actual_cost=?, result_path=?, result_json=?,"
+                " error='', updated_at=? WHERE request_hash=?",
+                (Status.DONE.value, actual.amount, str(result_path), result_json, time.time(),
+                 request_hash))
+
+    def mark_failed(self, request_hash: str, error: str, *, actual: float = 0.0) -> None:
+        self._end(request_hash, Status.FAILED, error, actual)
+
+    def mark_refused(self, request_hash: str, error: str) -> None:
+        self._end(request_hash, Status.REFUSED, error, 0.0)
+
+    def _end(self, request_hash: str, status: Status, error: str, actual: float) -> None:
+        with self._write() as con:
+            con.execute("UPDATE paid_requests SET status=?, error=?, actual_cost=?, updated_at=?"
+                        " WHERE request_hash=?",
+                        (status.value, redact(error)[:2000], actual, time.time(), request_hash))
+
+    # ---- money ---------------------------------------------------------------------
+
+    def _sum(self, rows: list[Row], currency: Currency) -> Money:
+        total = Money(0.0, currency)
+        for r in rows:
+            total = total + Money(r.committed, r.currency)
+        return total
+
+    def committed(self, currency: Currency = "USD") -> Money:
+        """Spent plus in flight (at estimate): what a budget guard must count."""
+        return self._sum(self.rows(), currency)
+
+    def total(self, currency: Currency = "USD") -> Money:
+        """Actual spend: finished, failed and refused requests (what the provider billed)."""
+        return self._sum([r for r in self.rows() if r.status not in IN_FLIGHT], currency)
+
+    def spend_by_shot(self, currency: Currency = "USD") -> dict[str, Money]:
+        out: dict[str, Money] = {}
+        for r in self.rows():
+            out[r.shot_id] = out.get(r.shot_id, Money(0.0, currency)) + Money(r.committed, r.currency)
+        return out
+
+    def spend_by_provider(self, currency: Currency = "USD") -> dict[str, Money]:
+        out: dict[str, Money] = {}
+        for r in self.rows():
+            out[r.provider] = out.get(r.provider, Money(0.0, currency)) + Money(r.committed, r.currency)
+        return out
+
+    def duplicates(self) -> dict[str, int]:
+        """Requests that got more than one provider job for the same attempt, with the count.
+
+        Empty means nothing was paid twice. (A new attempt after a failure is a deliberate
+        new job, not a duplicate; it shows in `attempts`.)
+        """
+        with self._connect() as con:
+            found = con.execute(
+                "SELECT request_hash, attempt, COUNT(DISTINCT job_id) FROM submissions "
+                "WHERE job_id IS NOT NULL GROUP BY request_hash, attempt "
+                "HAVING COUNT(DISTINCT job_id) > 1").fetchall()
+        return {h: n for h, _a, n in found}
+
+
+def _row(cur: sqlite3.Cursor, values: tuple) -> Row:
+    data = dict(zip([c[0] for c in cur.description], values))
+    data["status"] = Status(data["status"])
+    return Row(**data)
