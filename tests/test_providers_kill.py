@@ -1,0 +1,106 @@
+"""kill -9 in the middle of a 12-shot render, then a resume: nothing is paid twice.
+
+A subprocess renders 12 shots on the fake video server through jobs.execute; once the
+ledger shows a few jobs submitted, it is killed with SIGKILL. A second run resumes from the
+ledger. The fake server counts every submission: each shot must have exactly one job, every
+shot must be done, and the clips must be byte-identical to an uninterrupted render's.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("runwayml")
+
+from microfilm.fsutil import sha256_file
+from microfilm.ledger import Ledger, Status
+from tests.fakes import runway
+from tests.fakes.server import FakeServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(base_url: str, project: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "tests.fakes.render_shots", base_url, str(project)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _ledger_counts(db: Path) -> dict[str, int]:
+    if not db.exists():
+        return {}
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        rows = con.execute("SELECT status, COUNT(*) FROM paid_requests GROUP BY status").fetchall()
+        con.close()
+    except sqlite3.Error:
+        return {}
+    return dict(rows)
+
+
+def _clips(project: Path) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted((project / "clips").glob("s*.mp4"))}
+
+
+@pytest.mark.timeout(300)
+def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys):
+    with FakeServer() as server:
+        runway.install(server)
+        server.polls_to_finish = 8  # each job takes ~8 polls, so the kill lands mid-flight
+        project = tmp_path / "film"
+        db = project / ".microfilm" / "ledger.sqlite"
+
+        first = _run(server.base_url, project)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            counts = _ledger_counts(db)
+            if counts.get("submitted", 0) + counts.get("done", 0) >= 4 and first.poll() is None:
+                break
+            if first.poll() is not None:
+                pytest.fail(f"render ended before the kill: {first.stderr.read().decode()[-2000:]}")
+            time.sleep(0.02)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        assert first.returncode == -signal.SIGKILL
+        at_kill = _ledger_counts(db)
+        posts_at_kill = server.counts["submit"]
+        jobs_at_kill = server.counts["jobs_created"]
+        done_at_kill = len(_clips(project))
+
+        t0 = time.monotonic()
+        second = _run(server.base_url, project)
+        out, err = second.communicate(timeout=240)
+        assert second.returncode == 0, err.decode()[-3000:]
+        resume_s = time.monotonic() - t0
+
+        ledger = Ledger.for_project(project)
+        rows = ledger.rows()
+        assert len(rows) == 12 and all(r.status == Status.DONE for r in rows)
+        assert ledger.duplicates() == {}
+        assert server.counts["jobs_created"] == 12  # one provider job per shot, in all
+        assert len({r.job_id for r in rows}) == 12
+        resumed_clips = _clips(project)
+        assert len(resumed_clips) == 12
+
+        # the same render, never interrupted, gives the same files
+        clean = tmp_path / "clean"
+        third = _run(server.base_url, clean)
+        third.communicate(timeout=240)
+        assert third.returncode == 0
+        assert _clips(clean) == resumed_clips
+
+    with capsys.disabled():
+        print(f"\nkill -9 figures: ledger at kill {at_kill}; clips on disk at kill {done_at_kill}/12; "
+              f"submit POSTs before kill {posts_at_kill}, jobs created before kill {jobs_at_kill}; "
+              f"after resume: submit POSTs {server.counts['submit'] - 12} for the film "
+              f"(+12 for the clean control run), provider jobs {12} for 12 shots, duplicates 0, "
+              f"shots done 12/12, clips identical to an uninterrupted render: yes; "
+              f"resume took {resume_s:.1f} s; spend {ledger.total()}")
