@@ -1,0 +1,425 @@
+"""QC of a finished film, measured on the file: what was made, not what was intended.
+
+Container and stream facts come from PyAV (demux only, no decode). Everything that needs
+the decoded signal comes from ONE ffmpeg pass that runs blackdetect + freezedetect on the
+picture and ebur128 (true peak) + silencedetect on the sound at the same time, so a
+10-minute master is decoded once. Each check is a typed item (name, passed, measured,
+expected); `QCReport.passed` is their conjunction and the report serialises to qc.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import struct
+import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from microfilm import form
+from microfilm.errors import MediaError
+from microfilm.fsutil import atomic_write_text
+from microfilm.media import ffmpeg
+from microfilm.media.loudness import EBUR128_FILTER, Loudness, parse_summaries
+from microfilm.media.master import AIGC_KEY
+
+Measured = float | int | str | bool | None
+
+
+class QCPlan(BaseModel):
+    """What the film should be. Defaults are the form's master spec (DESIGN.md section 7).
+
+    `width`/`height` None accept any of form.ASPECTS; `duration_s` None skips the
+    against-plan duration check (the 10:00 cap is always checked).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    width: int | None = None
+    height: int | None = None
+    fps: int = form.FPS
+    duration_s: float | None = None
+    duration_tolerance_s: float = 0.5
+    max_duration_s: float = form.MAX_DURATION_S
+    video_codec: str = "h264"
+    video_profile: str = "High"
+    pix_fmt: str = "yuv420p"
+    audio_codec: str = "aac"
+    sample_rate: int = form.SAMPLE_RATE
+    channels: int = 2
+    target_lufs: float = form.TARGET_LUFS
+    lufs_tolerance: float = 1.0
+    max_true_peak_dbtp: float = form.TRUE_PEAK_DBTP
+    max_av_drift_s: float = 0.1
+    """Largest allowed difference between the video and audio streams' durations."""
+    black_max_s: float = 2.0
+    """Longest allowed black stretch: a fade through black is shorter."""
+    black_pix_th: float = 0.10
+    black_pic_th: float = 0.98
+    freeze_max_s: float = 8.0
+    """Longest allowed frozen stretch: title (4 s) and credit (5 s) cards are stills."""
+    freeze_noise_db: float = -60.0
+    silence_max_s: float = 3.0
+    silence_db: float = -50.0
+    require_label: bool = True
+
+
+class QCCheck(BaseModel):
+    model_config = ConfigDict(frozen=True, ser_json_inf_nan="strings")
+
+    name: str
+    passed: bool
+    measured: Measured
+    expected: str
+    detail: str = ""
+
+
+class Segment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start: float
+    end: float
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def duration(self) -> float:
+        return round(self.end - self.start, 3)
+
+
+class QCFacts(BaseModel):
+    """The raw measurements the checks were made from."""
+
+    model_config = ConfigDict(frozen=True, ser_json_inf_nan="strings")
+
+    size_bytes: int
+    duration_s: float | None
+    top_level_boxes: list[str]
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    frame_count: int | None = None
+    video_codec: str | None = None
+    video_profile: str | None = None
+    pix_fmt: str | None = None
+    video_duration_s: float | None = None
+    audio_codec: str | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+    audio_duration_s: float | None = None
+    loudness: Loudness | None = None
+    black: list[Segment] = Field(default_factory=list)
+    frozen: list[Segment] = Field(default_factory=list)
+    silence: list[Segment] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+
+
+class QCReport(BaseModel):
+    model_config = ConfigDict(frozen=True, ser_json_inf_nan="strings")
+
+    path: str
+    checks: list[QCCheck]
+    facts: QCFacts
+    seconds: float
+    tool: Literal["microfilm.qc"] = "microfilm.qc"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> list[QCCheck]:
+        return [c for c in self.checks if not c.passed]
+
+    def check(self, name: str) -> QCCheck:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(f"no QC check named {name!r}; have: {[c.name for c in self.checks]}")
+
+    def write(self, path: Path) -> Path:
+        """Write the report as JSON (out/qc.json), atomically."""
+        atomic_write_text(Path(path), self.model_dump_json(indent=2) + "\n")
+        return Path(path)
+
+    def summary(self) -> str:
+        """One line per check, for a terminal."""
+        lines = [f"QC {'PASSED' if self.passed else 'FAILED'}: {self.path}"]
+        for c in self.checks:
+            mark = "ok  " if c.passed else "FAIL"
+            lines.append(f"  {mark} {c.name}: {c.measured} (expected {c.expected})"
+                         + (f"  {c.detail}" if c.detail else ""))
+        return "\n".join(lines)
+
+
+# ---- container facts -----------------------------------------------------------------------
+
+def top_level_boxes(path: Path) -> list[str]:
+    """The MP4's top-level box types in file order (ftyp, moov, mdat, ...)."""
+    boxes: list[str] = []
+    size_total = Path(path).stat().st_size
+    with open(path, "rb") as fh:
+        pos = 0
+        while pos + 8 <= size_total and len(boxes) < 1000:
+            fh.seek(pos)
+            size, kind = struct.unpack(">I4s", fh.read(8))
+            if size == 1:
+                size = struct.unpack(">Q", fh.read(8))[0]
+            elif size == 0:
+                size = size_total - pos
+            boxes.append(kind.decode("latin-1"))
+            if size < 8:
+                break
+            pos += size
+    return boxes
+
+
+def _stream_facts(path: Path) -> dict:
+    import av
+
+    facts: dict = {}
+    try:
+        with av.open(str(path)) as c:
+            facts["duration_s"] = None if c.duration is None else c.duration / 1_000_000
+            facts["metadata"] = {str(k): str(v) for k, v in c.metadata.items()}
+            if c.streams.video:
+                v = c.streams.video[0]
+                cc = v.codec_context
+                facts.update(width=cc.width, height=cc.height, video_codec=cc.name,
+                             video_profile=cc.profile, pix_fmt=cc.pix_fmt)
+                if v.duration is not None:
+                    facts["video_duration_s"] = float(v.duration * v.time_base)
+                facts["_avg_rate"] = float(v.average_rate) if v.average_rate else None
+                facts["_base_rate"] = float(v.base_rate) if v.base_rate else None
+                facts["_tb"] = v.time_base
+            if c.streams.audio:
+                a = c.streams.audio[0]
+                facts.update(audio_codec=a.codec_context.name, sample_rate=a.rate,
+                             channels=a.layout.nb_channels)
+                if a.duration is not None:
+                    facts["audio_duration_s"] = float(a.duration * a.time_base)
+            if c.streams.video:
+                # Demux (no decode) every video packet for its timestamp: CFR is a fact
+                # about the timestamps, not about what the header claims.
+                pts = [p.pts for p in c.demux(c.streams.video[0]) if p.pts is not None]
+                facts["_pts"] = sorted(pts)
+    except av.FFmpegError as exc:
+        raise MediaError(f"qc: cannot read {path}: {exc}") from None
+    return facts
+
+
+# ---- the one decode pass -------------------------------------------------------------------
+
+_BLACK = re.compile(r"black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)")
+_FREEZE = re.compile(r"lavfi\.freezedetect\.freeze_(start|end):\s*([\d.]+)")
+_SILENCE = re.compile(r"silence_(start|end):\s*(-?[\d.]+)")
+
+
+def _pairs(events: list[tuple[str, float]], end_of_file: float) -> list[Segment]:
+    """start/end events -> segments; a start with no end runs to the end of the file."""
+    segs: list[Segment] = []
+    start: float | None = None
+    for kind, t in events:
+        if kind == "start":
+            start = max(0.0, t)
+        elif start is not None:
+            segs.append(Segment(start=start, end=t))
+            start = None
+    if start is not None:
+        segs.append(Segment(start=start, end=max(start, end_of_file)))
+    return segs
+
+
+def build_scan_args(path: Path, plan: QCPlan, has_video: bool, has_audio: bool) -> list[str]:
+    """One ffmpeg pass: blackdetect+freezedetect on the picture, ebur128+silencedetect on
+    the sound. Detection minimums are below the limits so the report lists near misses."""
+    graph: list[str] = []
+    maps: list[str] = []
+    if has_video:
+        black_d = min(0.5, plan.black_max_s)
+        freeze_d = min(2.0, plan.freeze_max_s)
+        graph.append(
+            f"[0:v:0]blackdetect=d={black_d}:pix_th={plan.black_pix_th}"
+            f":pic_th={plan.black_pic_th},"
+            f"freezedetect=n={plan.freeze_noise_db}dB:d={freeze_d}[v]")
+        maps += ["-map", "[v]"]
+    if has_audio:
+        sil_d = min(1.0, plan.silence_max_s)
+        graph.append(f"[0:a:0]{EBUR128_FILTER},"
+                     f"silencedetect=n={plan.silence_db}dB:d={sil_d}[a]")
+        maps += ["-map", "[a]"]
+    return ["-nostats", "-i", str(path), "-filter_complex", ";".join(graph), *maps,
+            "-f", "null", "-"]
+
+
+def _scan(path: Path, plan: QCPlan, has_video: bool, has_audio: bool,
+          duration: float) -> dict:
+    if not (has_video or has_audio):
+        return {}
+    res = ffmpeg.run(build_scan_args(path, plan, has_video, has_audio),
+                     what=f"QC scan of {path}")
+    log = res.stderr
+    out: dict = {}
+    if has_video:
+        out["black"] = [Segment(start=float(a), end=float(b)) for a, b in _BLACK.findall(log)]
+        out["frozen"] = _pairs([(k, float(t)) for k, t in _FREEZE.findall(log)], duration)
+    if has_audio:
+        out["silence"] = _pairs([(k, float(t)) for k, t in _SILENCE.findall(log)], duration)
+        summaries = parse_summaries(log)
+        out["loudness"] = summaries[-1] if summaries else None
+    return out
+
+
+# ---- checks -----------------------------------------------------------------------------------
+
+def _fmt(x: float | None, unit: str = "", nd: int = 2) -> str:
+    return "n/a" if x is None else f"{x:.{nd}f}{unit}"
+
+
+def _cfr(pts: list[int], tb, fps: int) -> tuple[bool, str]:
+    if len(pts) < 2 or tb is None:
+        return False, "fewer than two frames"
+    step = 1.0 / (fps * float(tb))
+    diffs = [b - a for a, b in zip(pts, pts[1:])]
+    bad = [d for d in diffs if abs(d - step) > 1.0]
+    if bad:
+        return False, (f"{len(bad)} of {len(diffs)} frame intervals differ from 1/{fps} s "
+                       f"(e.g. {bad[0] * float(tb):.4f} s)")
+    return True, f"{len(diffs)} intervals of 1/{fps} s"
+
+
+def _longest(segs: list[Segment]) -> float:
+    return max((s.duration for s in segs), default=0.0)
+
+
+def _seg_detail(segs: list[Segment]) -> str:
+    return ", ".join(f"{s.start:.2f}-{s.end:.2f}s" for s in segs[:8]) + (
+        f" (+{len(segs) - 8} more)" if len(segs) > 8 else "")
+
+
+def _label_check(metadata: dict[str, str]) -> QCCheck:
+    raw = next((v for k, v in metadata.items() if k.lower() == AIGC_KEY.lower()), None)
+    expected = (f'{AIGC_KEY} tag: JSON with Label "1", ContentProducer, ProduceID '
+                "(GB 45438-2025)")
+    if raw is None:
+        return QCCheck(name="aigc_label", passed=False, measured=None, expected=expected,
+                       detail=f"no {AIGC_KEY} tag in the file's metadata")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        return QCCheck(name="aigc_label", passed=False, measured=raw, expected=expected,
+                       detail="the AIGC tag is not JSON")
+    if not isinstance(value, dict):
+        value = {}
+    problems = [] if str(value.get("Label")) == "1" else ['Label is not "1"']
+    problems += [f"{k} is missing or empty" for k in ("ContentProducer", "ProduceID")
+                 if not str(value.get(k, "")).strip()]
+    return QCCheck(name="aigc_label", passed=not problems, measured=raw, expected=expected,
+                   detail="; ".join(problems))
+
+
+def _checks(f: QCFacts, plan: QCPlan, extra: dict) -> list[QCCheck]:
+    checks: list[QCCheck] = []
+
+    def add(name: str, passed: bool, measured: Measured, expected: str, detail: str = ""):
+        checks.append(QCCheck(name=name, passed=bool(passed), measured=measured,
+                              expected=expected, detail=detail))
+
+    has_v = f.video_codec is not None
+    has_a = f.audio_codec is not None
+    add("video_stream", has_v, f.video_codec, "a video stream")
+    add("audio_stream", has_a, f.audio_codec, "an audio stream")
+
+    if has_v:
+        size = f"{f.width}x{f.height}"
+        if plan.width and plan.height:
+            want = f"{plan.width}x{plan.height}"
+            add("resolution", size == want, size, want)
+        else:
+            allowed = [f"{a.width}x{a.height}" for a in form.ASPECTS.values()]
+            add("resolution", size in allowed, size, " or ".join(allowed))
+        fps = f.fps
+        add("fps", fps is not None and abs(fps - plan.fps) < 0.01, _r(fps, 3), str(plan.fps))
+        ok, detail = _cfr(extra.get("_pts", []), extra.get("_tb"), plan.fps)
+        add("constant_frame_rate", ok, ok, f"every frame 1/{plan.fps} s apart", detail)
+        add("video_codec", f.video_codec == plan.video_codec, f.video_codec, plan.video_codec)
+        add("video_profile", (f.video_profile or "").lower() == plan.video_profile.lower(),
+            f.video_profile, plan.video_profile)
+        add("pix_fmt", f.pix_fmt == plan.pix_fmt, f.pix_fmt, plan.pix_fmt)
+    if has_a:
+        add("audio_codec", f.audio_codec == plan.audio_codec, f.audio_codec, plan.audio_codec)
+        add("audio_sample_rate", f.sample_rate == plan.sample_rate, f.sample_rate,
+            str(plan.sample_rate))
+        add("audio_channels", f.channels == plan.channels, f.channels, str(plan.channels))
+
+    dur = f.duration_s
+    if plan.duration_s is not None:
+        add("duration", dur is not None and abs(dur - plan.duration_s)
+            <= plan.duration_tolerance_s, _r(dur, 3),
+            f"{plan.duration_s:.2f} s +-{plan.duration_tolerance_s} s")
+    add("duration_cap", dur is not None and dur <= plan.max_duration_s + 1e-6, _r(dur, 3),
+        f"<= {plan.max_duration_s:.0f} s ({form.format_clock(plan.max_duration_s)})")
+    if has_v and has_a:
+        vd, ad = f.video_duration_s, f.audio_duration_s
+        drift = None if vd is None or ad is None else abs(vd - ad)
+        add("av_duration_match", drift is not None and drift <= plan.max_av_drift_s,
+            _r(drift, 3), f"<= {plan.max_av_drift_s} s",
+            f"video {_fmt(vd, ' s', 3)}, audio {_fmt(ad, ' s', 3)}")
+
+    if has_a:
+        lo = f.loudness
+        i = None if lo is None else lo.integrated_lufs
+        add("loudness", i is not None and abs(i - plan.target_lufs) <= plan.lufs_tolerance,
+            _r(i, 1), f"{plan.target_lufs:.1f} LUFS +-{plan.lufs_tolerance}")
+        tp = None if lo is None else lo.true_peak_dbtp
+        add("true_peak", tp is not None and tp <= plan.max_true_peak_dbtp,
+            None if tp is None else (tp if math.isfinite(tp) else -999.0),
+            f"<= {plan.max_true_peak_dbtp:.1f} dBTP")
+        add("silence", _longest(f.silence) <= plan.silence_max_s, _longest(f.silence),
+            f"no silence (< {plan.silence_db:.0f} dB) longer than {plan.silence_max_s} s",
+            _seg_detail(f.silence))
+    if has_v:
+        add("black_frames", _longest(f.black) <= plan.black_max_s, _longest(f.black),
+            f"no black stretch longer than {plan.black_max_s} s", _seg_detail(f.black))
+        add("frozen_frames", _longest(f.frozen) <= plan.freeze_max_s, _longest(f.frozen),
+            f"no frozen stretch longer than {plan.freeze_max_s} s", _seg_detail(f.frozen))
+
+    boxes = f.top_level_boxes
+    faststart = "moov" in boxes and "mdat" in boxes and boxes.index("moov") < boxes.index(
+        "mdat")
+    add("faststart", faststart, " ".join(boxes[:6]), "moov before mdat")
+    if plan.require_label:
+        checks.append(_label_check(f.metadata))
+    return checks
+
+
+def _r(x: float | None, nd: int) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def run_qc(path: Path, plan: QCPlan | None = None) -> QCReport:
+    """Measure `path` against `plan` (the form's master spec when None)."""
+    t0 = time.perf_counter()
+    path = Path(path)
+    if not path.is_file():
+        raise MediaError(f"qc: {path}: no such file")
+    plan = plan or QCPlan()
+    raw = _stream_facts(path)
+    extra = {k: raw.pop(k) for k in list(raw) if k.startswith("_")}
+    has_v, has_a = raw.get("video_codec") is not None, raw.get("audio_codec") is not None
+    duration = raw.get("duration_s") or 0.0
+    scanned = _scan(path, plan, has_v, has_a, duration)
+    fps = None
+    pts = extra.get("_pts") or []
+    if len(pts) >= 2 and extra.get("_tb") is not None:
+        span = (pts[-1] - pts[0]) * float(extra["_tb"])
+        fps = (len(pts) - 1) / span if span > 0 else None
+    elif extra.get("_avg_rate"):
+        fps = extra["_avg_rate"]
+    facts = QCFacts(size_bytes=path.stat().st_size, top_level_boxes=top_level_boxes(path),
+                    fps=fps, frame_count=len(pts) if has_v else None, **raw, **scanned)
+    return QCReport(path=str(path), checks=_checks(facts, plan, extra), facts=facts,
+                    seconds=round(time.perf_counter() - t0, 3))
