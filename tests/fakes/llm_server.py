@@ -170,13 +170,27 @@ def screenwriter(texts: list[str], system: str = "") -> dict[str, Any]:
                 for j in range(counts.get(k, 2))]}
             for k in numbers]}
     if task == "dialogue":
-        return {"scenes": [
-            {"number": k, "lines": [
-                {"after": 1, "character": "mom", "parenthetical": "" if k % 2 else "轻声" if zh else "softly",
-                 "text": "饺子要趁热吃。" if zh else "Eat the dumplings while they are hot."},
-                {"after": 2, "character": "ann", "parenthetical": "",
-                 "text": "妈，你为什么不告诉我？" if zh else "Mom, why didn't you tell me?"},
-            ]} for k in numbers]}
+        # size each scene's lines to the budget the prompt asks for ("about 40 words")
+        budgets = {int(a): int(b) for a, b in
+                   re.findall(r"scene (\d+): about (\d+) (?:words|Chinese characters)", first)}
+        en = ["Eat the dumplings while they are hot.", "Mom, why didn't you tell me?",
+              "Because you would have come home sooner.", "I should have come home anyway."]
+        cn = ["饺子要趁热吃。", "妈，你为什么不告诉我？", "告诉你，你就早回来了。", "我本来就该早点回家。"]
+        scenes = []
+        for k in numbers:
+            lines, used, j = [], 0, 0
+            while k in budgets:
+                text = (cn if zh else en)[j % 4]
+                cost = len(text) - 1 if zh else len(text.split())
+                if j and used + cost > budgets[k]:
+                    break
+                used += cost
+                lines.append({"after": min(j + 1, 2), "character": "mom" if j % 2 == 0 else "ann",
+                              "parenthetical": ("轻声" if zh else "softly") if j == 2 else "",
+                              "text": text})
+                j += 1
+            scenes.append({"number": k, "lines": lines})
+        return {"scenes": scenes}
     return {"note": "unknown task"}
 
 
@@ -240,7 +254,8 @@ class FakeLLMServer:
                     self._send(404, {"error": {"message": f"no route {self.path}"}})
                     return
                 item = server._next()
-                server.requests.append(Recorded(api, self.path, body, dict(self.headers),
+                server.requests.append(Recorded(api, self.path, body,
+                                                {k.lower(): v for k, v in self.headers.items()},
                                                 time.monotonic(), type(item).__name__))
                 server._answer(self, api, body, item)
 

@@ -21,6 +21,7 @@ from typing import Callable, TypeVar
 from pydantic import BaseModel
 
 from microfilm import form
+from microfilm.checks import ACTION_PARAGRAPH_S  # one figure times scripts everywhere
 from microfilm.errors import ProviderError
 from microfilm.fsutil import atomic_write_text
 from microfilm.providers.base import Draft
@@ -42,7 +43,6 @@ from microfilm.spec.screenplay import Action, Dialogue, Scene, Screenplay
 
 log = logging.getLogger(__name__)
 
-ACTION_PARAGRAPH_S = 3.0  # the same figure `microfilm.checks` uses to time a script
 PROGRESS_VERSION = 1
 
 B = TypeVar("B", bound=BaseModel)
@@ -120,9 +120,18 @@ def save_progress(path: Path | None, progress: Progress) -> None:
 # ---- sizing -----------------------------------------------------------------------------
 
 
+CAP_HEADROOM_S = 30.0
+"""A film aimed at the cap is planned this much under it: a script always runs a little
+long, and 10:00 is a hard limit while the brief's target has 15% of slack."""
+
+
+def planned_duration(brief: Brief) -> float:
+    return min(brief.duration, form.MAX_DURATION_S - CAP_HEADROOM_S)
+
+
 def body_seconds(brief: Brief) -> float:
-    """Seconds the scenes must fill: the target minus title and credits cards."""
-    return max(10.0, brief.duration - form.TITLE_CARD_S - form.CREDITS_CARD_S)
+    """Seconds the scenes must fill: the planned runtime minus title and credits cards."""
+    return max(10.0, planned_duration(brief) - form.TITLE_CARD_S - form.CREDITS_CARD_S)
 
 
 def suggested_scene_count(brief: Brief) -> int:
@@ -173,8 +182,10 @@ class CallPlan:
 
 def plan_calls(brief: Brief, chunk_seconds: float = 150.0) -> CallPlan:
     body = body_seconds(brief)
-    chunks = max(1, -(-int(body) // int(chunk_seconds)))
-    calls = 2 + 2 * chunks
+    n = suggested_scene_count(brief)
+    per_chunk = max(1, int(chunk_seconds // (body / n)))
+    chunks = -(-n // per_chunk)
+    calls = 2 + 2 * chunks  # when every reply is usable; each re-ask adds one
     # zh text costs about one token per character; en about 1.3 tokens per word
     out_per_s = 9 if brief.language == "zh" else 6
     output = 900 + 700 + int(body * out_per_s * 1.6)
@@ -209,7 +220,7 @@ def _brief_block(brief: Brief) -> str:
     lines = [
         f"Title: {brief.title}",
         f"Logline: {brief.logline}",
-        f"Target runtime: {brief.duration:g} s including a {form.TITLE_CARD_S:g} s title card "
+        f"Target runtime: {planned_duration(brief):g} s including a {form.TITLE_CARD_S:g} s title card "
         f"and {form.CREDITS_CARD_S:g} s of credits; the scenes fill {body_seconds(brief):g} s.",
     ]
     if brief.audience:
@@ -380,7 +391,7 @@ def check_dialogue(reply: SceneDialogues, chunk: list[OutlineScene], bible: Bibl
                 problems.append(f"scene {scene.number} line {k}: speaker {line.character!r} is "
                                 f"not a bible character id ({', '.join(sorted(people))})")
             spoken += form.speech_seconds(line.text, brief.language)
-    if spoken > 2 * budget + 6:
+    if spoken > 1.5 * budget + 4:
         problems.append(f"the dialogue runs about {spoken:.0f} s but these scenes have about "
                         f"{budget:.0f} s for it: cut it to fit")
     return problems
