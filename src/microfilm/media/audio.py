@@ -285,7 +285,7 @@ def _load_line(spec: MixSpec, p: DialoguePlacement) -> _Placed:
     return _Placed(int(round(p.start_s * SR)), {0: x * _db(gain), 1: key})
 
 
-def _load_effect(e: ClipPlacement, with_fx: bool) -> _Placed:
+def _load_effect(e: ClipPlacement) -> _Placed:
     x = decode(e.path, 2, start_s=e.source_in_s, duration=e.duration)
     x = _edge_fade(x, e.fade_s) * _db(e.gain_db)
     lanes = {2: x[0], 3: x[1]}
@@ -316,7 +316,7 @@ def _write_buses(spec: MixSpec, raw: Path, channels: int) -> None:
             while pending and pending[0][0] < c1:
                 _, kind, i = pending.pop(0)
                 active.append(_load_line(spec, spec.dialogue[i]) if kind == 0
-                              else _load_effect(spec.effects[i], channels > 2))
+                              else _load_effect(spec.effects[i]))
             buf = np.zeros((c1 - c0, channels), dtype=np.float32)
             for placed in active:
                 lo, hi = max(c0, placed.start), min(c1, placed.end)
@@ -451,8 +451,9 @@ def _finish(spec: MixSpec, premix: Path, pre: Loudness, out: Path) -> MixResult:
         limit = ceiling - 0.3 if pre.true_peak_dbtp + gain > ceiling else None
     last: Loudness | None = None
     renders = 0
+    prev: tuple[float, float] | None = None  # (gain, measured LUFS) of the previous render
     with atomic_output(out) as tmp_out:
-        for renders in range(1, 5):
+        for renders in range(1, 7):
             res = ffmpeg.run(build_master_args(premix, gain, limit, tmp_out),
                              what=f"normalising {out.name}")
             last = parse_summary(res.stderr, what=f"normalising {out.name}")
@@ -462,9 +463,17 @@ def _finish(spec: MixSpec, premix: Path, pre: Loudness, out: Path) -> MixResult:
             over = last.true_peak_dbtp - ceiling
             if abs(off) <= 0.3 and over <= 0.2:
                 break
-            gain += off
-            if over > 0.0 or last.true_peak_dbtp + off > ceiling:
-                limit = (limit if limit is not None else ceiling - 0.3) - max(over, 0.0) - 0.2
+            # Under heavy limiting 1 dB more gain buys less than 1 LU: step by the slope
+            # the last two renders showed (a secant step), bounded to stay stable.
+            slope = 1.0
+            if prev is not None and abs(gain - prev[0]) > 0.05:
+                slope = min(1.0, max(0.25, (last.integrated_lufs - prev[1]) / (gain - prev[0])))
+            prev = (gain, last.integrated_lufs)
+            gain += off / slope
+            if over > 0.0:
+                limit = (limit if limit is not None else ceiling) - over - 0.2
+            elif limit is None and last.true_peak_dbtp + off > ceiling:
+                limit = ceiling - 0.3
         assert last is not None
         if pre.integrated_lufs > -69.0 and (
                 abs(last.integrated_lufs - spec.target_lufs) > 1.0
