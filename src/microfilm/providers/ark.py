@@ -1,0 +1,116 @@
+"""Volcengine Ark (火山方舟): Seedance image-to-video and Seedream images (httpx, REST).
+
+- Seedance: POST {base}/contents/generations/tasks {model, content: [text, image_url as
+  first_frame], ratio, duration, resolution, generate_audio} -> {id}; GET .../tasks/{id} ->
+  status queued | running | succeeded (content.video_url, valid 24 h) | failed (error.code,
+  e.g. InputImageSensitiveContentDetected / OutputVideoSensitiveContentDetected) |
+  cancelled | expired. Billed by tokens (width x height x fps x seconds / 1024); the
+  per-second figure here is that formula at 720p, 24 fps and about 16 CNY per million tokens.
+- Seedream: POST {base}/images/generations (OpenAI-like) {model, prompt, size, image: [refs],
+  response_format: b64_json, watermark: false} -> data[0].b64_json; 0.2 CNY per image.
+Auth: `Authorization: Bearer $ARK_API_KEY`. The Volcengine SDK is a very large package for
+two endpoints, so httpx speaks them directly.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from microfilm.errors import ProviderError
+from microfilm.providers.base import (
+    AnimateRequest,
+    Capabilities,
+    ClipResult,
+    ImageResult,
+    PaintRequest,
+    Price,
+    ProviderInfo,
+)
+from microfilm.providers.jobs import Http, JobState, JobStatus, PaidProvider, aspect_of, data_uri, download
+
+READ_ON = date(2026, 11, 25)
+REFERENCES = (
+    "https://www.volcengine.com/docs/82379 (Ark video generation tasks API, Seedream image API)",
+    "https://www.skills.sh/site/skills.netease.im/seedance-video-generation (tasks endpoints)",
+    "https://glama.ai/mcp/servers/leonaiuv/seedance-2-mcp/schema (ARK_BASE_URL, statuses)",
+    "https://apidog.com/blog/seedance-2-0-api/ (async task, 24 h video URL, pricing)",
+)
+SENSITIVE = ("SensitiveContentDetected", "sensitive", "PolicyViolation")
+TOKENS_PER_SECOND_720P = 1280 * 720 * 24 / 1024  # 21,600
+
+
+class _Ark(PaidProvider):
+    refusal_markers = SENSITIVE
+    default_base_url = "https://ark.cn-beijing.volces.com/api/v3"
+    base_url_env = "ARK_BASE_URL"
+
+    def _http(self) -> Http:
+        return Http(self.base_url, headers={"Authorization": f"Bearer {self.key('ARK_API_KEY')}"},
+                    timeout=self.timeout, refusal_markers=self.refusal_markers)
+
+
+class ArkSeedance(_Ark):
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="ark-seedance", capability="animator", model="doubao-seedance-1-5-pro-251215",
+        version="1.5-pro", title="Doubao Seedance 1.5 Pro (Volcengine Ark)", is_async=True,
+        paid=True, price=Price(unit="second", amount=round(TOKENS_PER_SECOND_720P * 16e-6, 4),
+                               currency="CNY"),
+        capabilities=Capabilities(durations=tuple(range(4, 13)), max_duration=12, min_duration=4,
+                                  aspects=("9:16", "16:9", "1:1", "3:4", "4:3", "21:9"),
+                                  references=False, native_audio=True),
+        extra="ark", env_keys=("ARK_API_KEY",), prices_read_on=READ_ON,
+    )
+
+    def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
+        body = {"model": self.info.model,
+                "content": [{"type": "text", "text": request.prompt or request.camera},
+                            {"type": "image_url", "image_url": {"url": data_uri(request.image)},
+                             "role": "first_frame"}],
+                "ratio": aspect_of(request.width, request.height), "resolution": "720p",
+                "duration": int(self.duration_for(request.duration)), "generate_audio": True,
+                "watermark": False, "seed": request.seed}
+        return self._http().post("/contents/generations/tasks", json=body)["id"]
+
+    def poll(self, job_id: str) -> JobState:
+        task = self._http().get(f"/contents/generations/tasks/{job_id}")
+        status = task.get("status")
+        if status == "succeeded":
+            return JobState(JobStatus.SUCCEEDED, 1.0, result_ref=task["content"]["video_url"])
+        if status in ("failed", "cancelled", "expired"):
+            err = task.get("error") or {}
+            text = f"{err.get('code', status)}: {err.get('message', '')}"
+            refused = any(m.lower() in text.lower() for m in SENSITIVE)
+            return JobState(JobStatus.REFUSED if refused else JobStatus.FAILED, error=text)
+        return JobState(JobStatus.RUNNING if status == "running" else JobStatus.QUEUED)
+
+    def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
+        download(state.result_ref, out)
+        return ClipResult(path=out, duration=0.0, has_audio=True)
+
+
+class ArkSeedream(_Ark):
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="ark-seedream", capability="painter", model="doubao-seedream-4-0-250828", version="4.0",
+        title="Doubao Seedream 4.0 (Volcengine Ark)", is_async=False, paid=True,
+        price=Price(unit="image", amount=0.2, currency="CNY"),
+        capabilities=Capabilities(aspects=("9:16", "16:9", "1:1"), references=True),
+        extra="ark", env_keys=("ARK_API_KEY",), prices_read_on=READ_ON,
+    )
+
+    def call(self, request: PaintRequest) -> ImageResult:
+        scale = max(1.0, (1440 * 2560 / (request.width * request.height)) ** 0.5)  # 2K-class
+        w, h = int(request.width * scale) // 8 * 8, int(request.height * scale) // 8 * 8
+        body: dict[str, Any] = {"model": self.info.model, "prompt": request.prompt,
+                                "size": f"{w}x{h}", "response_format": "b64_json",
+                                "watermark": False, "seed": request.seed}
+        refs = [data_uri(Path(p)) for p in getattr(request, "reference_paths", ())]
+        if refs:
+            body["image"] = refs[:10]
+        data = self._http().post("/images/generations", json=body).get("data") or []
+        if not data or not data[0].get("b64_json"):
+            raise ProviderError(f"{self.info.id}: no image in the response")
+        Path(request.out).write_bytes(base64.b64decode(data[0]["b64_json"]))
+        return ImageResult(path=request.out, width=w, height=h)

@@ -1,0 +1,141 @@
+"""Google Gemini API through the official `google-genai` SDK: Veo 3.1 video, Gemini images.
+
+- Veo 3.1 (`veo-3.1-generate-preview`): models.generate_videos -> a long-running operation
+  (POST .../models/{model}:predictLongRunning), polled with operations.get until `done`;
+  the video is fetched with files.download. 4, 6 or 8 s; 16:9 or 9:16; 720p/1080p; native
+  audio; a first-frame image and up to three reference images. Safety filtering shows as
+  `rai_media_filtered_count/reasons` on a finished operation. $0.40 per second (standard).
+- Gemini image ("Nano Banana", `gemini-2.5-flash-image`): models.generate_content with an
+  IMAGE response modality and an aspect ratio; reference images go in the contents.
+  Blocked prompts come back as prompt_feedback.block_reason or an IMAGE_SAFETY /
+  PROHIBITED_CONTENT finish reason. $0.039 per image.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from microfilm.errors import ProviderError
+from microfilm.providers.base import (
+    AnimateRequest,
+    Capabilities,
+    ClipResult,
+    ImageResult,
+    PaintRequest,
+    Price,
+    ProviderInfo,
+)
+from microfilm.providers.jobs import JobState, JobStatus, PaidProvider, RefusedError, aspect_of
+
+READ_ON = date(2026, 11, 25)
+REFERENCES = (
+    "https://ai.google.dev/gemini-api/docs/video (Veo 3.1: 8 s, 720p/1080p/4k, 9:16, 3 references)",
+    "https://www.mintlify.com/googleapis/python-genai/guides/veo (generate_videos, operations.get)",
+    "https://mintlify.com/googleapis/python-genai/api/models/generate-videos",
+    "https://ai.google.dev/gemini-api/docs/pricing (Veo per second, image per image)",
+    "https://docs.comfy.org/built-in-nodes/Veo3VideoGenerationNode (duration 4-8 step 2)",
+    "google-genai 3.3.0 SDK: models.py, operations.py, files.py",
+)
+BLOCKED = ("SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION")
+
+
+class _Gemini(PaidProvider):
+    sdk = ("google.genai",)
+    key_aliases = {"GEMINI_API_KEY": ("GOOGLE_API_KEY",)}
+    refusal_markers = ("SAFETY", "blocked", "prohibited")
+    default_base_url = ""  # the SDK's own
+    base_url_env = "GOOGLE_GEMINI_BASE_URL"
+
+    def _client(self) -> Any:
+        from google import genai
+        from google.genai import types
+
+        options = types.HttpOptions(base_url=self.base_url or None, timeout=int(self.timeout * 1000))
+        return genai.Client(api_key=self.key("GEMINI_API_KEY"), http_options=options)
+
+
+class Veo(_Gemini):
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="veo", capability="animator", model="veo-3.1-generate-preview", version="3.1",
+        title="Google Veo 3.1 image-to-video", is_async=True, paid=True,
+        price=Price(unit="second", amount=0.40, currency="USD"),
+        capabilities=Capabilities(durations=(4, 6, 8), max_duration=8, min_duration=4,
+                                  sizes=((720, 1280), (1280, 720)), aspects=("9:16", "16:9"),
+                                  references=True, native_audio=True),
+        extra="google", env_keys=("GEMINI_API_KEY",), prices_read_on=READ_ON,
+    )
+    poll_every_s = 10.0
+
+    def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
+        from google.genai import types
+
+        refs = [types.VideoGenerationReferenceImage(
+                    image=types.Image.from_file(location=str(p)), reference_type="asset")
+                for p in getattr(request, "reference_paths", ())[:3]]
+        config = types.GenerateVideosConfig(
+            aspect_ratio=aspect_of(request.width, request.height, ("9:16", "16:9")),
+            duration_seconds=int(self.duration_for(request.duration)), resolution="720p",
+            number_of_videos=1, seed=request.seed or None, reference_images=refs or None)
+        operation = self._client().models.generate_videos(
+            model=self.info.model, prompt=request.prompt or request.camera,
+            image=types.Image.from_file(location=str(request.image)), config=config)
+        return operation.name
+
+    def poll(self, job_id: str) -> JobState:
+        from google.genai import types
+
+        op = self._client().operations.get(types.GenerateVideosOperation(name=job_id))
+        if not op.done:
+            return JobState(JobStatus.RUNNING)
+        if op.error:
+            return JobState(JobStatus.FAILED, error=str(op.error))
+        response = op.response or op.result
+        if response is None or not response.generated_videos:
+            reasons = "; ".join(getattr(response, "rai_media_filtered_reasons", None) or [])
+            if getattr(response, "rai_media_filtered_count", 0) or reasons:
+                return JobState(JobStatus.REFUSED, error=reasons or "filtered by safety")
+            return JobState(JobStatus.FAILED, error="no video in the finished operation")
+        return JobState(JobStatus.SUCCEEDED, 1.0, result_ref=response.generated_videos[0].video.uri)
+
+    def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
+        from google.genai import types
+
+        data = self._client().files.download(file=types.Video(uri=state.result_ref))
+        Path(out).write_bytes(data)
+        return ClipResult(path=out, duration=0.0, has_audio=True)
+
+
+class GeminiImage(_Gemini):
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="gemini-image", capability="painter", model="gemini-2.5-flash-image", version="ga",
+        title="Gemini 2.5 Flash Image (Nano Banana)", is_async=False, paid=True,
+        price=Price(unit="image", amount=0.039, currency="USD"),
+        capabilities=Capabilities(aspects=("9:16", "16:9", "1:1"), references=True),
+        extra="google", env_keys=("GEMINI_API_KEY",), prices_read_on=READ_ON,
+    )
+
+    def call(self, request: PaintRequest) -> ImageResult:
+        from google.genai import types
+
+        contents: list[Any] = [request.prompt]
+        for p in getattr(request, "reference_paths", ())[:3]:
+            contents.append(types.Part.from_bytes(data=Path(p).read_bytes(), mime_type="image/png"))
+        response = self._client().models.generate_content(
+            model=self.info.model, contents=contents,
+            config=types.GenerateContentConfig(
+                response_modalities=["IMAGE"],
+                image_config=types.ImageConfig(aspect_ratio=aspect_of(request.width, request.height))))
+        feedback = getattr(response, "prompt_feedback", None)
+        if feedback is not None and feedback.block_reason:
+            raise RefusedError(f"prompt blocked: {feedback.block_reason}")
+        for cand in response.candidates or []:
+            reason = str(getattr(cand, "finish_reason", "") or "")
+            if any(b in reason for b in BLOCKED):
+                raise RefusedError(f"image blocked: {reason}")
+            for part in (cand.content.parts if cand.content else []) or []:
+                if part.inline_data is not None and part.inline_data.data:
+                    Path(request.out).write_bytes(part.inline_data.data)
+                    return ImageResult(path=request.out, width=request.width, height=request.height)
+        raise ProviderError(f"{self.info.id}: the response held no image")

@@ -1,0 +1,112 @@
+"""Kling (Kuaishou) image-to-video over its REST API (httpx; no official Python SDK).
+
+Auth: a JWT (HS256) signed with the secret key, issuer = access key, 30 min expiry, sent as
+a Bearer token. POST /v1/videos/image2video {model_name, image (base64 or URL), prompt,
+duration "5"|"10", mode std|pro} -> {code: 0, data: {task_id, task_status}}; GET
+/v1/videos/image2video/{task_id} -> task_status submitted | processing | succeed | failed,
+task_result.videos[0].url. A non-zero `code` in a 200 body is an error: 1301 content
+security (refused), 1302/1303 rate or concurrency limits (retried). Price at $0.07 per
+second for kling-v2-5-turbo pro (5 s = $0.35).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from microfilm.errors import ProviderError
+from microfilm.providers.base import AnimateRequest, Capabilities, ClipResult, Price, ProviderInfo
+from microfilm.providers.jobs import (
+    Http,
+    JobState,
+    JobStatus,
+    PaidProvider,
+    RefusedError,
+    TransientError,
+    b64_file,
+    download,
+)
+
+READ_ON = date(2026, 11, 25)
+REFERENCES = (
+    "https://app.klingai.com/global/dev/document-api (image2video, task query, JWT auth)",
+    "https://smithery.ai/skills/jeremylongshore/klingai-hello-world (create-poll-download, JWT)",
+    "https://pypi.org/project/kling-pro-cli/ (model names kling-v2-5-turbo ... kling-v3)",
+    "https://fal.ai/models/fal-ai/kling-video (v2.5 turbo pro: $0.35 per 5 s)",
+)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def jwt_token(access_key: str, secret_key: str, now: float | None = None) -> str:
+    """HS256 JWT as Kling expects (iss = access key, exp +30 min, nbf -5 s)."""
+    t = int(now if now is not None else time.time())
+    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = _b64url(json.dumps({"iss": access_key, "exp": t + 1800, "nbf": t - 5},
+                                 separators=(",", ":")).encode())
+    signing = f"{header}.{payload}".encode()
+    signature = _b64url(hmac.new(secret_key.encode(), signing, hashlib.sha256).digest())
+    return f"{header}.{payload}.{signature}"
+
+
+class Kling(PaidProvider):
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="kling", capability="animator", model="kling-v2-5-turbo", version="pro",
+        title="Kling 2.5 Turbo image-to-video", is_async=True, paid=True,
+        price=Price(unit="second", amount=0.07, currency="USD"),
+        capabilities=Capabilities(durations=(5, 10), max_duration=10, min_duration=5,
+                                  aspects=("9:16", "16:9", "1:1"), references=False,
+                                  native_audio=False),
+        extra="kling", env_keys=("KLING_ACCESS_KEY", "KLING_SECRET_KEY"), prices_read_on=READ_ON,
+    )
+    mode: ClassVar[str] = "pro"
+    default_base_url = "https://api-singapore.klingai.com"
+    base_url_env = "KLING_BASE_URL"
+
+    def _http(self) -> Http:
+        token = jwt_token(self.key("KLING_ACCESS_KEY"), self.key("KLING_SECRET_KEY"))
+        return Http(self.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=self.timeout)
+
+    @staticmethod
+    def _data(body: dict[str, Any]) -> dict[str, Any]:
+        code = body.get("code", 0)
+        if code in (0, None):
+            return body.get("data") or {}
+        message = f"kling code {code}: {body.get('message', '')}"
+        if code in (1301,):
+            raise RefusedError(message)
+        if code in (1302, 1303, 5000, 5001, 5002):
+            raise TransientError(message)
+        raise ProviderError(message)
+
+    def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
+        body = {"model_name": self.info.model, "image": b64_file(request.image),
+                "prompt": (request.prompt or request.camera)[:2500], "mode": self.mode,
+                "duration": str(int(self.duration_for(request.duration)))}
+        if idempotency_key:  # Kling keeps it per task; it lets a lost task id be looked up
+            body["external_task_id"] = idempotency_key[:64]
+        return self._data(self._http().post("/v1/videos/image2video", json=body))["task_id"]
+
+    def poll(self, job_id: str) -> JobState:
+        data = self._data(self._http().get(f"/v1/videos/image2video/{job_id}"))
+        status = data.get("task_status")
+        if status == "succeed":
+            return JobState(JobStatus.SUCCEEDED, 1.0,
+                            result_ref=data["task_result"]["videos"][0]["url"])
+        if status == "failed":
+            msg = data.get("task_status_msg", "failed")
+            refused = any(w in msg.lower() for w in ("risk", "sensitive", "security", "policy"))
+            return JobState(JobStatus.REFUSED if refused else JobStatus.FAILED, error=msg)
+        return JobState(JobStatus.RUNNING if status == "processing" else JobStatus.QUEUED)
+
+    def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
+        download(state.result_ref, out)
+        return ClipResult(path=out, duration=0.0, has_audio=False)
