@@ -146,6 +146,14 @@ def screenwriter(texts: list[str], system: str = "") -> dict[str, Any]:
             "mood": "warm",
             "look": "soft window light, 35mm, gentle grain",
         }
+    if task == "research":
+        return {
+            "brand_integration": ["品牌作为年夜饭的一道菜出现" if zh else "The brand's dumplings are the family's New Year dish"],
+            "tone": ["克制、温暖" if zh else "Restrained and warm"],
+            "references": ["《三分钟》" if zh else "'Three Minutes' (Peter Chan)"],
+            "risks": ["煽情过度" if zh else "Melodrama"],
+            "hooks": ["蒸汽中的一双手" if zh else "Hands folding a dumpling in steam"],
+        }
     if task == "outline":
         n = int(re.search(r"in about (\d+) scenes", first).group(1))
         beats = re.search(r"in order: (.*?) \(copy", first).group(1).split(", ")
