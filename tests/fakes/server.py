@@ -39,6 +39,20 @@ class Req:
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
 
+    def form(self) -> dict[str, bytes]:
+        """The fields of a multipart/form-data body (files and plain values alike)."""
+        from email.parser import BytesParser
+        from email.policy import HTTP
+
+        head = f"Content-Type: {self.header('content-type')}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + self.body)
+        fields: dict[str, bytes] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if name:
+                fields.setdefault(name, part.get_payload(decode=True) or b"")
+        return fields
+
 
 @dataclass
 class Resp:

@@ -1,10 +1,13 @@
 """Google Gemini API through the official `google-genai` SDK: Veo 3.1 video, Gemini images.
 
 - Veo 3.1 (`veo-3.1-generate-preview`): models.generate_videos -> a long-running operation
-  (POST .../models/{model}:predictLongRunning), polled with operations.get until `done`;
-  the video is fetched with files.download. 4, 6 or 8 s; 16:9 or 9:16; 720p/1080p; native
-  audio; a first-frame image and up to three reference images. Safety filtering shows as
-  `rai_media_filtered_count/reasons` on a finished operation. $0.40 per second (standard).
+  (POST .../publishers/google/models/{model}:predictLongRunning), polled with
+  operations.get (POST ...:fetchPredictOperation) until `done`; without a storage URI the
+  video comes back inline in the finished operation. 4, 6 or 8 s; 16:9 or 9:16;
+  720p/1080p; native audio; a first-frame image and up to three reference images. Safety
+  filtering shows as `rai_media_filtered_count/reasons`. $0.40 per second (standard).
+  google-genai 3.x runs generate_videos only in Vertex AI ("Agent Platform") mode, so Veo
+  uses Vertex express mode: a Google Cloud API key in GOOGLE_API_KEY, no project setup.
 - Gemini image ("Nano Banana", `gemini-2.5-flash-image`): models.generate_content with an
   IMAGE response modality and an aspect ratio; reference images go in the contents.
   Blocked prompts come back as prompt_feedback.block_reason or an IMAGE_SAFETY /
@@ -43,17 +46,22 @@ BLOCKED = ("SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", 
 
 class _Gemini(PaidProvider):
     sdk = ("google.genai",)
-    key_aliases = {"GEMINI_API_KEY": ("GOOGLE_API_KEY",)}
     refusal_markers = ("SAFETY", "blocked", "prohibited")
     default_base_url = ""  # the SDK's own
     base_url_env = "GOOGLE_GEMINI_BASE_URL"
+    vertex: ClassVar[bool] = False
 
     def _client(self) -> Any:
         from google import genai
         from google.genai import types
 
-        options = types.HttpOptions(base_url=self.base_url or None, timeout=int(self.timeout * 1000))
-        return genai.Client(api_key=self.key("GEMINI_API_KEY"), http_options=options)
+        if getattr(self, "_sdk_client", None) is None:  # kept: the SDK closes it when dropped
+            options = types.HttpOptions(base_url=self.base_url or None,
+                                        timeout=int(self.timeout * 1000))
+            self._sdk_client = genai.Client(vertexai=self.vertex or None,
+                                            api_key=self.key(self.info.env_keys[0]),
+                                            http_options=options)
+        return self._sdk_client
 
 
 class Veo(_Gemini):
@@ -64,9 +72,10 @@ class Veo(_Gemini):
         capabilities=Capabilities(durations=(4, 6, 8), max_duration=8, min_duration=4,
                                   sizes=((720, 1280), (1280, 720)), aspects=("9:16", "16:9"),
                                   references=True, native_audio=True),
-        extra="google", env_keys=("GEMINI_API_KEY",), prices_read_on=READ_ON,
+        extra="google", env_keys=("GOOGLE_API_KEY",), prices_read_on=READ_ON,
     )
     poll_every_s = 10.0
+    vertex = True
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
         from google.genai import types
@@ -78,15 +87,19 @@ class Veo(_Gemini):
             aspect_ratio=aspect_of(request.width, request.height, ("9:16", "16:9")),
             duration_seconds=int(self.duration_for(request.duration)), resolution="720p",
             number_of_videos=1, seed=request.seed or None, reference_images=refs or None)
-        operation = self._client().models.generate_videos(
-            model=self.info.model, prompt=request.prompt or request.camera,
-            image=types.Image.from_file(location=str(request.image)), config=config)
+        source = types.GenerateVideosSource(prompt=request.prompt or request.camera,
+                                            image=types.Image.from_file(location=str(request.image)))
+        operation = self._client().models.generate_videos(model=self.info.model, source=source,
+                                                          config=config)
         return operation.name
 
-    def poll(self, job_id: str) -> JobState:
+    def _operation(self, job_id: str) -> Any:
         from google.genai import types
 
-        op = self._client().operations.get(types.GenerateVideosOperation(name=job_id))
+        return self._client().operations.get(types.GenerateVideosOperation(name=job_id))
+
+    def poll(self, job_id: str) -> JobState:
+        op = self._operation(job_id)
         if not op.done:
             return JobState(JobStatus.RUNNING)
         if op.error:
@@ -97,13 +110,14 @@ class Veo(_Gemini):
             if getattr(response, "rai_media_filtered_count", 0) or reasons:
                 return JobState(JobStatus.REFUSED, error=reasons or "filtered by safety")
             return JobState(JobStatus.FAILED, error="no video in the finished operation")
-        return JobState(JobStatus.SUCCEEDED, 1.0, result_ref=response.generated_videos[0].video.uri)
+        return JobState(JobStatus.SUCCEEDED, 1.0, result_ref=job_id)
 
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
-        from google.genai import types
-
-        data = self._client().files.download(file=types.Video(uri=state.result_ref))
-        Path(out).write_bytes(data)
+        video = self._operation(job_id).response.generated_videos[0].video
+        if not video.video_bytes:
+            raise ProviderError(f"{self.info.id}: the finished operation holds no video bytes "
+                                f"(a storage URI was set: {video.uri})")
+        Path(out).write_bytes(video.video_bytes)
         return ClipResult(path=out, duration=0.0, has_audio=True)
 
 

@@ -1,0 +1,51 @@
+"""Fake Volcengine Ark: content generation tasks (Seedance) and image generations (Seedream)."""
+
+from __future__ import annotations
+
+import base64
+
+from tests.fakes import media
+from tests.fakes.server import FakeServer, Req, Resp
+
+
+def install(server: FakeServer) -> FakeServer:
+    @server.route("POST", "/api/v3/contents/generations/tasks", "submit")
+    def submit(req: Req) -> Resp:
+        body = req.json()
+        kinds = [c["type"] for c in body["content"]]
+        assert kinds == ["text", "image_url"] and body["content"][1]["role"] == "first_frame"
+        job, _ = server.new_job("video", body, prefix="cgt")
+        if server.take_fault("submit", "refuse"):
+            job.outcome = "refused"
+        return Resp(200, {"id": job.id})
+
+    @server.route("GET", "/api/v3/contents/generations/tasks/(?P<id>[^/]+)", "poll")
+    def poll(req: Req) -> Resp:
+        job = server.poll(req.match["id"])
+        status = job.status() if job.status() in ("queued", "running", "succeeded") else "failed"
+        out = {"id": job.id, "model": job.params["model"], "status": status}
+        if status == "succeeded":
+            out["content"] = {"video_url": f"{server.base_url}/files/{job.id}.mp4"}
+            out["usage"] = {"completion_tokens": 108900, "total_tokens": 108900}
+        elif status == "failed":
+            out["error"] = {"code": "OutputVideoSensitiveContentDetected",
+                            "message": "The request failed because the output video may contain sensitive information."}
+        return Resp(200, out)
+
+    @server.route("GET", "/files/(?P<id>[^/]+)\\.mp4", "download")
+    def out(req: Req) -> Resp:
+        job = server.jobs[req.match["id"]]
+        return server.media_response("download", media.clip(float(job.params["duration"]), audio=True),
+                                     "video/mp4")
+
+    @server.route("POST", "/api/v3/images/generations", "call")
+    def images(req: Req) -> Resp:
+        body = req.json()
+        server.counts["reference_images"] += len(body.get("image", []))
+        if server.take_fault("call", "refuse"):
+            return Resp(400, {"error": {"code": "InputTextSensitiveContentDetected",
+                                        "message": "The request failed because the input text may contain sensitive information."}})
+        return Resp(200, {"model": body["model"], "created": 0,
+                          "data": [{"b64_json": base64.b64encode(media.png(90, 160)).decode(), "size": body["size"]}]})
+
+    return server

@@ -1,0 +1,57 @@
+"""Fake Kling API: JWT-checked image2video task creation, query and download."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+from tests.fakes import media
+from tests.fakes.server import FakeServer, Req, Resp
+
+SECRET = "kling-secret-for-tests"
+
+
+def _jwt_ok(header: str) -> bool:
+    token = header.removeprefix("Bearer ")
+    try:
+        head, payload, sig = token.split(".")
+    except ValueError:
+        return False
+    want = base64.urlsafe_b64encode(hmac.new(SECRET.encode(), f"{head}.{payload}".encode(),
+                                             hashlib.sha256).digest()).rstrip(b"=").decode()
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return hmac.compare_digest(want, sig) and claims.get("iss") == "kling-access"
+
+
+def install(server: FakeServer) -> FakeServer:
+    @server.route("POST", "/v1/videos/image2video", "submit")
+    def submit(req: Req) -> Resp:
+        if not _jwt_ok(req.header("authorization")):
+            return Resp(401, {"code": 1004, "message": "Auth failed"})
+        body = req.json()
+        base64.b64decode(body["image"], validate=True)
+        if server.take_fault("submit", "refuse"):
+            return Resp(200, {"code": 1301, "message": "Trigger the content security policy of the platform"})
+        job, _ = server.new_job("video", body, idem=body.get("external_task_id", ""), prefix="kl")
+        return Resp(200, {"code": 0, "message": "SUCCEED", "request_id": "r1",
+                          "data": {"task_id": job.id, "task_status": "submitted"}})
+
+    @server.route("GET", "/v1/videos/image2video/(?P<id>[^/]+)", "poll")
+    def poll(req: Req) -> Resp:
+        job = server.poll(req.match["id"])
+        status = {"queued": "submitted", "running": "processing", "succeeded": "succeed",
+                  "failed": "failed", "refused": "failed"}[job.status()]
+        data = {"task_id": job.id, "task_status": status}
+        if status == "succeed":
+            data["task_result"] = {"videos": [{"id": "v1", "url": f"{server.base_url}/out/{job.id}.mp4",
+                                               "duration": job.params["duration"]}]}
+        return Resp(200, {"code": 0, "message": "SUCCEED", "data": data})
+
+    @server.route("GET", "/out/(?P<id>[^/]+)\\.mp4", "download")
+    def out(req: Req) -> Resp:
+        job = server.jobs[req.match["id"]]
+        return server.media_response("download", media.clip(float(job.params["duration"])), "video/mp4")
+
+    return server
