@@ -107,6 +107,18 @@ def test_repair_json_fixes_what_models_break(broken: str, expected: object) -> N
     assert notes, "a repaired reply must say what was repaired"
 
 
+def test_reasoning_blocks_and_shape_slips_are_undone() -> None:
+    data, notes = parse_json('<think>The user wants {"a": 1}? Let me think.</think>\n{"a": 2, "b": "y"}')
+    assert data == {"a": 2, "b": "y"} and "removed the model's <think> block" in notes
+    backend = ScriptedBackend([Reply('{"pair": {"a": 1, "b": "x"}}')])
+    assert generate(backend, Pair, name="pair", system="s", prompt="p").attempts == 1
+    backend = ScriptedBackend([Reply('[{"number": 1, "lines": []}]')])
+    from microfilm.providers.llm.schemas import SceneDialogues
+
+    result = generate(backend, SceneDialogues, name="dialogue", system="s", prompt="p")
+    assert result.value.scenes[0].number == 1 and any("bare list" in r for r in result.repairs)
+
+
 def test_repair_json_keeps_fullwidth_punctuation_inside_strings() -> None:
     text, _ = repair_json('{"line"："好，走吧：现在。"，}')
     assert json.loads(text) == {"line": "好，走吧：现在。"}

@@ -9,7 +9,8 @@ Environment (names only are ever logged):
   MICROFILM_ANTHROPIC_MODEL                     default claude-sonnet-4-6
   MICROFILM_ANTHROPIC_BASE_URL / ANTHROPIC_BASE_URL   another endpoint
   MICROFILM_ANTHROPIC_JSON                      format | tool (default format)
-  MICROFILM_LLM_TIMEOUT, MICROFILM_LLM_MAX_RETRIES    as for the OpenAI-compatible writer
+  MICROFILM_LLM_TIMEOUT, MICROFILM_LLM_MAX_RETRIES, MICROFILM_LLM_MAX_TOKENS
+                                                as for the OpenAI-compatible writer
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class AnthropicConfig:
     json_mode: Literal["format", "tool"] = "format"
     timeout: float = 180.0
     max_retries: int = 3
-    max_tokens: int = 4096
+    max_tokens: int = 8192
     attempts: int = 3
 
     @classmethod
@@ -57,6 +58,7 @@ class AnthropicConfig:
             api_key=key, key_env=key_env, json_mode=mode,  # type: ignore[arg-type]
             timeout=_num(env, "MICROFILM_LLM_TIMEOUT", 180.0),
             max_retries=int(_num(env, "MICROFILM_LLM_MAX_RETRIES", 3)),
+            max_tokens=int(_num(env, "MICROFILM_LLM_MAX_TOKENS", 8192)),
         )
 
     def missing(self) -> list[str]:

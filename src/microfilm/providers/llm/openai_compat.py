@@ -10,6 +10,7 @@ Settings come from the environment (names only are ever logged, never values):
   MICROFILM_LLM_JSON_MODE  json_schema | json_object | prompt (override the service's default)
   MICROFILM_LLM_TIMEOUT    seconds per request (default 180)
   MICROFILM_LLM_MAX_RETRIES  SDK retries on 429/5xx/timeouts, honouring Retry-After (default 3)
+  MICROFILM_LLM_MAX_TOKENS   per reply (default 16000 on OpenAI, 8192 elsewhere)
 Local servers (localhost, 127.0.0.1, *.local) need no key.
 """
 
@@ -48,12 +49,14 @@ class Service:
     json_mode: JsonMode
     strict: bool = False  # json_schema strict (OpenAI)
     token_param: str = "max_tokens"
+    max_tokens: int = 8192  # per reply; reasoning models spend part of it thinking
     extra_body: Mapping[str, Any] = field(default_factory=dict)
 
 
 SERVICES: dict[str, Service] = {
     "openai": Service("openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-5.4-mini",
-                      "json_schema", strict=True, token_param="max_completion_tokens"),
+                      "json_schema", strict=True, token_param="max_completion_tokens",
+                      max_tokens=16000),
     "deepseek": Service("deepseek", "https://api.deepseek.com", "DEEPSEEK_API_KEY",
                         "deepseek-chat", "json_object"),
     "dashscope": Service("dashscope", "https://dashscope.aliyuncs.com/compatible-mode/v1",
@@ -135,7 +138,8 @@ class OpenAICompatConfig:
         return cls(service=service, base_url=base.rstrip("/"), model=model or service.default_model,
                    api_key=key, key_env=key_env, json_mode=mode,  # type: ignore[arg-type]
                    timeout=_num(env, "MICROFILM_LLM_TIMEOUT", 180.0),
-                   max_retries=int(_num(env, "MICROFILM_LLM_MAX_RETRIES", 3)))
+                   max_retries=int(_num(env, "MICROFILM_LLM_MAX_RETRIES", 3)),
+                   max_tokens=int(_num(env, "MICROFILM_LLM_MAX_TOKENS", service.max_tokens)))
 
     def missing(self) -> list[str]:
         if self.api_key or self.local:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Literal, Protocol, Sequence, TypeVar
 
@@ -401,6 +402,9 @@ def _closers_for(head: str) -> str:
     return "".join(reversed(stack))
 
 
+_THINK = re.compile(r"<think>.*?</think>", re.S)
+
+
 def parse_json(text: str) -> tuple[Any, list[str]]:
     """Parse strictly if possible, else repair; returns (data, repair notes)."""
     if not text or not text.strip():
@@ -409,7 +413,16 @@ def parse_json(text: str) -> tuple[Any, list[str]]:
         return json.loads(text), []
     except json.JSONDecodeError:
         pass
+    pre: list[str] = []
+    if "<think>" in text:  # reasoning models served raw (Qwen3, DeepSeek-R1 on Ollama/vLLM)
+        text = _THINK.sub("", text)
+        if "<think>" in text:  # thinking that never closed: keep what follows the last brace run
+            text = text.split("<think>", 1)[0]
+        pre.append("removed the model's <think> block")
+        if not text.strip():
+            raise JSONRepairError("the reply held only the model's reasoning, no JSON")
     fixed, notes = repair_json(text)
+    notes = pre + notes
     try:
         return json.loads(fixed), notes
     except json.JSONDecodeError as exc:
@@ -489,6 +502,20 @@ def _excerpt(text: str, k: int = 160) -> str:
     return flat[:k] + ("..." if len(flat) > k else "")
 
 
+def _reshape(data: Any, model: type[BaseModel], name: str) -> tuple[Any, list[str]]:
+    """Undo the two shape slips models make: a bare list for a one-list object, and the
+    object wrapped in a key named after the task ({"outline": {...}})."""
+    fields = list(model.model_fields)
+    if isinstance(data, list) and len(fields) == 1:
+        return {fields[0]: data}, [f"wrapped a bare list as {{'{fields[0]}': [...]}}"]
+    if isinstance(data, dict) and len(data) == 1:
+        (key, inner), = data.items()
+        if key not in fields and isinstance(inner, dict) and key.casefold() in (
+                name.casefold(), model.__name__.casefold()):
+            return inner, [f"unwrapped the object from '{key}'"]
+    return data, []
+
+
 def generate(
     backend: ChatBackend,
     model: type[M],
@@ -534,6 +561,8 @@ def generate(
             except JSONRepairError as exc:
                 problem = f"the reply is not JSON: {exc}. Reply with only the JSON object."
             else:
+                data, shaped = _reshape(data, model, name)
+                repairs += shaped
                 try:
                     value = model.model_validate(data)
                 except ValidationError as exc:
