@@ -20,7 +20,7 @@ from typing import Callable, TypeVar
 
 from pydantic import BaseModel
 
-from microfilm import form
+from microfilm import form, knowledge
 from microfilm.checks import ACTION_PARAGRAPH_S  # one figure times scripts everywhere
 from microfilm.errors import ProviderError
 from microfilm.fsutil import atomic_write_text
@@ -238,10 +238,23 @@ def _schema_hint(model: type[BaseModel]) -> str:
     return "JSON schema of the reply:\n" + json.dumps(wire_schema(model), ensure_ascii=False)
 
 
+def _conventions(brief: Brief) -> str:
+    notes = knowledge.genre_notes(brief.genre, "en")
+    return "Genre conventions:\n" + "\n".join(f"- {c}" for c in notes.conventions)
+
+
+def _beat_sheet(brief: Brief) -> str:
+    notes = knowledge.genre_notes(brief.genre, "en")
+    body = body_seconds(brief)
+    return "Beat sheet:\n" + "\n".join(
+        f"- {b.name} (about {b.share * body:.0f} s): {b.description}" for b in notes.beats)
+
+
 def bible_prompt(brief: Brief) -> str:
     return "\n".join([
         "Task: bible",
         _brief_block(brief),
+        _conventions(brief),
         "Create the film's bible as JSON: the theme, the time the story happens, a sharpened "
         "logline, 2-5 characters and 1-6 locations (ids latin, lowercase, hyphens). A "
         "character's look and wardrobe are concrete visual words a painter can reuse in "
@@ -257,6 +270,7 @@ def outline_prompt(brief: Brief, bible: BibleSketch) -> str:
         "Task: outline",
         _brief_block(brief),
         "Bible (JSON): " + bible.model_dump_json(),
+        _beat_sheet(brief),
         f"Outline the film as JSON in about {n} scenes numbered from 1. Each scene plays one "
         f"beat; use every beat at least once, in order: {', '.join(beats)} (copy the beat "
         "name exactly). Use only location and character ids from the bible. Give each scene "
