@@ -248,13 +248,25 @@ def test_cut_off_reply_is_asked_again_with_more_tokens() -> None:
     assert srv.requests[1].body["max_tokens"] > srv.requests[0].body["max_tokens"]
 
 
-def test_429_is_retried_after_retry_after() -> None:
+def test_429_is_retried_after_retry_after(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     with FakeLLMServer() as srv:
         srv.script(Status(429, {"Retry-After": "1"}, "slow down"))
         draft = openai_writer(srv).develop(DevelopRequest(brief=brief()))
     assert [r.answered for r in srv.requests[:2]] == ["Status", "Valid"]
     assert srv.requests[1].at - srv.requests[0].at >= 0.9  # the server's wait was honoured
     assert_good_draft(draft, brief())
+    assert "429" in caplog.text and SECRET not in caplog.text
+
+
+def test_a_server_that_never_answers_in_time_fails_clearly() -> None:
+    with FakeLLMServer() as srv:
+        srv.script(Hang(1.0), Hang(1.0), Hang(1.0))
+        with pytest.raises(WriterError) as info:
+            openai_writer(srv).develop(DevelopRequest(brief=brief()))
+    assert len(srv.requests) == 3  # one try and two client retries, then no more
+    assert "no answer within 0.5 s" in str(info.value) and info.value.step == "bible"
+    assert info.value.partial.bible is None
 
 
 def test_500_and_timeout_are_retried_by_the_client() -> None:
