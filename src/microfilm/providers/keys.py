@@ -32,8 +32,8 @@ _seen_lock = threading.Lock()
 
 # Header, query and JSON shapes in which a secret travels; the value part is masked.
 _SECRET_PATTERNS = [
-    re.compile(r"(?i)(authorization\s*[:=]\s*['\"]?(?:bearer|key|token|basic)\s+)([^\s'\",;]+)"),
-    re.compile(r"(?i)((?:x-api-key|xi-api-key|x-goog-api-key|api-key|x-key)\s*[:=]\s*['\"]?)([^\s'\",;]+)"),
+    re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|key|token|basic)\s+)([^\s'\",;]+)"),
+    re.compile(r"(?i)((?:x-api-key|xi-api-key|x-goog-api-key|api-key|x-key)['\"]?\s*[:=]\s*['\"]?)([^\s'\",;]+)"),
     re.compile(r"(?i)((?:api_key|apikey|api-key|access_token|token|key|secret)=)([^\s&'\"]+)"),
     re.compile(r"(?i)(['\"](?:api_key|apiKey|secret|token|access_key|secret_key)['\"]\s*:\s*['\"])([^'\"]+)"),
     re.compile(r"(?i)(\b(?:bearer|token)\s+)([A-Za-z0-9._~+/=\-]{8,})"),

@@ -1,0 +1,97 @@
+"""The paid-request ledger: commit before send, statuses, spend queries, duplicates, money."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from microfilm.errors import BudgetExceeded
+from microfilm.ledger import Ledger, Status
+from microfilm.providers.base import AnimateRequest, Capabilities, Price, ProviderInfo, SpeechRequest
+from microfilm.providers.pricing import BudgetGuard, Money, billed_duration, estimate
+from microfilm.spec.bible import VoiceSpec
+
+
+def _record(ledger: Ledger, h: str, shot: str, provider: str = "kling", cost: Money = Money(0.35)):
+    return ledger.record(h, provider=provider, model="m", capability="animator", shot_id=shot,
+                         estimated=cost)
+
+
+def test_lifecycle_and_spend_queries(tmp_path):
+    ledger = Ledger.for_project(tmp_path)
+    assert ledger.path == tmp_path / ".microfilm" / "ledger.sqlite"
+    _record(ledger, "h1", "s01")
+    _record(ledger, "h2", "s02", provider="ark-seedance", cost=Money(1.8, "CNY"))
+    ledger.note_send("h1")
+    ledger.set_job("h1", "job-1")
+    assert ledger.get("h1").status == Status.SUBMITTED
+    ledger.mark_done("h1", actual=Money(0.35), result_path=tmp_path / "a.mp4", result_json="{}")
+    assert ledger.total("USD").amount == pytest.approx(0.35)  # h2 still in flight
+    committed = ledger.committed("USD").amount
+    assert committed == pytest.approx(0.35 + 1.8 / 7.2)
+    assert ledger.committed("CNY").amount == pytest.approx(0.35 * 7.2 + 1.8)
+    assert set(ledger.spend_by_shot()) == {"s01", "s02"}
+    assert ledger.spend_by_provider()["ark-seedance"].amount == pytest.approx(0.25)
+    ledger.mark_refused("h2", "SAFETY: refused")
+    assert ledger.get("h2").status == Status.REFUSED and ledger.get("h2").committed == 0
+
+
+def test_a_record_is_committed_before_anything_else_happens(tmp_path):
+    """A process that records and is then killed leaves the row on disk."""
+    db = tmp_path / "l.sqlite"
+    code = (f"import os; from microfilm.ledger import Ledger; from microfilm.providers.pricing import Money; "
+            f"l = Ledger({str(db)!r}); l.record('h9', provider='p', model='m', capability='animator', "
+            f"shot_id='s9', estimated=Money(0.5)); l.note_send('h9'); os.kill(os.getpid(), 9)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True)
+    assert proc.returncode == -9
+    row = sqlite3.connect(db).execute("SELECT status, shot_id FROM paid_requests").fetchall()
+    assert row == [("pending", "s9")]
+
+
+def test_duplicates_count_jobs_per_attempt_not_deliberate_retries(tmp_path):
+    ledger = Ledger(tmp_path / "l.sqlite")
+    _record(ledger, "h1", "s01")
+    ledger.note_send("h1")
+    ledger.set_job("h1", "job-a")
+    ledger.mark_failed("h1", "bad media", actual=0.35)
+    _record(ledger, "h1", "s01")  # a deliberate new attempt
+    ledger.note_send("h1")
+    ledger.set_job("h1", "job-b")
+    assert ledger.duplicates() == {}
+    assert ledger.get("h1").attempts == 2 and ledger.get("h1").committed == pytest.approx(0.70)
+    ledger.note_send("h1")  # the same attempt sent again and given another job: a duplicate
+    ledger.set_job("h1", "job-c")
+    assert ledger.duplicates() == {"h1": 2}
+
+
+def test_pricing_units_and_billed_durations():
+    caps = Capabilities(durations=(5, 10), max_duration=10, min_duration=5)
+    assert billed_duration(caps, 3.2) == 5 and billed_duration(caps, 7) == 10 and billed_duration(caps, 12) == 10
+    video = ProviderInfo(id="v", capability="animator", model="m", version="1", paid=True,
+                         price=Price(unit="second", amount=0.07), capabilities=caps)
+    req = AnimateRequest(image="k.png", image_sha256="0" * 64, duration=3.2, width=72, height=128)
+    assert estimate(video, req) == Money(0.35, "USD")
+    tts = ProviderInfo(id="t", capability="voice", model="m", version="1", paid=True,
+                       price=Price(unit="1k_chars", amount=0.10))
+    line = SpeechRequest(text="x" * 2500, language="en", voice=VoiceSpec())
+    assert estimate(tts, line).amount == pytest.approx(0.25)
+    music = ProviderInfo(id="c", capability="composer", model="m", version="1", paid=True,
+                         price=Price(unit="minute", amount=0.75))
+
+    class Score:
+        duration = 61.0
+
+    assert estimate(music, Score()).amount == pytest.approx(1.50)  # billed per started minute
+
+
+def test_budget_guard_stops_before_and_says_what_it_would_cost(monkeypatch):
+    guard = BudgetGuard(limit=100.0, currency="CNY", spent=Money(95.0, "CNY"))
+    guard.reserve(Money(0.5, "USD"))  # 3.60 CNY at the default 7.2
+    assert guard.spent.amount == pytest.approx(98.6)
+    with pytest.raises(BudgetExceeded, match=r"would cost \$0.50 \(¥3.60\).*¥1.40 left.*7.2"):
+        guard.reserve(Money(0.5, "USD"), "kling for s07")
+    monkeypatch.setenv("MICROFILM_USD_CNY", "7.0")
+    assert Money(1.0, "USD").to("CNY").amount == pytest.approx(7.0)
