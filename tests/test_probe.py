@@ -32,7 +32,8 @@ def av_clip(tmp_path_factory) -> Path:
     run(["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=1",
          "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=1",
          "-map", "0:v", "-map", "1:a", "-ac", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-         "-color_range", "tv", "-colorspace", "bt709", "-c:a", "aac", "-metadata", "title=小电影 test",
+         "-color_range", "tv", "-colorspace", "bt709", "-c:a", "aac",
+         "-metadata", "title=小电影 test",
          "-metadata", "comment=AIGC", out], what="probe fixture")
     return out
 

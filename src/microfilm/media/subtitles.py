@@ -166,7 +166,8 @@ def wrap(text: str, language: str, max_chars_per_line: int | None = None) -> lis
     possible and prefer to fall after a clause's punctuation.
     """
     if language not in DEFAULT_MAX_CHARS:
-        raise ValueError(f"language {language!r}: allowed values are {', '.join(DEFAULT_MAX_CHARS)}")
+        allowed = ", ".join(DEFAULT_MAX_CHARS)
+        raise ValueError(f"language {language!r}: allowed values are {allowed}")
     limit = float(max_chars_per_line or DEFAULT_MAX_CHARS[language])
     if limit < 2:
         raise ValueError(f"max_chars_per_line must be at least 2, got {max_chars_per_line}")

@@ -1,0 +1,435 @@
+"""Uniform segments, encoded once, joined by stream copy; transitions re-encode only the overlap.
+
+Each shot becomes one video-only MP4 at the master's spec (`ffmpeg.video_encode_args`):
+conformed (scale-to-cover and centre-crop, or pad), CFR, exactly round(duration * fps)
+frames, with its subtitles (ASS, libass) and the visible AI label (drawtext) burned in, in one
+ffmpeg call. The master picture is these segments joined by the concat demuxer with `-c copy`,
+so joining costs I/O, not encoding, and changing one shot re-encodes one segment.
+
+Transitions (`join_with_transitions`). Timing rule: a transition of d seconds (D frames)
+between shots A and B is centred on the planned cut. It occupies the last a = D // 2 frames
+of A's slot and the first b = D - a frames of B's slot, so the film's plan is exact: the cut
+stays where the storyboard put it and the total is the sum of the shots' durations. To have
+A's picture for the whole window, A's segment is encoded with a *tail handle* of b frames past
+its end (more of the source clip when it has it, else its last frame held), and B's with a
+*head handle* of a frames before its start (earlier source when `source_start` allows, else
+its first frame held). encode_segment forces keyframes where the window starts in A and
+ends in B, so the join splits each file at those keyframes by stream copy, re-encodes only
+the D-frame overlap with xfade, and concatenates everything by stream copy again.
+
+Segment time base: the ASS file's time 0 is the shot's first planned frame (after any head
+handle), i.e. cues shifted by the shot's start in the film (`subtitles.cues_for_window`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Sequence
+
+from microfilm.errors import MediaError
+from microfilm.form import FPS
+from microfilm.fsutil import atomic_output, sha256_text
+from microfilm.media.ffmpeg import run, video_encode_args
+from microfilm.media.fonts import find_font
+from microfilm.media.probe import count_frames, iter_packets
+from microfilm.media.subtitles import SafeArea
+
+# storyboard name -> xfade transition. "fade" in a storyboard means fade through black;
+# "dissolve" is a cross-dissolve (xfade's own "dissolve" is a pixel-noise pattern).
+XFADE = {
+    "dissolve": "fade",
+    "crossfade": "fade",
+    "fade": "fadeblack",
+    "fadeblack": "fadeblack",
+    "fadewhite": "fadewhite",
+    "wipeleft": "wipeleft",
+    "wiperight": "wiperight",
+    "wipeup": "wipeup",
+    "wipedown": "wipedown",
+    "slideleft": "slideleft",
+    "slideright": "slideright",
+    "slideup": "slideup",
+    "slidedown": "slidedown",
+    "circleopen": "circleopen",
+    "circleclose": "circleclose",
+}
+DEFAULT_TRANSITION_S = {"fade": 0.8, "fadeblack": 0.8, "fadewhite": 0.8}
+"""Fades through a colour read slower than the other transitions (0.5 s by default)."""
+
+
+def frames_for(seconds: float, fps: int) -> int:
+    """Frames a duration occupies at `fps`: round(seconds * fps), the plan's unit."""
+    return int(round(seconds * fps + 1e-9))
+
+
+@dataclass(frozen=True)
+class Transition:
+    """How shot B joins shot A: a kind from XFADE (or "cut") and a duration in seconds."""
+
+    kind: str = "cut"
+    duration: float | None = None  # None: DEFAULT_TRANSITION_S or 0.5 s
+
+    def __post_init__(self) -> None:
+        if self.kind != "cut" and self.kind not in XFADE:
+            raise ValueError(f"transition {self.kind!r}: allowed values are "
+                             f"cut, {', '.join(XFADE)}")
+        if self.duration is not None and not (0 <= self.duration <= 5):
+            raise ValueError(f"transition {self.kind!r}: duration {self.duration} s is not "
+                             "between 0 and 5 s")
+
+    @property
+    def seconds(self) -> float:
+        if self.kind == "cut":
+            return 0.0
+        return self.duration if self.duration is not None else DEFAULT_TRANSITION_S.get(
+            self.kind, 0.5)
+
+    def split(self, fps: int) -> tuple[int, int]:
+        """(a, b): frames the window takes from the end of A's slot and from the start of
+        B's, a + b = D = round(seconds * fps), a = D // 2 (see the module docstring)."""
+        d = frames_for(self.seconds, fps)
+        return d // 2, d - d // 2
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    """One shot's segment. `source` may be any size, rate and length; it is conformed."""
+
+    source: Path
+    out: Path
+    duration: float  # the shot's planned seconds (without handles)
+    width: int = 1080
+    height: int = 1920
+    fps: int = FPS
+    fit: Literal["cover", "pad"] = "cover"  # cover: scale up and centre-crop; pad: letterbox
+    pad_color: str = "black"
+    source_start: float = 0.0  # where in the source the shot begins
+    ass: Path | None = None  # subtitles, time 0 = the shot's first planned frame
+    fontsdir: Path | None = None  # for libass; default: a folder with find_font()'s file only
+    label: str | None = None  # visible AI-generated label, e.g. "AI生成" / "AI-generated"
+    safe_area: SafeArea | None = None  # where the label goes; default SafeArea.default
+    transition_in: Transition | None = None  # how this shot joins the previous one
+    transition_out: Transition | None = None  # how the next shot joins this one
+
+    def __post_init__(self) -> None:
+        where = f"segment {Path(self.out).name}"
+        if self.fit not in ("cover", "pad"):
+            raise ValueError(f"{where}: fit {self.fit!r}: allowed values are cover, pad")
+        if self.width < 16 or self.height < 16 or self.width % 2 or self.height % 2:
+            raise ValueError(f"{where}: size {self.width}x{self.height} must be even and "
+                             "at least 16 px (yuv420p)")
+        if self.fps <= 0:
+            raise ValueError(f"{where}: fps must be positive, got {self.fps}")
+        if self.source_start < 0:
+            raise ValueError(f"{where}: source_start must be >= 0, got {self.source_start}")
+
+    @property
+    def frames(self) -> int:
+        """Planned frames: round(duration * fps)."""
+        return frames_for(self.duration, self.fps)
+
+    @property
+    def head(self) -> int:
+        """Handle frames before the planned start (the `a` of the incoming transition)."""
+        return self.transition_in.split(self.fps)[0] if self.transition_in else 0
+
+    @property
+    def tail(self) -> int:
+        """Handle frames after the planned end (the `b` of the outgoing transition)."""
+        return self.transition_out.split(self.fps)[1] if self.transition_out else 0
+
+    @property
+    def total_frames(self) -> int:
+        return self.head + self.frames + self.tail
+
+    def keyframes(self) -> list[int]:
+        """Frame indices where the join will cut this file: the end of the incoming
+        transition's window and the start of the outgoing one's."""
+        out = []
+        if self.transition_in and sum(self.transition_in.split(self.fps)):
+            out.append(sum(self.transition_in.split(self.fps)))
+        if self.transition_out and sum(self.transition_out.split(self.fps)):
+            out.append(self.head + self.frames - self.transition_out.split(self.fps)[0])
+        return out
+
+
+def fonts_dir_for(font_path: Path) -> Path:
+    """A folder holding only `font_path` (a symlink, or a copy where links are refused).
+
+    libass reads every file of `fontsdir` into memory: the system's Noto folder costs
+    ~250 MB per ffmpeg process and 0.2 s of start-up, one 20 MB .ttc costs ~100 MB less.
+    """
+    font_path = Path(font_path).resolve()
+    tag = sha256_text(str(font_path))[:16]
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"microfilm-fonts-{user}" / tag
+    target = folder / font_path.name
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{font_path.name}.{os.getpid()}"
+        try:
+            tmp.symlink_to(font_path)
+        except OSError:
+            shutil.copyfile(font_path, tmp)
+        os.replace(tmp, target)
+    return folder
+
+
+def _ff(path: Path | str) -> str:
+    """An absolute path for ffmpeg: a relative one with a colon would name a protocol."""
+    return str(Path(path).resolve())
+
+
+def graph_value(value: str | Path) -> str:
+    """Escape a filter option's value for a whole -vf / -filter_complex graph.
+
+    ffmpeg parses a graph twice: the option value (where \\ ' : are special), then the
+    graph (where \\ ' [ ] , ; are special), so a value needs both levels of escaping;
+    one level (ffmpeg.filter_escape) breaks on a path or a label holding a comma.
+    """
+    level1 = "".join("\\" + ch if ch in "\\':" else ch for ch in str(value))
+    return "".join("\\" + ch if ch in "\\'[],;" else ch for ch in level1)
+
+
+def _default_fontsdir() -> Path:
+    """The face the phone style draws (bold) when it has the family write_ass names by
+    default (find_font().family); otherwise the regular file, which libass emboldens."""
+    regular, bold = find_font(cjk=True), find_font(cjk=True, bold=True)
+    return fonts_dir_for(bold.path if bold.family == regular.family else regular.path)
+
+
+def _label_filter(spec: SegmentSpec, safe: SafeArea) -> str:
+    font = find_font(cjk=True)
+    short = min(spec.width, spec.height)
+    size = max(10, round(0.036 * short))  # ~39 px at 1080: small but clearly readable
+    # opaque white on a dark edge, the whole label at 80% opacity: legible on any picture,
+    # yet it does not compete with the film
+    return (
+        f"drawtext=fontfile={graph_value(font.path)}:text={graph_value(spec.label)}"
+        ":expansion=none"
+        f":fontsize={size}:fontcolor=white:borderw={max(1, round(size / 14))}"
+        f":bordercolor=black@0.7:shadowx=1:shadowy=1:shadowcolor=black@0.5:alpha=0.8"
+        f":x={safe.left}:y={safe.top}"
+    )
+
+
+def segment_args(spec: SegmentSpec) -> list[str]:
+    """The ffmpeg arguments (without the output path) that encode `spec`. Public so the
+    cache key can include them and tests can see what runs."""
+    if spec.duration <= 0 or spec.frames < 1:
+        raise MediaError(f"{spec.out}: a segment needs at least one frame, got "
+                         f"duration {spec.duration} s")
+    if not Path(spec.source).is_file():
+        raise MediaError(f"{spec.out}: source clip {spec.source} does not exist")
+    if spec.ass is not None and not Path(spec.ass).is_file():
+        raise MediaError(f"{spec.out}: subtitle file {spec.ass} does not exist")
+    kf = spec.keyframes()
+    if len(kf) == 2 and kf[0] > kf[1]:
+        raise MediaError(f"{spec.out}: the shot ({spec.duration} s) is shorter than its "
+                         "incoming and outgoing transitions together")
+    w, h, fps = spec.width, spec.height, spec.fps
+    # head handle: real source before source_start when there is some, else a held frame
+    pre_s = min(spec.source_start, spec.head / fps)
+    in_start = spec.source_start - pre_s
+    held_head = spec.head - frames_for(pre_s, fps)
+    chain = ["setpts=PTS-STARTPTS", f"fps={fps}"]
+    if spec.fit == "cover":
+        chain += [f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=lanczos"
+                  ":out_range=tv:out_color_matrix=bt709",
+                  f"crop={w}:{h}"]
+    else:
+        chain += [f"scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos"
+                  ":force_divisible_by=2:out_range=tv:out_color_matrix=bt709",
+                  f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color={spec.pad_color}"]
+    chain += ["setsar=1", "format=yuv420p",
+              f"tpad=start={held_head}:start_mode=clone:stop=-1:stop_mode=clone"]
+    if spec.ass is not None:
+        fontsdir = spec.fontsdir or _default_fontsdir()
+        shift = spec.head / fps
+        if shift:
+            chain.append(f"setpts=PTS-{shift!r}/TB")
+        chain.append(f"subtitles=filename={graph_value(_ff(spec.ass))}"
+                     f":fontsdir={graph_value(fontsdir)}")
+        if shift:
+            chain.append(f"setpts=PTS+{shift!r}/TB")
+    if spec.label:
+        safe = spec.safe_area or SafeArea.default(w, h)
+        chain.append(_label_filter(spec, safe))
+    args: list[str] = []
+    if in_start > 0:
+        args += ["-ss", f"{in_start:.6f}"]
+    args += ["-i", _ff(spec.source), "-map", "0:v:0", "-an", "-sn", "-dn",
+             "-vf", ",".join(chain), "-frames:v", str(spec.total_frames),
+             *video_encode_args(fps)]
+    if kf:
+        # by frame number, not time: a time string rounds and can land one frame late
+        args += ["-force_key_frames", "expr:" + "+".join(f"eq(n,{k})" for k in kf),
+                 "-forced-idr", "1"]
+    args += ["-map_metadata", "-1", "-movflags", "+faststart"]
+    return args
+
+
+def encode_segment(spec: SegmentSpec) -> Path:
+    """Encode one shot into its segment (one ffmpeg call), atomically; return the path."""
+    args = segment_args(spec)
+    out = Path(spec.out)
+    with atomic_output(out) as tmp:
+        run([*args, _ff(tmp)], what=f"segment {out.name}")
+    return out
+
+
+# ---------------------------------------------------------------------------------- join
+
+
+def _concat_list(paths: Sequence[Path], listfile: Path) -> None:
+    lines = ["ffconcat version 1.0"]
+    for p in paths:
+        quoted = str(Path(p).resolve()).replace("'", "'\\''")
+        lines.append(f"file '{quoted}'")
+    listfile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _check_uniform(segments: Sequence[Path]) -> bool:
+    """Stream copy needs one spec; name the first segment that differs from the first.
+
+    Returns whether every segment carries the same H.264 parameter sets (extradata): then
+    packets are copied verbatim; otherwise the concat demuxer's auto-conversion writes the
+    parameter sets in-band so each piece still decodes.
+    """
+    import av
+
+    ref = None
+    same_extradata = True
+    seen: dict[Path, tuple] = {}
+    for seg in map(Path, segments):
+        if seg not in seen:
+            try:
+                with av.open(str(seg)) as c:
+                    if not c.streams.video:
+                        raise MediaError(f"{seg}: has no video stream to join")
+                    st = c.streams.video[0]
+                    cc = st.codec_context
+                    seen[seg] = ((cc.name, cc.profile, cc.pix_fmt, cc.width, cc.height,
+                                  st.average_rate), cc.extradata)
+            except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
+                raise MediaError(f"{seg}: cannot be opened as media ({exc})") from None
+        key, extradata = seen[seg]
+        if ref is None:
+            ref = (seg, key, extradata)
+        elif key != ref[1]:
+            raise MediaError(f"{seg}: {key} differs from {ref[0]} {ref[1]}; segments joined "
+                             "by stream copy must share one spec (re-encode it with "
+                             "encode_segment)")
+        elif extradata != ref[2]:
+            same_extradata = False
+    return same_extradata
+
+
+def concat(segments: Sequence[Path], out: Path, *, check: bool = True) -> Path:
+    """Join segments with the concat demuxer by stream copy (no re-encode), video only."""
+    if not segments:
+        raise MediaError(f"{out}: nothing to join")
+    for seg in segments:
+        if not Path(seg).is_file():
+            raise MediaError(f"{out}: segment {seg} does not exist")
+    verbatim = _check_uniform(segments) if check else False
+    out = Path(out)
+    with atomic_output(out) as tmp, tempfile.TemporaryDirectory(
+            prefix=".concat.", dir=out.parent) as work:
+        listfile = Path(work) / "list.ffconcat"
+        _concat_list(segments, listfile)
+        run(["-f", "concat", "-safe", "0", "-auto_convert", "0" if verbatim else "1",
+             "-i", _ff(listfile), "-map", "0:v:0", "-an", "-sn",
+             "-dn", "-c", "copy", "-movflags", "+faststart", _ff(tmp)],
+            what=f"concat {out.name}")
+    return out
+
+
+def _split(path: Path, at_frames: Sequence[int], workdir: Path, stem: str) -> list[Path]:
+    """Cut a segment at keyframe frame indices by stream copy (the segment muxer)."""
+    if not at_frames:
+        return [path]
+    pattern = workdir / f"{stem}.%03d.mp4"
+    run(["-i", _ff(path), "-map", "0:v:0", "-c", "copy", "-f", "segment",
+         "-segment_frames", ",".join(map(str, at_frames)), "-reset_timestamps", "1",
+         "-segment_format", "mp4", _ff(pattern)], what=f"split {path.name}")
+    pieces = sorted(workdir.glob(f"{stem}.*.mp4"))
+    if len(pieces) != len(at_frames) + 1:
+        raise MediaError(f"{path}: expected {len(at_frames) + 1} pieces when cutting at "
+                         f"frames {list(at_frames)}, got {len(pieces)}; was it encoded with "
+                         "the same transitions (SegmentSpec.transition_in/out)?")
+    return pieces
+
+
+def _keyframe_indices(path: Path) -> set[int]:
+    return {i for i, (_, key, _) in enumerate(iter_packets(path)) if key}
+
+
+def _xfade(a_piece: Path, b_piece: Path, transition: Transition, frames: int, fps: int,
+           out: Path) -> None:
+    secs = frames / fps
+    graph = (f"[0:v]settb=1/{fps * 1000},setpts=PTS-STARTPTS[a];"
+             f"[1:v]settb=1/{fps * 1000},setpts=PTS-STARTPTS[b];"
+             f"[a][b]xfade=transition={XFADE[transition.kind]}:duration={secs!r}:offset=0"
+             f",format=yuv420p[v]")
+    run(["-i", _ff(a_piece), "-i", _ff(b_piece), "-filter_complex", graph, "-map", "[v]",
+         "-frames:v", str(frames), *video_encode_args(fps), "-an", _ff(out)],
+        what=f"transition {transition.kind} into {out.name}")
+
+
+def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transition | None],
+                          out: Path, *, fps: int = FPS) -> Path:
+    """Join segments, `transitions[i]` between segments i and i+1 (None or "cut": a cut).
+
+    Each segment must have been encoded with the matching SegmentSpec.transition_in/out (its
+    handles and forced keyframes). Only the transition windows are re-encoded; the rest is
+    stream-copied. Total frames = the sum of the segments' planned frames (handles excluded).
+    """
+    n = len(segments)
+    if len(transitions) != max(0, n - 1):
+        raise MediaError(f"{out}: {n} segments need {max(0, n - 1)} transitions, got "
+                         f"{len(transitions)}")
+    trans = [t if t is not None and t.seconds > 0 and frames_for(t.seconds, fps) > 0 else None
+             for t in transitions]
+    if not any(trans):
+        return concat(segments, out)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".join.", dir=out.parent))
+    try:
+        order: list[Path] = []
+        pending_tail: Path | None = None  # A's tail window, waiting for B's head
+        for i, seg in enumerate(segments):
+            seg = Path(seg)
+            t_in = trans[i - 1] if i > 0 else None
+            t_out = trans[i] if i < n - 1 else None
+            total = count_frames(seg)
+            c_in = sum(t_in.split(fps)) if t_in else 0
+            c_out = total - sum(t_out.split(fps)) if t_out else total
+            if c_in > total or c_out < 0 or c_in > c_out:
+                raise MediaError(f"{seg}: its {total} frames cannot hold its transitions "
+                                 f"(incoming window ends at frame {c_in}, outgoing starts "
+                                 f"at {c_out}); the shot is shorter than its transitions")
+            points = sorted({c for c in (c_in, c_out) if 0 < c < total})
+            keys = _keyframe_indices(seg)
+            missing = [c for c in points if c not in keys]
+            if missing:
+                raise MediaError(f"{seg}: no keyframe at frame(s) {missing}; encode it with "
+                                 "SegmentSpec.transition_in/transition_out matching the join")
+            pieces = _split(seg, points, work, f"s{i:04d}")
+            if t_in:
+                head, pieces = pieces[0], pieces[1:]
+                assert pending_tail is not None
+                blended = work / f"t{i - 1:04d}.mp4"
+                _xfade(pending_tail, head, t_in, c_in, fps, blended)
+                order.append(blended)
+            if t_out:
+                pending_tail, pieces = pieces[-1], pieces[:-1]
+            order.extend(pieces)
+        return concat(order, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
