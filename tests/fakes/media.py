@@ -6,7 +6,9 @@ download is a genuine, decodable file of the asked length (or a deliberately bro
 
 from __future__ import annotations
 
+import atexit
 import io
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 from microfilm.media import ffmpeg
 
 _DIR = Path(tempfile.mkdtemp(prefix="microfilm-fake-media-"))
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 
 
 @lru_cache(maxsize=64)
