@@ -207,8 +207,14 @@ def decode(path: Path, channels: int, *, start_s: float = 0.0,
     want = None if duration is None else skip + int(round(duration * SR))
     parts: list[np.ndarray] = []
     have = 0
+    # A WAV's header says everything: skip ffmpeg's stream probing, which costs ~12 ms a
+    # file (3.5 s of a 300-line film); other containers are probed as usual.
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    is_wav = head[:4] == b"RIFF" and head[8:12] == b"WAVE"
+    options = {"probesize": "4096", "analyzeduration": "0"} if is_wav else {}
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), options=options) as container:
             if not container.streams.audio:
                 raise MediaError(f"mix: {path}: has no audio stream")
             stream = container.streams.audio[0]
