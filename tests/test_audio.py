@@ -103,7 +103,8 @@ def test_peaky_mix_is_true_peak_limited(inputs, tmp_path):
 
 def test_score_ducks_under_dialogue_and_recovers(inputs, tmp_path):
     out = mix(MixSpec(duration=20.0, out=tmp_path / "duck.wav",
-                      dialogue=[(inputs["tone300"], 8.0, 0.0)], score=inputs["score3k"]))
+                      dialogue=[(inputs["tone300"], 8.0, 0.0)], score=inputs["score3k"],
+                      scene_changes=(16.0,)))
     x = read_wav(out)
     before = band_db(x, 5.0, 7.5, 3000)
     during = band_db(x, 8.5, 10.5, 3000)
@@ -114,6 +115,15 @@ def test_score_ducks_under_dialogue_and_recovers(inputs, tmp_path):
     assert before - band_db(x, 8.05, 8.15, 3000) > 5.0
     # The dialogue itself sits above the score.
     assert band_db(x, 8.5, 10.5, 300) > during + 10
+    # The score swells by about scene_swell_db (2 dB) at the scene change.
+    assert 1.5 <= band_db(x, 15.95, 16.05, 3000) - before <= 2.5
+
+
+def test_clip_audio_marked_as_speech_ducks_the_score(inputs, tmp_path):
+    clip = {"path": inputs["clip"], "start_s": 8.0, "duration": 2.5, "ducks_score": True}
+    x = read_wav(mix(MixSpec(duration=20.0, out=tmp_path / "duck_clip.wav",
+                             effects=[clip], score=inputs["score3k"])))
+    assert 6.0 <= band_db(x, 5.0, 7.5, 3000) - band_db(x, 8.5, 10.0, 3000) <= 13.0
 
 
 def test_no_clicks_at_placement_edges(inputs, tmp_path):
