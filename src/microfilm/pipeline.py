@@ -57,10 +57,29 @@ class ProjectStatus(BaseModel):
     shots_done: int
     shots_total: int
     spend: float
+    spend_by_shot: dict[str, float] = {}
     budget: float
     currency: str
     elapsed_s: float
     duration_s: float  # planned runtime from the storyboard (0 before board)
+
+
+class Spend(BaseModel):
+    """Money paid to providers, from the ledger: the film's total and each shot's."""
+
+    currency: str
+    total: float = 0.0
+    by_shot: dict[str, float] = {}
+
+
+def spend(project: Project, currency: str) -> Spend:
+    from microfilm.ledger import LEDGER_NAME, Ledger
+
+    if not (project.state / LEDGER_NAME).exists():
+        return Spend(currency=currency)
+    ledger = Ledger.for_project(project.root)
+    return Spend(currency=currency, total=round(ledger.total(currency).amount, 4),
+                 by_shot={k: round(v.amount, 4) for k, v in ledger.spend_by_shot(currency).items()})
 
 
 def context(project: Project, *, on_progress: ProgressFn | None = None,
@@ -94,7 +113,7 @@ def make(path: str | Path, *, stages: list[str] | None = None, on_progress: Prog
     return MakeReport(
         outcomes=outcomes, made=dict(ctx.counters.made), reused=dict(ctx.counters.reused),
         elapsed_s=round(time.monotonic() - t0, 3),
-        spend=round(sum(r.spend for r in records.values()), 4),
+        spend=spend(project, ctx.brief.budget.currency).total,
         outputs={k: v for k, v in outs.items() if v.exists()},
     )
 
@@ -135,9 +154,10 @@ def status(path: str | Path) -> ProjectStatus:
             have = {a.shot_id for a in man.shots if (project.root / a.clip).exists()}
             shots_done = sum(1 for s in sb.shots if s.id in have)
     b = ctx.brief
+    paid = spend(project, b.budget.currency)
     return ProjectStatus(
         title=b.title, stages=states, shots_done=shots_done, shots_total=shots_total,
-        spend=round(sum(r.spend for r in records.values()), 4), budget=b.budget.amount,
+        spend=paid.total, spend_by_shot=paid.by_shot, budget=b.budget.amount,
         currency=b.budget.currency, elapsed_s=round(sum(r.elapsed_s for r in records.values()), 3),
         duration_s=round(duration, 3),
     )

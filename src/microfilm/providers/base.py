@@ -108,7 +108,8 @@ class PaintRequest(Request):
     location: str = ""
     motifs: tuple[str, ...] = ()
     characters: tuple[CharacterLook, ...] = ()
-    references: tuple[str, ...] = ()  # sha256 of reference images, paths resolved by the stage
+    references: tuple[str, ...] = ()  # sha256 of reference images (the key follows them)
+    reference_paths: tuple[Path, ...] = Field(default=(), exclude=True)  # where they are
     title: str = ""  # for covers and cards: the words to set
     subtitle: str = ""
     language: str = "en"
@@ -129,6 +130,8 @@ class AnimateRequest(Request):
     height: int
     fps: int = 30
     prompt: str = ""
+    references: tuple[str, ...] = ()  # sha256 of character reference images
+    reference_paths: tuple[Path, ...] = Field(default=(), exclude=True)
 
 
 class ClipResult(BaseModel):

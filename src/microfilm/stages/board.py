@@ -8,6 +8,7 @@ look and wardrobe are the same words in every prompt that shows them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from microfilm import form
@@ -71,7 +72,12 @@ def _fit(duration: float, caps: Capabilities) -> float:
             if d + 1e-6 >= duration:
                 return float(d)
         return float(max(caps.durations))
-    return round(min(duration, caps.max_duration), 3)
+    return whole_frames(min(duration, caps.max_duration))
+
+
+def whole_frames(seconds: float, fps: int = form.FPS) -> float:
+    """`seconds` rounded up to a whole frame, so segments join without drift."""
+    return round(math.ceil(seconds * fps - 1e-6) / fps, 4)
 
 
 def _character_words(bible: Bible, names: list[str]) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from microfilm import platforms
 from microfilm.cache import cache_key
 from microfilm.config import default_ai_label
 from microfilm.fsutil import atomic_write_text
@@ -105,22 +106,24 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     last_scene = -1
     for i, shot in enumerate(board.shots):
         assets = by_id[shot.id]
+        dur = segments.frames_for(shot.duration, board.fps) / board.fps  # whole frames: no drift
         trans_in = shot.transition if i > 0 else "cut"
         trans_out = board.shots[i + 1].transition if i + 1 < len(board.shots) else "cut"
         t_in, t_out = TRANSITION_S.get(trans_in, 0.0), TRANSITION_S.get(trans_out, 0.0)
-        cues = _shot_cues(shot.duration, assets.voices)
+        cues = _shot_cues(dur, assets.voices)
         job = {
-            "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(shot.duration, 3),
+            "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(dur, 3),
             "width": board.width, "height": board.height, "fps": board.fps,
             "cues": [c.model_dump() for c in cues], "label": label, "language": board.language,
             "platform": ctx.brief.platform, "transition_in": t_in, "transition_out": t_out,
+            "transition_in_kind": trans_in, "transition_out_kind": trans_out,
             "format": SEGMENT_FORMAT,
         }
         key = cache_key("segment", job)
         seg_path = ctx.store.path("segment", key, ".mp4")
         jobs.append({**job, "key": key, "out": seg_path, "shot_id": shot.id})
         seg_entries.append(SegmentEntry(
-            shot_id=shot.id, start=round(t, 3), duration=shot.duration,
+            shot_id=shot.id, start=round(t, 3), duration=dur,
             path=str(seg_path.relative_to(ctx.project.root)), key=key,
             transition=trans_in if t_in else "cut", transition_s=t_in,
         ))
@@ -130,33 +133,45 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
             film_cues.append(CueModel(start=round(t + c.start, 3), end=round(t + c.end, 3),
                                       text=c.text, speaker=c.speaker))
         if assets.clip_has_audio and shot.keep_clip_audio:
-            clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=shot.duration))
+            clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=dur))
         if shot.kind == "shot" and shot.scene != last_scene:
             scene_starts.append(round(t, 3))
             last_scene = shot.scene
-        t += shot.duration
+        t += dur
     cut = Cut(duration=round(t, 3), width=board.width, height=board.height, fps=board.fps,
               segments=seg_entries, dialogue=dialogue, clip_audio=clip_audio,
               score=manifest.score, cover=manifest.cover, cues=film_cues, scene_starts=scene_starts)
     return cut, jobs
 
 
+def safe_area(platform: str, width: int, height: int) -> subtitles.SafeArea:
+    """The target platform's UI-free area, where subtitles and the AI label go."""
+    s = platforms.safe_area(platform, width, height)
+    return subtitles.SafeArea(top=s.top, bottom=s.bottom, left=s.left, right=s.right)
+
+
+def _transition(kind: str, seconds: float) -> segments.Transition | None:
+    return segments.Transition(kind, seconds) if seconds > 0 else None
+
+
 def _encode(ctx: StageContext, job: dict) -> Path:
     def make(tmp: Path) -> None:
+        area = safe_area(job["platform"], job["width"], job["height"])
         ass = None
         if job["cues"]:
             ass = tmp.with_suffix(".ass")
             subtitles.write_ass(
                 [subtitles.Cue(**c) for c in job["cues"]], ass,
                 width=job["width"], height=job["height"], language=job["language"],
-                font=find_font(cjk=True), margins=subtitles.safe_area_for(job["platform"], job["width"], job["height"]),
+                font=find_font(cjk=True), margins=area,
             )
         try:
             segments.encode_segment(segments.SegmentSpec(
                 source=ctx.project.root / job["clip"], out=tmp, width=job["width"],
                 height=job["height"], fps=job["fps"], duration=job["duration"], ass=ass,
-                label=job["label"], transition_in=job["transition_in"],
-                transition_out=job["transition_out"],
+                label=job["label"], safe_area=area,
+                transition_in=_transition(job["transition_in_kind"], job["transition_in"]),
+                transition_out=_transition(job["transition_out_kind"], job["transition_out"]),
             ))
         finally:
             if ass is not None:

@@ -9,6 +9,7 @@ their time in ffmpeg, eSpeak or the network, not in Python.
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from pydantic import BaseModel
 from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.fsutil import atomic_write_text, sha256_file
-from microfilm.providers import registry
+from microfilm.ledger import Ledger
+from microfilm.providers import jobs, registry
+from microfilm.providers.pricing import BudgetGuard
 from microfilm.providers.base import (
     AnimateRequest, CharacterLook, PaintRequest, Request, ScoreRequest, SpeechRequest,
 )
@@ -51,6 +54,7 @@ class Manifest(BaseModel):
     shots: list[ShotAssets]
     score: str
     cover: str
+    refused: list[str] = []  # shots a provider refused, made by the house provider instead
 
 
 def manifest_path(ctx: StageContext) -> Path:
@@ -90,14 +94,35 @@ class _Generator:
         self.voice = registry.get(pv.voice, "voice")
         self.composer = registry.get(pv.composer, "composer")
         self.root = ctx.project.root
+        self.ledger = Ledger.for_project(self.root)
+        budget = ctx.brief.budget
+        self.guard = BudgetGuard(budget.amount, budget.currency,
+                                 spent=self.ledger.committed(budget.currency),
+                                 rate=ctx.settings.usd_to_cny)
+        self.refusals: list[str] = []
+        self._refs: dict[str, Path | None] = {}
+        self._ref_lock = threading.Lock()
         self.palette = tuple(bible.style.palette) or ctx.brief.preset.palette
 
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.root))
 
-    def _produce(self, kind: str, provider, request: Request, ext: str, call) -> Path:
+    def _produce(self, kind: str, provider, request: Request, ext: str, call,
+                 shot_id: str = "") -> Path:
+        """The asset for `request`, made only if the store lacks it. A paid provider's call
+        goes through `jobs.execute`: recorded in the ledger first, budget-checked, never
+        sent twice."""
         key = cache_key(kind, request, provider.info.cache_identity())
-        return self.ctx.store.produce(kind, key, ext, lambda tmp: call(request.model_copy(update={"out": tmp})))
+
+        def make(tmp: Path) -> None:
+            req = request.model_copy(update={"out": tmp})
+            if provider.info.paid:
+                jobs.execute(provider, req, ledger=self.ledger, budget_guard=self.guard, out=tmp,
+                             shot_id=shot_id or kind)
+            else:
+                call(req)
+
+        return self.ctx.store.produce(kind, key, ext, make)
 
     def _looks(self, ids: list[str]) -> tuple[CharacterLook, ...]:
         looks = []
@@ -123,21 +148,61 @@ class _Generator:
             title=shot.text[0] if (is_card and shot.text) else "",
             subtitle="\n".join(shot.text[1:]) if is_card else "",
             language=b.language, seed=b.seed * 1000 + shot.take,
+            **self._references(shot, self.painter),
         )
-        return self._produce("keyframe", self.painter, req, ".png", self.painter.paint)
+        try:
+            return self._produce("keyframe", self.painter, req, ".png", self.painter.paint, shot.id)
+        except jobs.RefusedError as exc:
+            return self._fallback(shot, exc, "keyframe", req)
 
     def clip(self, shot: Shot, keyframe: Path) -> tuple[Path, str, bool]:
         w, h = self.ctx.brief.size
         req = AnimateRequest(
             image=keyframe, image_sha256=sha256_file(keyframe), camera=shot.camera,
             duration=shot.duration, width=w, height=h, fps=self.board.fps, prompt=shot.prompt,
-            seed=self.ctx.brief.seed * 1000 + shot.take,
+            seed=self.ctx.brief.seed * 1000 + shot.take, **self._references(shot, self.animator),
         )
         key = cache_key("clip", req, self.animator.info.cache_identity())
-        path = self.ctx.store.produce(
-            "clip", key, ".mp4", lambda tmp: self.animator.animate(req.model_copy(update={"out": tmp}))
-        )
-        return path, key, self.animator.info.capabilities.native_audio
+        try:
+            path = self._produce("clip", self.animator, req, ".mp4", self.animator.animate, shot.id)
+            return path, key, self.animator.info.capabilities.native_audio
+        except jobs.RefusedError as exc:
+            path = self._fallback(shot, exc, "clip", req)
+            return path, cache_key("clip", req, registry.get("house-animator", "animator").info.cache_identity()), False
+
+    def _fallback(self, shot: Shot, exc: Exception, kind: str, request: Request) -> Path:
+        """A refused shot is reported and made by the house provider, so the film goes on."""
+        self.refusals.append(f"{shot.id}: {exc}")
+        self.ctx.store.log({"event": "refused", "shot": shot.id, "kind": kind, "error": str(exc)})
+        house = (registry.get("house-painter", "painter") if kind == "keyframe"
+                 else registry.get("house-animator", "animator"))
+        call = house.paint if kind == "keyframe" else house.animate
+        return self._produce(kind, house, request, ".png" if kind == "keyframe" else ".mp4", call)
+
+    def reference(self, character_id: str) -> Path | None:
+        """A character's reference sheet, painted once and passed to every shot with them."""
+        with self._ref_lock:
+            if character_id in self._refs:
+                return self._refs[character_id]
+        looks = self._looks([character_id])
+        if not looks:
+            return None
+        b = self.ctx.brief
+        req = PaintRequest(kind="reference", prompt=f"{looks[0].name}: {looks[0].look}; {looks[0].wardrobe}",
+                           width=1024, height=1536, genre=b.genre.value, palette=self.palette,
+                           framing="full figure", characters=looks, title=looks[0].name,
+                           language=b.language, seed=b.seed)
+        path = self._produce("reference", self.painter, req, ".png", self.painter.paint, character_id)
+        with self._ref_lock:
+            self._refs[character_id] = path
+        return path
+
+    def _references(self, shot: Shot, provider) -> dict:
+        """Reference fields for a provider that takes references; none otherwise."""
+        if not provider.info.capabilities.references or shot.kind != "shot":
+            return {}
+        paths = [p for p in (self.reference(c) for c in shot.characters) if p]
+        return {"references": tuple(sha256_file(p) for p in paths), "reference_paths": tuple(paths)}
 
     def speech(self, character: str, text: str) -> tuple[Path, float]:
         c = self.bible.character(character)
@@ -214,7 +279,8 @@ class _Generator:
             tick("score")
             cover = cover_f.result()
             tick("cover")
-        return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover))
+        return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover),
+                        refused=self.refusals)
 
 
 def _wav_seconds(path: Path) -> float:
@@ -244,6 +310,9 @@ def run(ctx: StageContext) -> StageOutcome:
     record_run(ctx, NAME, key, timer, outputs=[manifest_path(ctx)])
     made = {k: v - before.get(k, 0) for k, v in ctx.counters.made.items() if v - before.get(k, 0)}
     summary = ", ".join(f"{v} {k}" for k, v in sorted(made.items())) or "nothing new"
+    if manifest.refused:
+        summary += (f"; {len(manifest.refused)} refused by the provider and made by the house "
+                    f"providers instead: " + "; ".join(manifest.refused))
     return StageOutcome(stage=NAME, ran=True, message=f"made {summary}")
 
 

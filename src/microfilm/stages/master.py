@@ -8,18 +8,20 @@ out/qc.json reports the finished file, not the plan.
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
+from pathlib import Path
 
 from microfilm.cache import cache_key
-from microfilm.config import default_ai_label
-from microfilm.fsutil import atomic_output, sha256_text
+from microfilm.fsutil import atomic_output, atomic_write_text, sha256_text
 from microfilm.media import audio, master, qc, segments, subtitles
 from microfilm.stages import cut as cut_stage
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
 
 NAME = "master"
 FORMAT = "1"
+MIX_FORMAT = "1"  # bump when the mix changes, so old mixes are not reused
 
 
 def inputs_key(ctx: StageContext) -> str:
@@ -34,6 +36,35 @@ def outputs(ctx: StageContext) -> dict[str, "object"]:
             "vtt": out / "film.vtt", "qc": out / "qc.json"}
 
 
+def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
+    """One mix pass, cached by the cut's sound (relative, content-addressed paths)."""
+    root = ctx.project.root
+    sound_plan = {"duration": cut.duration, "dialogue": cut.dialogue, "score": cut.score,
+                  "clip_audio": cut.clip_audio, "scene_starts": cut.scene_starts,
+                  "format": MIX_FORMAT}
+    spec = audio.MixSpec(
+        duration=cut.duration, out=root,
+        dialogue=tuple(audio.DialoguePlacement(path=root / d.path, start_s=d.start, gain_db=d.gain_db)
+                       for d in cut.dialogue),
+        score=root / cut.score,
+        effects=tuple(audio.ClipPlacement(path=root / c.path, start_s=c.start, duration=c.duration,
+                                          gain_db=c.gain_db) for c in cut.clip_audio),
+        scene_changes=tuple(cut.scene_starts),
+        scene_swell_db=1.0,  # the house score already swells at scene changes
+    )
+    return ctx.store.produce("mix", cache_key("mix", sound_plan), ".wav",
+                             lambda tmp: audio.mix(spec.model_copy(update={"out": tmp})))
+
+
+def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
+    """qc.json: the measurements of the finished file, plus what the film cost."""
+    from microfilm.pipeline import spend
+
+    data = json.loads(report.model_dump_json())
+    data["spend"] = spend(ctx.project, ctx.brief.budget.currency).model_dump()
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
 def run(ctx: StageContext) -> StageOutcome:
     key = inputs_key(ctx)
     files = outputs(ctx)
@@ -46,29 +77,20 @@ def run(ctx: StageContext) -> StageOutcome:
 
     ctx.progress(NAME, 0, 4, "joining segments")
     seg_paths = [root / s.path for s in cut.segments]
+    transitions = [segments.Transition(s.transition, s.transition_s) if s.transition_s > 0 else None
+                   for s in cut.segments[1:]]
     join_key = cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
     video = store.produce("join", join_key, ".mp4", lambda tmp: segments.join_with_transitions(
-        seg_paths, [(s.transition, s.transition_s) for s in cut.segments], tmp))
+        seg_paths, transitions, tmp, fps=cut.fps))
 
     ctx.progress(NAME, 1, 4, "mixing sound")
-    mix_spec = audio.MixSpec(
-        duration=cut.duration,
-        dialogue=[audio.Placement(path=root / d.path, start=d.start, gain_db=d.gain_db) for d in cut.dialogue],
-        score=root / cut.score,
-        effects=[audio.Placement(path=root / c.path, start=c.start, gain_db=c.gain_db,
-                                 duration=c.duration) for c in cut.clip_audio],
-        scene_starts=cut.scene_starts,
-    )
-    mix_key = cache_key("mix", mix_spec.model_dump(mode="json"))
-    sound = store.produce("mix", mix_key, audio.MIX_EXT,
-                          lambda tmp: audio.mix(mix_spec.model_copy(update={"out": tmp})))
+    sound = mix_sound(ctx, cut)
 
     ctx.progress(NAME, 2, 4, "muxing the master")
     ctx.project.out.mkdir(parents=True, exist_ok=True)
-    label = ctx.settings.ai_label or default_ai_label(ctx.brief.language)
     content_id = str(uuid.UUID(sha256_text(key)[:32]))
-    metadata = master.aigc_metadata(producer=ctx.settings.producer, content_id=content_id,
-                                    title=ctx.brief.title, label=label)
+    metadata = master.label_metadata(title=ctx.brief.title, producer=ctx.settings.producer,
+                                     produce_id=content_id, language=ctx.brief.language)
     master.mux(video, sound, files["film"], metadata)
     cues = [subtitles.Cue(**c.model_dump()) for c in cut.cues]
     subtitles.write_srt(cues, files["srt"])
@@ -77,10 +99,9 @@ def run(ctx: StageContext) -> StageOutcome:
         shutil.copyfile(root / cut.cover, tmp)
 
     ctx.progress(NAME, 3, 4, "measuring the master")
-    report = qc.run_qc(files["film"], qc.QCPlan(duration=cut.duration, width=cut.width,
-                                                  height=cut.height, fps=cut.fps,
-                                                  cues=len(cues)))
-    qc.write_report(report, files["qc"])
+    report = qc.run_qc(files["film"], qc.QCPlan(duration_s=cut.duration, width=cut.width,
+                                                  height=cut.height, fps=cut.fps))
+    write_qc(ctx, report, files["qc"])
     record_run(ctx, NAME, key, timer, outputs=list(files.values()),
                data={"qc_passed": report.passed})
     ctx.progress(NAME, 4, 4, "done")

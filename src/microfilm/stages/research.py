@@ -10,7 +10,11 @@ FORMAT = "1"
 
 
 def inputs_key(ctx: StageContext) -> str:
-    return cache_key(NAME, {"brief": ctx.brief, "format": FORMAT})
+    from microfilm.providers import registry
+
+    entry = registry.entries().get(ctx.brief.providers.writer)
+    identity = entry.info.cache_identity() if entry and entry.info else {}
+    return cache_key(NAME, {"brief": ctx.brief, "format": FORMAT}, identity)
 
 
 def run(ctx: StageContext) -> StageOutcome:
@@ -20,7 +24,18 @@ def run(ctx: StageContext) -> StageOutcome:
     if is_fresh(ctx, NAME, key) and ctx.project.research.exists():
         return StageOutcome(stage=NAME, ran=False, message="research.md is up to date")
     timer = Timer()
-    text = write_research(ctx.brief)
+    from microfilm.estimate import estimate_plan
+    from microfilm.providers import registry
+
+    plan = estimate_plan(ctx.brief, usd_to_cny=ctx.settings.usd_to_cny)
+    writer_id = ctx.brief.providers.writer
+    entry = registry.entries().get(writer_id)
+    from microfilm.providers.base import HouseProvider
+
+    is_llm = entry is not None and entry.usable and not issubclass(entry.cls, HouseProvider)
+    writer = registry.get(writer_id, "writer") if is_llm else None  # an LLM also reasons
+    ctx.progress(NAME, 0, 1, "writing research.md")
+    text = write_research(ctx.brief, writer=writer, providers_estimate=plan.for_research())
     (result,) = write_managed(ctx, {ctx.project.research: text}, key, NAME)
     record_run(ctx, NAME, key, timer)
     return StageOutcome(stage=NAME, ran=True,

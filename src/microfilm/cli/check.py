@@ -1,0 +1,45 @@
+"""`microfilm check DIR`: the script's problems, before any money is spent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from microfilm import checks, form
+from microfilm.errors import SpecError
+from microfilm.project import Project
+from microfilm.spec import fountain
+from microfilm.spec.bible import Bible
+
+out = Console()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def check(directory: Path = typer.Argument(..., help="The film's project folder.")) -> None:
+        """Check the five elements, the runtime against the cap and the target, and that every
+        speaker and location is in the bible. Exits 1 when there is an error."""
+        project = Project.at(directory)
+        brief = project.brief()
+        for path in (project.bible, project.screenplay):
+            if not path.exists():
+                raise SpecError(f"{path} does not exist yet; run `microfilm develop {directory}` first")
+        text = project.screenplay.read_text(encoding="utf-8-sig")
+        screenplay = fountain.parse(text, source=str(project.screenplay))
+        bible = Bible.load(project.bible)
+        findings = checks.check(brief, bible, screenplay, fountain_text=text)
+        runtime = checks.estimate_runtime(screenplay, brief.language)
+        out.print(f"estimated runtime {form.format_clock(runtime.total)} (target "
+                  f"{form.format_clock(brief.duration)}): dialogue {runtime.dialogue:.0f} s, "
+                  f"action {runtime.action:.0f} s, cards {runtime.cards:.0f} s")
+        for f in findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            out.print(f"[{colour}]{f}[/]", highlight=False)
+        errors = sum(1 for f in findings if f.severity == "error")
+        if errors:
+            out.print(f"[red]{errors} error(s)[/] in {project.screenplay.name}")
+            raise typer.Exit(1)
+        out.print(f"[green]ok[/]: {project.screenplay.name} is ready to board"
+                  + (f" ({len(findings)} warning(s))" if findings else ""))

@@ -1,0 +1,132 @@
+"""What a film will cost before anything runs: the plan priced per provider and per shot.
+
+The plan is the storyboard when there is one; before the board exists it is sketched from
+the brief (shots of about four seconds, dialogue at the language's speaking rate), which
+is what research.md quotes. Prices come from each provider's declared price (and its own
+`price()` when it prices by size or quality), so `estimate` and the budget guard agree.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from microfilm import form
+from microfilm.providers import registry
+from microfilm.providers.base import (
+    AnimateRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
+)
+from microfilm.providers.pricing import Money, estimate, estimate_for
+from microfilm.spec.bible import VoiceSpec
+from microfilm.spec.brief import Brief
+from microfilm.spec.storyboard import Storyboard
+
+SKETCH_SHOT_S = 4.0  # average shot length when the plan is sketched from the brief
+SKETCH_LINE_CHARS = {"en": 40, "zh": 12}  # an average line of dialogue
+
+
+class Line(BaseModel):
+    """The cost of one capability on one provider."""
+
+    capability: str
+    provider: str
+    items: int
+    units: str
+    cost: float  # in the plan's currency
+    paid: bool
+
+
+class PlanEstimate(BaseModel):
+    currency: str
+    source: str  # "storyboard" or "brief"
+    lines: list[Line]
+    by_shot: dict[str, float]
+    total: float
+    budget: float
+    already_paid: float = 0.0
+
+    @property
+    def over_budget(self) -> bool:
+        return self.total - self.already_paid > self.budget + 1e-9 and self.total > 0
+
+    def for_research(self) -> list[tuple[str, str, Money]]:
+        """(capability, provider, cost) rows, the shape research.md's estimate takes."""
+        return [(ln.capability, ln.provider, Money(ln.cost, self.currency)) for ln in self.lines]
+
+
+def _price(provider_id: str, request) -> tuple[ProviderInfo | None, Money | None]:
+    entry = registry.entries().get(provider_id)
+    if entry is None or entry.info is None:
+        return None, None
+    if entry.info.paid and entry.usable:
+        try:
+            return entry.info, estimate_for(entry.cls(), request)  # type: ignore[misc]
+        except Exception:
+            pass
+    return entry.info, estimate(entry.info, request)
+
+
+def _sketch(brief: Brief) -> Storyboard:
+    """A plan of the right size from the brief alone: shots and lines, no words."""
+    from microfilm.spec.storyboard import Shot, ShotLine
+
+    body = max(SKETCH_SHOT_S, brief.duration - form.TITLE_CARD_S - form.CREDITS_CARD_S)
+    n = max(1, math.ceil(body / SKETCH_SHOT_S))
+    text = "x" * SKETCH_LINE_CHARS.get(brief.language, 30)
+    shots = [Shot(id="title", kind="title", duration=form.TITLE_CARD_S)]
+    shots += [Shot(id=f"shot{i + 1:02d}", duration=round(body / n, 3),
+                   lines=[ShotLine(character="a", text=text)] if i % 2 == 0 else [])
+              for i in range(n)]
+    shots.append(Shot(id="credits", kind="credits", duration=form.CREDITS_CARD_S))
+    w, h = brief.size
+    return Storyboard(title=brief.title, language=brief.language, width=w, height=h, shots=shots)
+
+
+def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: float | None = None,
+                  already_paid: float = 0.0, characters: int = 2) -> PlanEstimate:
+    """Price every call the generate stage will make for this plan."""
+    source = "storyboard" if board is not None else "brief"
+    board = board or _sketch(brief)
+    pv = brief.providers
+    currency = brief.budget.currency
+    w, h = board.width, board.height
+    sums: dict[tuple[str, str], list[float]] = {}
+    by_shot: dict[str, float] = {}
+
+    def add(cap: str, pid: str, request, shot_id: str = "") -> None:
+        info, money = _price(pid, request)
+        amount = money.to(currency, usd_to_cny).amount if money else 0.0
+        slot = sums.setdefault((cap, pid), [0, 0.0, 1.0 if info and info.paid else 0.0])
+        slot[0] += 1
+        slot[1] += amount
+        if shot_id:
+            by_shot[shot_id] = round(by_shot.get(shot_id, 0.0) + amount, 6)
+
+    genre = brief.genre.value
+    for shot in board.shots:
+        add("painter", pv.painter, PaintRequest(prompt=shot.prompt, width=w, height=h, genre=genre),
+            shot.id)
+        add("animator", pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
+                                                    duration=shot.duration, width=w, height=h,
+                                                    fps=board.fps, prompt=shot.prompt), shot.id)
+        for line in shot.lines:
+            add("voice", pv.voice, SpeechRequest(text=line.text, language=board.language,
+                                                 voice=VoiceSpec()), shot.id)
+    preset = brief.preset
+    add("composer", pv.composer, ScoreRequest(genre=genre, mood=preset.music_mood,
+                                              tempo_bpm=preset.tempo_bpm, mode=preset.mode,
+                                              duration=board.duration))
+    add("painter", pv.painter, PaintRequest(kind="cover", prompt=brief.logline, width=w, height=h,
+                                            genre=genre))
+    entry = registry.entries().get(pv.painter)
+    if entry and entry.info and entry.info.capabilities.references:
+        for i in range(characters):
+            add("painter", pv.painter, PaintRequest(kind="reference", prompt="", width=1024,
+                                                    height=1536, genre=genre), f"ref{i}")
+    lines = [Line(capability=cap, provider=pid, items=int(v[0]), units="calls",
+                  cost=round(v[1], 4), paid=bool(v[2])) for (cap, pid), v in sums.items()]
+    return PlanEstimate(currency=currency, source=source, lines=lines, by_shot=by_shot,
+                        total=round(sum(ln.cost for ln in lines), 4), budget=brief.budget.amount,
+                        already_paid=round(already_paid, 4))
