@@ -1,0 +1,117 @@
+"""`create_app(settings)`: the studio as a FastAPI application.
+
+Creating the app opens the catalogue, runs its migrations, marks renders a previous server
+left running as interrupted, and starts the job workers; the lifespan stops the workers.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from urllib.parse import quote
+
+from microfilm import form
+from microfilm.studio import render as fmt
+from microfilm.studio.db import make_engine, migrate, session_factory
+from microfilm.studio.jobs import JobManager
+from microfilm.studio.middleware import BodyLimit, SecurityHeaders
+from microfilm.studio.settings import StudioSettings
+from microfilm.studio.web import LoginRequired, page_ctx
+
+HERE = Path(__file__).parent
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["markdown"] = fmt.markdown
+    env.filters["mmss"] = fmt.fmt_seconds
+    env.filters["money"] = fmt.fmt_money
+    env.globals["PRESETS"] = form.PRESETS
+    env.globals["genre_name"] = genre_name
+    return Jinja2Templates(env=env)
+
+
+def genre_name(genre: str, lang: str) -> str:
+    try:
+        preset = form.PRESETS[form.parse_genre(genre)]
+    except Exception:  # noqa: BLE001 - a catalogue row from an older genre list
+        return genre
+    return preset.name_zh if lang == "zh" else preset.name_en
+
+
+def create_app(settings: StudioSettings | None = None) -> FastAPI:
+    settings = settings or StudioSettings()
+    settings.projects.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    jobs = JobManager(sessions, settings.projects, settings.runner, workers=settings.job_workers)
+    jobs.recover(resume=settings.auto_resume)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        jobs.shutdown()
+        engine.dispose()
+
+    app = FastAPI(title="microfilm studio", lifespan=lifespan, docs_url="/api/docs",
+                  redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.jobs = jobs
+    app.state.templates = _templates()
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from microfilm.studio.routes import account, api, auth, films, watch
+
+    for module in (auth, films, watch, account, api):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, _exc: LoginRequired):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return _error_page(request, exc.status_code, str(exc.detail or ""))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+        return _error_page(request, 422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                                    for e in exc.errors()))
+
+    return app
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict]:
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()]
+
+
+def _error_page(request: Request, status: int, detail: str):
+    from microfilm.studio.web import render
+
+    with request.app.state.sessions() as db:
+        ctx = page_ctx(request, db)
+        key = {404: "error.404", 403: "error.403", 409: "error.409", 413: "error.413"}.get(status, "")
+        message = ctx.t(key) if key and (status == 404 or not detail) else detail
+        return render(ctx, "error.html", status_code=status, status=status, message=message)

@@ -1,0 +1,191 @@
+"""The studio's adapter to the pipeline: one place where the web layer touches a film folder.
+
+Everything here goes through `microfilm.api` / `microfilm.pipeline` and the spec models, so
+the studio and the CLI do the same thing to a folder. Imports of the pipeline are lazy: the
+catalogue, login and gallery keep working even when a provider's optional import fails, and
+the film page shows that error instead of a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from microfilm.errors import MicrofilmError, SpecError
+from microfilm.fsutil import atomic_write_text
+from microfilm.project import Project
+from microfilm.spec.brief import Brief
+
+MEDIA_SUFFIXES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                  ".webp": "image/webp", ".mp4": "video/mp4", ".m4a": "audio/mp4",
+                  ".wav": "audio/wav", ".vtt": "text/vtt", ".srt": "application/x-subrip",
+                  ".json": "application/json", ".otio": "application/json", ".md": "text/markdown"}
+
+
+@dataclass(frozen=True)
+class BriefForm:
+    """What the new-film form (and the JSON API) sends: the same fields as `microfilm new`."""
+
+    title: str
+    genre: str
+    logline: str
+    language: str = "en"
+    duration: float = 90.0
+    aspect: str = "9:16"
+    platform: str = "generic"
+    budget: float = 0.0
+    currency: str = "CNY"
+    seed: int = 0
+
+    def validate(self) -> Brief:
+        """The brief as `microfilm new` would write it; SpecError names each bad field."""
+        return Brief.from_mapping({
+            "title": self.title.strip(), "genre": self.genre, "logline": self.logline.strip(),
+            "language": self.language, "duration": self.duration, "aspect": self.aspect,
+            "platform": self.platform, "seed": self.seed,
+            "budget": {"amount": self.budget, "currency": self.currency},
+        }, source="brief")
+
+
+def create(folder: Path, form: BriefForm) -> Brief:
+    brief = form.validate()
+    from microfilm import api
+
+    api.new(folder, title=brief.title, genre=brief.genre.value, logline=brief.logline,
+            language=brief.language, duration=brief.duration, aspect=brief.aspect,
+            platform=brief.platform, budget=brief.budget.amount, seed=brief.seed,
+            currency=brief.budget.currency)
+    return brief
+
+
+def load_brief(folder: Path) -> Brief:
+    return Project.at(folder).brief()
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file read for a page: its value, or the error a person should see instead."""
+
+    value: Any = None
+    error: str = ""
+
+
+def _load(call: Callable[[], Any]) -> Loaded:
+    try:
+        return Loaded(value=call())
+    except FileNotFoundError:
+        return Loaded()
+    except (MicrofilmError, ValueError, ImportError, OSError) as exc:
+        return Loaded(error=str(exc))
+
+
+def status(folder: Path) -> Loaded:
+    def call():
+        from microfilm import pipeline
+
+        return pipeline.status(folder)
+
+    return _load(call)
+
+
+def bible(folder: Path) -> Loaded:
+    def call():
+        from microfilm.spec.bible import Bible
+
+        p = Project.at(folder).bible
+        return Bible.load(p) if p.exists() else None
+
+    return _load(call)
+
+
+def storyboard(folder: Path) -> Loaded:
+    def call():
+        from microfilm.spec.storyboard import Storyboard
+
+        p = Project.at(folder).storyboard
+        return Storyboard.load(p) if p.exists() else None
+
+    return _load(call)
+
+
+def parse_fountain(text: str) -> Loaded:
+    """The screenplay model of `text`, or the parser's error (with its line number)."""
+
+    def call():
+        from microfilm.spec import fountain
+
+        return fountain.parse(text)
+
+    return _load(call)
+
+
+def save_screenplay(folder: Path, text: str) -> None:
+    """A person's edit: written as is (the pipeline keeps hand edits, DESIGN.md principle 1).
+    Text that does not parse is refused so a typo never reaches a render."""
+    parsed = parse_fountain(text)
+    if parsed.error:
+        raise SpecError(f"screenplay.fountain: {parsed.error}")
+    text = text.replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    atomic_write_text(Project.at(folder).screenplay, text)
+
+
+def keyframe(folder: Path, shot_id: str) -> Path | None:
+    try:
+        from microfilm import api
+
+        return api.keyframe_path(folder, shot_id)
+    except (MicrofilmError, ImportError, OSError, ValueError):
+        return None
+
+
+def shot_action(folder: Path, shot_id: str, action: str, value: bool = True) -> None:
+    from microfilm import api
+
+    if action == "regenerate":
+        api.regenerate_shot(folder, shot_id)
+    elif action == "approve":
+        api.approve_shot(folder, shot_id, value)
+    elif action == "lock":
+        api.lock_shot(folder, shot_id, value)
+    else:
+        raise MicrofilmError(f"unknown shot action {action!r}; allowed: regenerate, approve, lock")
+
+
+def outputs(folder: Path) -> dict[str, Path]:
+    out = Project.at(folder).out
+    names = {"film": "film.mp4", "cover": "cover.png", "vtt": "film.vtt", "srt": "film.srt",
+             "qc": "qc.json"}
+    return {k: out / v for k, v in names.items() if (out / v).is_file()}
+
+
+def resolve_inside(root: Path, relative: str) -> Path | None:
+    """The file `relative` names inside `root`, or None if it would leave the folder.
+
+    Rejects absolute paths, drive letters, backslashes, NUL, `..` segments (after the URL
+    decoding the router already did) and symlinks that point out; only known media and
+    document types are served.
+    """
+    if not relative or "\x00" in relative or "\\" in relative or ":" in relative:
+        return None
+    if relative.startswith("/") or any(part in ("..", "") for part in relative.split("/")):
+        return None
+    base = root.resolve()
+    try:
+        target = (base / relative).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not target.is_relative_to(base) or not target.is_file():
+        return None
+    if target.suffix.lower() not in MEDIA_SUFFIXES:
+        return None
+    return target

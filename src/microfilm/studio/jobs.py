@@ -1,0 +1,279 @@
+"""Background renders: one worker thread per render, rows that survive a restart.
+
+A job is a row in the catalogue (queued -> running -> done | failed | interrupted) plus, while
+it runs, a live snapshot in memory that the server-sent-events route streams to the film page.
+Progress reaches the row at most once a second and at every stage change, so a reload of the
+page, or another server process, sees where the render is.
+
+On startup every row still queued or running belonged to a server that is gone: it is marked
+interrupted (and, with `auto_resume`, started again; the pipeline's cache makes that cheap).
+A second job on a film that has one queued or running is refused with `JobConflict` (409).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import queue
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from microfilm.studio.models import JOB_ACTIVE, Film, Job, aware, utcnow
+from microfilm.studio.security import new_public_id
+
+EditPolicy = Literal["ask", "keep", "force"]
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One progress report from the pipeline: `done` of `total` in `stage`."""
+
+    stage: str
+    done: int
+    total: int
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    folder: Path
+    edit_policy: EditPolicy = "ask"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    message: str = ""
+
+
+class RunFailed(Exception):
+    """A render failed in a way a person can act on; `kind` lets the page offer the fix."""
+
+    def __init__(self, message: str, kind: str = "error"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class Runner(Protocol):
+    def __call__(self, request: RunRequest, tick: Callable[[Tick], None]) -> RunResult: ...
+
+
+def pipeline_runner(request: RunRequest, tick: Callable[[Tick], None]) -> RunResult:
+    """The real render: `microfilm make` on the folder, progress forwarded."""
+    from microfilm import pipeline
+    from microfilm.errors import BudgetExceeded, ConflictError, MicrofilmError
+
+    def on_progress(p) -> None:
+        tick(Tick(stage=p.stage, done=p.done, total=p.total, message=p.message))
+
+    try:
+        report = pipeline.make(request.folder, on_progress=on_progress,
+                               edit_policy=request.edit_policy)
+    except ConflictError as exc:
+        raise RunFailed(str(exc), "conflict") from None
+    except BudgetExceeded as exc:
+        raise RunFailed(str(exc), "budget") from None
+    except MicrofilmError as exc:
+        raise RunFailed(str(exc)) from None
+    ran = [o.stage for o in report.outcomes if o.ran]
+    if not ran:
+        return RunResult("nothing to do: every stage is up to date")
+    return RunResult(f"ran {', '.join(ran)} in {report.elapsed_s:.1f} s")
+
+
+class JobConflict(Exception):
+    def __init__(self, job_public_id: str):
+        super().__init__(f"a render of this film is already {job_public_id!r}; wait for it to finish")
+        self.job_public_id = job_public_id
+
+
+@dataclass
+class Snapshot:
+    """What the film page shows of a job; `version` bumps on every change."""
+
+    public_id: str
+    film_id: int
+    state: str
+    stages: dict[str, dict] = field(default_factory=dict)  # stage -> {done, total, message}
+    current: str = ""
+    message: str = ""
+    error: str = ""
+    error_kind: str = ""
+    started_at: float | None = None
+    finished_at: float | None = None
+    version: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state not in JOB_ACTIVE
+
+    def as_json(self) -> dict:
+        return {"id": self.public_id, "state": self.state, "stages": self.stages,
+                "current": self.current, "message": self.message, "error": self.error,
+                "error_kind": self.error_kind, "started_at": self.started_at,
+                "finished_at": self.finished_at, "version": self.version,
+                "elapsed_s": round(((self.finished_at or time.time()) - self.started_at), 1)
+                if self.started_at else 0.0}
+
+    @classmethod
+    def from_row(cls, job: Job) -> "Snapshot":
+        prog = job.progress
+        started, finished = aware(job.started_at), aware(job.finished_at)
+        return cls(public_id=job.public_id, film_id=job.film_id, state=job.state,
+                   stages=prog.get("stages", {}), current=prog.get("current", ""),
+                   message=job.message, error=job.error, error_kind=job.error_kind,
+                   started_at=started.timestamp() if started else None,
+                   finished_at=finished.timestamp() if finished else None,
+                   version=int(prog.get("version", 0)))
+
+
+class JobManager:
+    def __init__(self, sessions: sessionmaker[Session], projects: Path, runner: Runner | None = None,
+                 workers: int = 1, persist_every_s: float = 1.0):
+        self._sessions = sessions
+        self._projects = projects
+        self._runner: Runner = runner or pipeline_runner
+        # Daemon threads: stopping the server must not wait for a render. A render killed
+        # mid-way is safe (atomic writes, the paid-call ledger) and is marked interrupted.
+        self._queue: queue.Queue[tuple[str, Path, EditPolicy] | None] = queue.Queue()
+        self._threads = [threading.Thread(target=self._work, name=f"microfilm-job-{i}", daemon=True)
+                         for i in range(max(1, workers))]
+        for t in self._threads:
+            t.start()
+        self._lock = threading.Lock()
+        self._live: dict[str, Snapshot] = {}
+        self._persist_every = persist_every_s
+        self._closed = False
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    def recover(self, resume: bool = False) -> list[str]:
+        """Mark jobs a previous server left queued or running as interrupted; return their ids.
+        With `resume`, start a fresh render for each of their films."""
+        with self._sessions.begin() as db:
+            rows = db.scalars(select(Job).where(Job.state.in_(JOB_ACTIVE))).all()
+            ids = [(j.public_id, j.film_id, j.edit_policy) for j in rows]
+            for j in rows:
+                j.state = "interrupted"
+                j.error = j.error or "the server stopped while this render was running; resume it to continue"
+                j.error_kind = "interrupted"
+                j.finished_at = utcnow()
+        if resume:
+            for _, film_id, policy in ids:
+                try:
+                    self.submit(film_id, user_id=None, edit_policy=policy)  # type: ignore[arg-type]
+                except JobConflict:
+                    pass
+        return [i for i, _, _ in ids]
+
+    def shutdown(self, wait: float = 0.0) -> None:
+        """Stop taking jobs; with `wait`, give running renders that many seconds to end."""
+        self._closed = True
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for t in self._threads:
+                t.join(timeout=wait)
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            self._run(*item)
+
+    # ---- submit ------------------------------------------------------------------------
+
+    def active_for_film(self, db: Session, film_id: int) -> Job | None:
+        return db.scalars(select(Job).where(Job.film_id == film_id, Job.state.in_(JOB_ACTIVE))
+                          .order_by(Job.id.desc())).first()
+
+    def submit(self, film_id: int, user_id: int | None, edit_policy: EditPolicy = "ask") -> Job:
+        if edit_policy not in ("ask", "keep", "force"):
+            raise ValueError(f"edit policy must be ask, keep or force, got {edit_policy!r}")
+        if self._closed:
+            raise RuntimeError("the studio is shutting down; start the render again after the restart")
+        with self._lock, self._sessions.begin() as db:
+            active = self.active_for_film(db, film_id)
+            if active is not None:
+                raise JobConflict(active.public_id)
+            film = db.get(Film, film_id)
+            if film is None:
+                raise LookupError(f"no film {film_id}")
+            job = Job(public_id=new_public_id(), film_id=film_id, created_by=user_id,
+                      kind="make", edit_policy=edit_policy, state="queued",
+                      progress_json=json.dumps({"stages": {}, "version": 0}),
+                      created_at=utcnow())
+            db.add(job)
+            db.flush()
+            snap = Snapshot(public_id=job.public_id, film_id=film_id, state="queued")
+            self._live[job.public_id] = snap
+            folder = self._projects / film.folder
+        self._queue.put((job.public_id, folder, edit_policy))
+        return job
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def snapshot(self, public_id: str) -> Snapshot | None:
+        with self._lock:
+            live = self._live.get(public_id)
+            if live is not None:
+                return Snapshot(**{**live.__dict__, "stages": {k: dict(v) for k, v in live.stages.items()}})
+        with self._sessions() as db:
+            job = db.scalars(select(Job).where(Job.public_id == public_id)).first()
+            return Snapshot.from_row(job) if job else None
+
+    def latest_for_film(self, db: Session, film_id: int) -> Job | None:
+        return db.scalars(select(Job).where(Job.film_id == film_id).order_by(Job.id.desc())).first()
+
+    # ---- the worker --------------------------------------------------------------------
+
+    def _persist(self, snap: Snapshot, final: bool = False) -> None:
+        values = {"state": snap.state, "message": snap.message, "error": snap.error,
+                  "error_kind": snap.error_kind,
+                  "progress_json": json.dumps({"stages": snap.stages, "current": snap.current,
+                                               "version": snap.version}, ensure_ascii=False)}
+        if snap.state == "running" and snap.version <= 1:
+            values["started_at"] = utcnow()
+        if final:
+            values["finished_at"] = utcnow()
+        with self._sessions.begin() as db:
+            db.execute(update(Job).where(Job.public_id == snap.public_id).values(**values))
+
+    def _run(self, public_id: str, folder: Path, edit_policy: EditPolicy) -> None:
+        last_write = 0.0
+        with self._lock:
+            snap = self._live[public_id]
+            snap.state, snap.started_at, snap.version = "running", time.time(), snap.version + 1
+        self._persist(snap)
+
+        def tick(t: Tick) -> None:
+            nonlocal last_write
+            with self._lock:
+                new_stage = t.stage != snap.current
+                snap.current = t.stage
+                snap.stages[t.stage] = {"done": t.done, "total": t.total, "message": t.message}
+                snap.version += 1
+            now = time.monotonic()
+            if new_stage or now - last_write >= self._persist_every:
+                last_write = now
+                self._persist(snap)
+
+        state, message, error, kind = "done", "", "", ""
+        try:
+            result = self._runner(RunRequest(folder=folder, edit_policy=edit_policy), tick)
+            message = result.message
+        except RunFailed as exc:
+            state, error, kind = "failed", str(exc), exc.kind
+        except Exception as exc:  # noqa: BLE001 - a render must never take the server down
+            state, error, kind = "failed", f"{type(exc).__name__}: {exc}", "error"
+        with self._lock:
+            snap.state, snap.message, snap.error, snap.error_kind = state, message, error, kind
+            snap.finished_at, snap.version = time.time(), snap.version + 1
+        self._persist(snap, final=True)
+        with self._lock:
+            self._live.pop(public_id, None)

@@ -1,0 +1,183 @@
+"""The JSON API: the CLI's operations for scripts and CI, authenticated by API tokens.
+
+    curl -H "Authorization: Bearer mft_..." http://127.0.0.1:8000/api/v1/films
+
+new -> POST /api/v1/films; make -> POST /films/{id}/make; status -> GET /films/{id}/status;
+regenerate/approve/lock a shot -> POST /films/{id}/shots/{shot}/{action}; publish ->
+POST /films/{id}/publish. Bearer tokens are not sent by browsers on their own, so these
+routes need no CSRF token. No token: 401. Another workspace's film: 404.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microfilm.errors import MicrofilmError, SpecError
+from microfilm.studio import films as pipeline_files
+from microfilm.studio import security
+from microfilm.studio.films import BriefForm
+from microfilm.studio.i18n import Translator
+from microfilm.studio.jobs import JobConflict, Snapshot
+from microfilm.studio.models import ApiToken, Film, Job, aware, utcnow
+from microfilm.studio.routes.films import do_publish, ensure_idle, folder_of, new_film
+from microfilm.studio.web import Ctx, film_for, get_db
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def api_ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    row = None
+    if scheme.lower() == "bearer" and token.startswith(security.TOKEN_PREFIX) and len(token) < 128:
+        row = db.scalars(select(ApiToken).where(ApiToken.token_hash == security.token_hash(token.strip()))).first()
+    if row is None or row.revoked_at is not None:
+        raise HTTPException(401, "a valid API token is required (Authorization: Bearer mft_...)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    last = aware(row.last_used_at)
+    if last is None or (utcnow() - last).total_seconds() > 60:
+        row.last_used_at = utcnow()
+        db.commit()
+    return Ctx(request=request, db=db, user=row.user, session=None, lang="en", t=Translator("en"),
+               anon_csrf="", set_anon_csrf=False)
+
+
+class NewFilm(BaseModel):
+    title: str
+    genre: str
+    logline: str
+    language: str = "en"
+    duration: float = 90.0
+    aspect: str = "9:16"
+    platform: str = "generic"
+    budget: float = 0.0
+    currency: str = "CNY"
+    seed: int = 0
+
+
+class FilmOut(BaseModel):
+    id: str
+    title: str
+    genre: str
+    language: str
+    logline: str
+    published: bool
+    watch_url: str | None = None
+
+
+class MakeIn(BaseModel):
+    policy: Literal["ask", "keep", "force"] = "ask"
+
+
+class ShotFlag(BaseModel):
+    value: bool = True
+
+
+def _out(film: Film) -> FilmOut:
+    return FilmOut(id=film.public_id, title=film.title, genre=film.genre, language=film.language,
+                   logline=film.logline, published=film.published,
+                   watch_url=f"/watch/{film.public_id}" if film.published else None)
+
+
+@router.get("/films", response_model=list[FilmOut])
+def list_films(ctx: Ctx = Depends(api_ctx)):
+    rows = ctx.db.scalars(select(Film).where(Film.workspace_id == ctx.user.workspace_id).order_by(Film.id)).all()
+    return [_out(f) for f in rows]
+
+
+@router.post("/films", status_code=201, response_model=FilmOut)
+def create(body: NewFilm, ctx: Ctx = Depends(api_ctx)):
+    try:
+        film = new_film(ctx, BriefForm(**body.model_dump()), ctx.user.id, ctx.user.workspace_id)
+    except SpecError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return _out(film)
+
+
+@router.get("/films/{fid}")
+def get_film(fid: str, ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    latest = ctx.request.app.state.jobs.latest_for_film(ctx.db, film.id)
+    return {"film": _out(film).model_dump(), "outputs": sorted(pipeline_files.outputs(folder_of(ctx, film))),
+            "job": _snap(ctx, latest).as_json() if latest else None}
+
+
+@router.get("/films/{fid}/status")
+def status(fid: str, ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    loaded = pipeline_files.status(folder_of(ctx, film))
+    if loaded.error:
+        raise HTTPException(422, loaded.error)
+    return loaded.value.model_dump(mode="json")
+
+
+@router.post("/films/{fid}/make", status_code=202)
+def make(fid: str, body: MakeIn = Body(default_factory=MakeIn), ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    try:
+        job = ctx.request.app.state.jobs.submit(film.id, ctx.user.id, body.policy)
+    except JobConflict as exc:
+        return JSONResponse({"detail": "this film is already rendering", "job": exc.job_public_id},
+                            status_code=409)
+    return {"job": job.public_id, "state": job.state}
+
+
+def _snap(ctx: Ctx, job: Job) -> Snapshot:
+    return ctx.request.app.state.jobs.snapshot(job.public_id) or Snapshot.from_row(job)
+
+
+@router.get("/jobs/{job_id}")
+def job(job_id: str, ctx: Ctx = Depends(api_ctx)):
+    row = ctx.db.scalars(select(Job).where(Job.public_id == job_id[:32])).first()
+    if row is None or row.film.workspace_id != ctx.user.workspace_id:
+        raise HTTPException(404)
+    return _snap(ctx, row).as_json()
+
+
+@router.post("/films/{fid}/shots/{shot_id}/{action}")
+def shot(fid: str, shot_id: str, action: Literal["regenerate", "approve", "lock"],
+         body: ShotFlag = Body(default_factory=ShotFlag), ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    ensure_idle(ctx, film)
+    folder = folder_of(ctx, film)
+    try:
+        pipeline_files.shot_action(folder, shot_id, action, body.value)
+    except MicrofilmError as exc:
+        raise HTTPException(404 if "no shot" in str(exc) else 422, str(exc)) from None
+    board = pipeline_files.storyboard(folder).value
+    s = next(s for s in board.shots if s.id == shot_id)
+    return {"id": s.id, "take": s.take, "approved": s.approved, "locked": s.locked}
+
+
+@router.get("/films/{fid}/screenplay", response_class=PlainTextResponse)
+def get_screenplay(fid: str, ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    text = pipeline_files.read_text(folder_of(ctx, film) / "screenplay.fountain")
+    if text is None:
+        raise HTTPException(404, "no screenplay yet; make the film (or its develop stage) first")
+    return text
+
+
+@router.put("/films/{fid}/screenplay")
+async def put_screenplay(fid: str, request: Request, ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    ensure_idle(ctx, film)
+    text = (await request.body()).decode("utf-8", errors="strict")
+    try:
+        pipeline_files.save_screenplay(folder_of(ctx, film), text)
+    except SpecError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"ok": True}
+
+
+@router.post("/films/{fid}/publish")
+def publish(fid: str, ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    do_publish(ctx, film)
+    return _out(film)

@@ -1,0 +1,60 @@
+"""The studio's frozen settings: where its catalogue and project folders live, and limits.
+
+One `StudioSettings` is built by `microfilm serve` (or a test) and passed to `create_app`;
+nothing in the studio reads a global. The job runner is injectable so the web layer can be
+tested without running the real pipeline.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from microfilm.studio.jobs import Runner
+
+MB = 1024 * 1024
+
+
+def studio_home() -> Path:
+    """`$XDG_DATA_HOME/microfilm` or `~/.local/share/microfilm`: the catalogue and published copies."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "microfilm"
+
+
+def default_db_url(home: Path | None = None) -> str:
+    return f"sqlite:///{(home or studio_home()) / 'studio.db'}"
+
+
+@dataclass(frozen=True)
+class StudioSettings:
+    home: Path = field(default_factory=studio_home)
+    db_url: str = ""  # empty: SQLite at home/studio.db; any SQLAlchemy URL (postgresql+psycopg://...) works
+    projects_dir: Path | None = None  # empty: home/projects
+    max_upload_bytes: int = 10 * MB  # reference images and logos
+    max_body_bytes: int = 12 * MB  # any request body; uploads plus form overhead
+    session_days: int = 14
+    job_workers: int = 1  # films rendered at once; each render already uses every core
+    allow_signup: bool = True
+    auto_resume: bool = False  # on startup, re-run jobs a restart interrupted
+    runner: Optional["Runner"] = None  # None: the real pipeline (microfilm.pipeline.make)
+    sse_poll_s: float = 0.25
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or default_db_url(self.home)
+
+    @property
+    def projects(self) -> Path:
+        return (self.projects_dir or self.home / "projects").expanduser().resolve()
+
+    @property
+    def published(self) -> Path:
+        """Snapshots of published films: the public never reads a draft folder."""
+        return self.home.expanduser().resolve() / "published"
+
+    @property
+    def thumbs(self) -> Path:
+        return self.home.expanduser().resolve() / "cache" / "thumbs"

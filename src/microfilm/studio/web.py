@@ -1,0 +1,148 @@
+"""What every route shares: the database session, who is asking, their language, CSRF,
+page rendering, and the film lookup that turns "not yours" into 404.
+
+Authorization has one rule, applied in `film_for`: a film is visible to members of the
+workspace that owns it, and to nobody else (a 404, so a draft's existence does not leak).
+Published films are read from their public snapshot by the /watch routes only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Iterator
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microfilm.studio import security
+from microfilm.studio.i18n import Translator, negotiate
+from microfilm.studio.models import AuthSession, Film, User, aware, utcnow
+from microfilm.studio.settings import StudioSettings
+
+
+class LoginRequired(Exception):
+    """Raised by page routes; the app answers with a redirect to /login?next=..."""
+
+
+def settings_of(request: Request) -> StudioSettings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as db:
+        yield db
+
+
+@dataclass
+class Ctx:
+    request: Request
+    db: Session
+    user: User | None
+    session: AuthSession | None
+    lang: str
+    t: Translator
+    anon_csrf: str  # the pre-login double-submit token (cookie value, or a new one)
+    set_anon_csrf: bool
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf_token if self.session else self.anon_csrf
+
+    @property
+    def secure(self) -> bool:
+        return self.request.url.scheme == "https"
+
+    def require_user(self) -> User:
+        if self.user is None:
+            raise LoginRequired()
+        return self.user
+
+
+def current_session(request: Request, db: Session) -> AuthSession | None:
+    token = request.cookies.get(security.SESSION_COOKIE)
+    if not token or len(token) > 128:
+        return None
+    row = db.scalars(select(AuthSession).where(AuthSession.token_hash == security.token_hash(token))).first()
+    if row is None or aware(row.expires_at) < utcnow():
+        return None
+    return row
+
+
+def page_ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
+    session = current_session(request, db)
+    lang = negotiate(request.cookies.get(security.LANG_COOKIE), request.headers.get("accept-language"))
+    cookie = request.cookies.get(security.CSRF_COOKIE) or ""
+    fresh = not (16 <= len(cookie) <= 128)
+    return Ctx(request=request, db=db, user=session.user if session else None, session=session,
+               lang=lang, t=Translator(lang), anon_csrf=secrets.token_urlsafe(24) if fresh else cookie,
+               set_anon_csrf=fresh)
+
+
+async def csrf_protect(request: Request, ctx: Ctx = Depends(page_ctx)) -> None:
+    """Every state-changing browser request carries the CSRF token, as a form field `csrf`
+    or an `X-CSRF-Token` header (the page's fetch calls)."""
+    sent = request.headers.get("x-csrf-token")
+    if not sent:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form(max_part_size=2 * 1024 * 1024)
+            value = form.get("csrf")
+            sent = value if isinstance(value, str) else None
+    if ctx.session is not None:
+        ok = security.same(sent, ctx.session.csrf_token)
+    else:
+        ok = security.same(sent, request.cookies.get(security.CSRF_COOKIE))
+    if not ok:
+        raise HTTPException(403, ctx.t("error.csrf"))
+
+
+def login(ctx: Ctx, user: User, response: Response) -> None:
+    token = security.new_token()
+    days = settings_of(ctx.request).session_days
+    ctx.db.add(AuthSession(token_hash=security.token_hash(token), csrf_token=secrets.token_urlsafe(32),
+                           user_id=user.id, created_at=utcnow(), expires_at=utcnow() + timedelta(days=days)))
+    ctx.db.commit()
+    response.set_cookie(security.SESSION_COOKIE, token, max_age=days * 86400, httponly=True,
+                        samesite="lax", secure=ctx.secure, path="/")
+
+
+def logout(ctx: Ctx, response: Response) -> None:
+    if ctx.session is not None:
+        ctx.db.delete(ctx.session)
+        ctx.db.commit()
+    response.delete_cookie(security.SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.secure)
+
+
+def render(ctx: Ctx, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    templates = ctx.request.app.state.templates
+    response = templates.TemplateResponse(
+        ctx.request, name, {"ctx": ctx, "t": ctx.t, "user": ctx.user, "lang": ctx.lang, **context},
+        status_code=status_code)
+    if ctx.set_anon_csrf:
+        response.set_cookie(security.CSRF_COOKIE, ctx.anon_csrf, httponly=True, samesite="lax",
+                            secure=ctx.secure, path="/")
+    return response
+
+
+def redirect(url: str, status_code: int = 303) -> RedirectResponse:
+    return RedirectResponse(url, status_code=status_code)
+
+
+def safe_next(value: str | None, default: str = "/projects") -> str:
+    """Only local paths: `//evil.example` and `https://...` would be open redirects."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def film_for(db: Session, user: User | None, public_id: str) -> Film:
+    if user is None or len(public_id) > 32:
+        raise HTTPException(404)
+    film = db.scalars(select(Film).where(Film.public_id == public_id)).first()
+    if film is None or film.workspace_id != user.workspace_id:
+        raise HTTPException(404)
+    return film
