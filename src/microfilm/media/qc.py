@@ -5,6 +5,13 @@ the decoded signal comes from ONE ffmpeg pass that runs blackdetect + freezedete
 picture and ebur128 (true peak) + silencedetect on the sound at the same time, so a
 10-minute master is decoded once. Each check is a typed item (name, passed, measured,
 expected); `QCReport.passed` is their conjunction and the report serialises to qc.json.
+
+Subtitle timing against the voice (`subtitle_timing`, when the plan carries the cues): the
+voice is found by an energy detector, from the most exact source available: the dialogue
+placements (each line's own WAV, placed at its start), else a dialogue stem, else the
+master's own sound (speech band, with a two-class threshold that separates the ducked score
+from the voice). Every cue must start within a tolerance of its line's onset and must not
+end before the line does; a failure names the cue (as numbered in film.srt) and its text.
 """
 
 from __future__ import annotations
@@ -15,16 +22,20 @@ import re
 import struct
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+import numpy as np
+from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, computed_field,
+                      field_validator)
 
 from microfilm import form
 from microfilm.errors import MediaError
 from microfilm.fsutil import atomic_write_text
 from microfilm.media import ffmpeg
+from microfilm.media.audio import DialoguePlacement
 from microfilm.media.loudness import EBUR128_FILTER, Loudness, parse_summaries
 from microfilm.media.master import AIGC_KEY
+from microfilm.media.subtitles import Cue
 
 Measured = float | int | str | bool | None
 
@@ -65,6 +76,27 @@ class QCPlan(BaseModel):
     silence_max_s: float = 3.0
     silence_db: float = -50.0
     require_label: bool = True
+    cues: tuple[Cue, ...] = ()
+    """The film's subtitles (film time). Given: their timing is checked against the voice."""
+    dialogue: tuple[DialoguePlacement, ...] = ()
+    """Where each dialogue line was placed: the exact source of voice onsets when given."""
+    dialogue_stem: Path | None = None
+    """A WAV of the dialogue alone, used when `dialogue` is empty."""
+    cue_onset_tolerance_s: float = Field(default=0.3, gt=0.0)
+    """A cue may start at most this far before or after its line's voice onset."""
+    cue_end_tolerance_s: float = Field(default=0.15, ge=0.0)
+    """A cue may end at most this much before its line's voice ends."""
+
+    @field_validator("dialogue", "cues", mode="before")
+    @classmethod
+    def _tuples(cls, value: Any, info: ValidationInfo) -> Any:
+        """Accept (path, start_s[, gain_db]) and (start, end, text) tuples, as MixSpec does."""
+        names = {"dialogue": ("path", "start_s", "gain_db"),
+                 "cues": ("start", "end", "text", "speaker")}[info.field_name]
+        if isinstance(value, Iterable) and not isinstance(value, (str, bytes, dict)):
+            return tuple(dict(zip(names, v)) if isinstance(v, (tuple, list)) else v
+                         for v in value)
+        return value
 
 
 class QCCheck(BaseModel):
@@ -87,6 +119,24 @@ class Segment(BaseModel):
     @property
     def duration(self) -> float:
         return round(self.end - self.start, 3)
+
+
+class CueTiming(BaseModel):
+    """One cue measured against the voice it subtitles."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    """1-based, in time order: the cue's number in film.srt."""
+    text: str
+    start: float
+    end: float
+    voice_start: float | None = None
+    voice_end: float | None = None
+    onset_error_s: float | None = None
+    """cue start - voice onset: positive when the cue comes late."""
+    passed: bool
+    problem: str = ""
 
 
 class QCFacts(BaseModel):
@@ -114,6 +164,11 @@ class QCFacts(BaseModel):
     frozen: list[Segment] = Field(default_factory=list)
     silence: list[Segment] = Field(default_factory=list)
     metadata: dict[str, str] = Field(default_factory=dict)
+    voice: list[Segment] = Field(default_factory=list)
+    """Voiced stretches found for the subtitle timing check (empty when not checked)."""
+    voice_source: str | None = None
+    """Where they were found: "dialogue placements", "dialogue stem" or "master audio"."""
+    cue_timing: list["CueTiming"] = Field(default_factory=list)
 
 
 class QCReport(BaseModel):
@@ -400,7 +455,199 @@ def _checks(f: QCFacts, plan: QCPlan, extra: dict) -> list[QCCheck]:
     add("faststart", faststart, " ".join(boxes[:6]), "moov before mdat")
     if plan.require_label:
         checks.append(_label_check(f.metadata))
+    if plan.cues:
+        checks.append(_timing_check(f, plan, extra.get("_uncovered", [])))
     return checks
+
+
+# ---- subtitle timing against the voice ------------------------------------------------------
+
+VAD_HOP_S = 0.01
+"""Energy is measured on 10 ms frames."""
+VAD_RATE = 8000
+"""The mixed sound is analysed in the speech band (250-3400 Hz) at this rate."""
+VAD_MERGE_GAP_S = 0.3
+"""Pauses shorter than this (between words) do not end a voiced stretch."""
+VAD_MIN_VOICE_S = 0.08
+"""Shorter bursts (clicks, a consonant of the score) are not voice."""
+
+
+def _frame_db(x: np.ndarray, rate: int) -> np.ndarray:
+    hop = max(1, int(round(rate * VAD_HOP_S)))
+    n = x.shape[-1] // hop
+    power = np.square(x[: n * hop].astype(np.float64)).reshape(n, hop).mean(axis=1)
+    return 10.0 * np.log10(power + 1e-12)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) frame index pairs of the True runs of `mask`."""
+    if not mask.size:
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def voiced(db: np.ndarray, high: float, low: float, offset_s: float = 0.0) -> list[Segment]:
+    """Voiced stretches by hysteresis: a run above `low` dB that reaches `high` somewhere;
+    runs closer than VAD_MERGE_GAP_S merge, runs shorter than VAD_MIN_VOICE_S drop."""
+    runs = [(a, b) for a, b in _runs(db > low) if (db[a:b] > high).any()]
+    gap = int(round(VAD_MERGE_GAP_S / VAD_HOP_S))
+    merged: list[list[int]] = []
+    for a, b in runs:
+        if merged and a - merged[-1][1] < gap:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    least = int(round(VAD_MIN_VOICE_S / VAD_HOP_S))
+    return [Segment(start=round(offset_s + a * VAD_HOP_S, 3), end=round(offset_s + b * VAD_HOP_S, 3))
+            for a, b in merged if b - a >= least]
+
+
+def _otsu(db: np.ndarray) -> tuple[float, float]:
+    """Two-class split of frame levels (dB): (threshold, distance between class means).
+
+    A film's sound is score-only frames and frames where the voice rides over the ducked
+    score; the threshold that best separates those two populations is the voice gate.
+    """
+    vals = np.clip(db[db > -70.0], -70.0, 0.0)  # digital silence (fades, padding) is no class
+    hist, edges = np.histogram(vals, bins=140, range=(-70.0, 0.0))
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(hist)
+    w1 = w0[-1] - w0
+    m0 = np.cumsum(hist * centres)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean0 = m0 / w0
+        mean1 = (m0[-1] - m0) / w1
+        between = w0 * w1 * (mean0 - mean1) ** 2
+    between = np.nan_to_num(between, nan=-1.0)
+    k = int(np.argmax(between))
+    if between[k] <= 0:
+        return float(edges[-1]), 0.0
+    return float(edges[k + 1]), float(mean1[k] - mean0[k])
+
+
+def _line_span(placement: DialoguePlacement) -> Segment | None:
+    """The voiced part of one dialogue line, in film time (its WAV's own onset and end)."""
+    from microfilm.media.audio import decode
+
+    x = decode(Path(placement.path), 1)[0]
+    db = _frame_db(x, form.SAMPLE_RATE)
+    if not db.size or db.max() < -70.0:
+        return None
+    peak = float(db.max())
+    segs = voiced(db, max(peak - 25.0, -60.0), max(peak - 35.0, -70.0), placement.start_s)
+    if not segs:
+        return None
+    return Segment(start=segs[0].start, end=segs[-1].end)
+
+
+def _speech_band_db(path: Path, what: str) -> np.ndarray:
+    """Frame levels of `path`'s first audio stream, mono, speech band, VAD_RATE."""
+    res = ffmpeg.run(["-nostats", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-af",
+                      "highpass=f=250,lowpass=f=3400", "-ar", str(VAD_RATE), "-f", "f32le",
+                      "-"], what=what)
+    return _frame_db(np.frombuffer(res.stdout, dtype="<f4"), VAD_RATE)
+
+
+def voice_spans(path: Path, plan: QCPlan) -> tuple[list[Segment], str]:
+    """Where the voice is, from the best source the plan offers (see the module doc)."""
+    if plan.dialogue:
+        spans = [s for s in map(_line_span, plan.dialogue) if s is not None]
+        return sorted(spans, key=lambda s: s.start), "dialogue placements"
+    if plan.dialogue_stem is not None:
+        stem = Path(plan.dialogue_stem)
+        if not stem.is_file():
+            raise MediaError(f"qc: dialogue stem {stem} does not exist")
+        db = _speech_band_db(stem, f"QC voice scan of {stem}")
+        if not db.size or db.max() < -70.0:
+            return [], "dialogue stem"
+        thr, _ = _otsu(db)
+        high = max(thr, float(db.max()) - 30.0, -55.0)
+        return voiced(db, high, high - 8.0), "dialogue stem"
+    db = _speech_band_db(path, f"QC voice scan of {path}")
+    thr, separation = _otsu(db)
+    if not db.size or separation < 4.0:  # one population: no voice stands out
+        return [], "master audio"
+    return voiced(db, thr, thr - 3.0), "master audio"
+
+
+def cue_timing(cues: list[Cue], spans: list[Segment], plan: QCPlan,
+               report_unsubtitled: bool) -> tuple[list[CueTiming], list[str]]:
+    """Match each cue to the voice it overlaps most; check onset and end.
+
+    A line laid out as several consecutive cues is one voice span: its first cue must start
+    at the onset, its last must not end before the voice does. Returns the per-cue results
+    and the voiced spans no cue covers (only when `report_unsubtitled`).
+    """
+    tol, end_tol = plan.cue_onset_tolerance_s, plan.cue_end_tolerance_s
+    order = sorted(cues, key=lambda c: (c.start, c.end))
+    owner: list[int | None] = []
+    for cue in order:
+        best, best_key = None, None
+        for j, s in enumerate(spans):
+            overlap = min(cue.end, s.end) - max(cue.start, s.start)
+            near = abs(cue.start - s.start) <= tol
+            if overlap <= 0 and not near:
+                continue
+            key = (overlap, -abs(cue.start - s.start))
+            if best_key is None or key > best_key:
+                best, best_key = j, key
+        owner.append(best)
+    results: list[CueTiming] = []
+    for i, (cue, j) in enumerate(zip(order, owner)):
+        text = " ".join(cue.text.split())
+        if j is None:
+            nearest = min(spans, key=lambda s: abs(s.start - cue.start), default=None)
+            hint = (f"; the nearest voice starts at {nearest.start:.2f} s" if nearest
+                    else "; no voice was found in the film")
+            results.append(CueTiming(number=i + 1, text=text, start=cue.start, end=cue.end,
+                                     passed=False, problem="no voice under it" + hint))
+            continue
+        span = spans[j]
+        mine = [k for k, o in enumerate(owner) if o == j]
+        problems = []
+        err = cue.start - span.start
+        if i == mine[0] and abs(err) > tol + 1e-9:
+            problems.append(f"starts {abs(err):.2f} s {'after' if err > 0 else 'before'} "
+                            f"the voice (voice at {span.start:.2f} s, cue at {cue.start:.2f} s)")
+        if i == mine[-1] and cue.end < span.end - end_tol - 1e-9:
+            problems.append(f"ends {span.end - cue.end:.2f} s before the voice does "
+                            f"(voice ends at {span.end:.2f} s, cue at {cue.end:.2f} s)")
+        results.append(CueTiming(number=i + 1, text=text, start=cue.start, end=cue.end,
+                                 voice_start=span.start, voice_end=span.end,
+                                 onset_error_s=round(err, 3) if i == mine[0] else None,
+                                 passed=not problems, problem="; ".join(problems)))
+    uncovered = []
+    if report_unsubtitled:
+        for j, s in enumerate(spans):
+            if j not in owner and not any(min(c.end, s.end) > max(c.start, s.start)
+                                          for c in order):
+                uncovered.append(f"voice at {s.start:.2f}-{s.end:.2f} s has no cue")
+    return results, uncovered
+
+
+def _timing_check(f: QCFacts, plan: QCPlan, uncovered: list[str]) -> QCCheck:
+    tol = plan.cue_onset_tolerance_s
+    expected = (f"each cue starts within {tol:g} s of its voice and does not end before it "
+                f"(voice from {f.voice_source or 'n/a'})")
+    if f.audio_codec is None and not plan.dialogue and plan.dialogue_stem is None:
+        return QCCheck(name="subtitle_timing", passed=False, measured=None,
+                       expected=expected, detail="the file has no sound to time cues against")
+    bad = [c for c in f.cue_timing if not c.passed]
+    problems = [f'cue {c.number} "{_clip(c.text)}": {c.problem}' for c in bad] + uncovered
+    worst = max((abs(c.onset_error_s) for c in f.cue_timing if c.onset_error_s is not None),
+                default=None)
+    detail = "; ".join(problems[:8]) + (f" (+{len(problems) - 8} more)"
+                                         if len(problems) > 8 else "")
+    if not problems:
+        detail = (f"{len(f.cue_timing)} cues; largest onset error "
+                  f"{_fmt(worst, ' s')}")
+    return QCCheck(name="subtitle_timing", passed=not problems, measured=len(problems),
+                   expected=expected, detail=detail)
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _r(x: float | None, nd: int) -> float | None:
@@ -426,6 +673,12 @@ def run_qc(path: Path, plan: QCPlan | None = None) -> QCReport:
         fps = (len(pts) - 1) / span if span > 0 else None
     elif extra.get("_avg_rate"):
         fps = extra["_avg_rate"]
+    if plan.cues and (has_a or plan.dialogue or plan.dialogue_stem is not None):
+        spans, source = voice_spans(path, plan)
+        timing, uncovered = cue_timing(list(plan.cues), spans, plan,
+                                       report_unsubtitled=source != "master audio")
+        scanned.update(voice=spans, voice_source=source, cue_timing=timing)
+        extra["_uncovered"] = uncovered
     facts = QCFacts(size_bytes=path.stat().st_size, top_level_boxes=top_level_boxes(path),
                     fps=fps, frame_count=len(pts) if has_v else None, **raw, **scanned)
     return QCReport(path=str(path), checks=_checks(facts, plan, extra), facts=facts,
