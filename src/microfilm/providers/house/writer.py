@@ -1,0 +1,402 @@
+"""The house writer: a seeded, genre-aware story engine that needs no key and no network.
+
+It writes a complete micro film (time, place, characters, theme, plot) for every genre, in
+English and Chinese, from the story material in `microfilm.providers.house.story`:
+1. The seed casts the film: 2-4 characters with names, ages, concrete looks and wardrobes
+   (the words every shot prompt reuses) and one distinct eSpeak voice each; it picks the
+   places, the time, the theme and the conflict (a kit of props and stakes the lines use).
+2. The genre's beats (from `microfilm.form`) become scenes: a short film keeps the most
+   important beats, a long one gives the big beats several scenes, each a different variant
+   (or the same variant in another place, with its `vary` values moved on).
+3. Steps are chosen by priority (core first, then round-robin across scenes) until the
+   estimated runtime, computed exactly as `microfilm.checks.estimate_runtime` does, meets
+   the brief's duration; the scene count is searched until the total lands near the target.
+The same brief and seed always give the same draft: every random choice comes from a
+`random.Random` seeded from a hash of the seed and the brief, never the global generator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from microfilm import form
+from microfilm.checks import ACTION_PARAGRAPH_S
+from microfilm.knowledge import genre_notes
+from microfilm.providers.base import Capabilities, DevelopRequest, Draft, HouseProvider, ProviderInfo
+from microfilm.providers.house import story as story_data
+from microfilm.providers.house.story import SLOT, GenreStory, Item, LineT, PlaceSpec, RoleSpec, Variant
+from microfilm.spec.bible import Bible, Character, Location, StyleGuide, VoiceSpec
+from microfilm.spec.brief import Brief
+from microfilm.spec.screenplay import Action, Dialogue, Element, Scene, Screenplay, Transition
+
+CARDS_S = form.TITLE_CARD_S + form.CREDITS_CARD_S
+CHARACTER_COLORS = ("#e63946", "#457b9d", "#2a9d8f", "#e9c46a", "#f4a261", "#8d5a97",
+                    "#6a994e", "#bc4749", "#3d5a80", "#ff8fab")
+VARIANTS = {"female": ("f1", "f2", "f3", "f4", "f5"),
+            "male": ("m1", "m2", "m3", "m4", "m5", "m6", "m7")}
+PITCH = {("female", "young"): 68, ("female", "mid"): 58, ("female", "old"): 48,
+         ("male", "young"): 46, ("male", "mid"): 38, ("male", "old"): 28}
+# eSpeak's Mandarin at 160 wpm speaks about 3.2 characters a second while the form plans
+# 4.2, so Chinese voices run near 200; older characters speak a little slower.
+RATE = {"en": {"young": 165, "mid": 158, "old": 148}, "zh": {"young": 205, "mid": 200, "old": 192}}
+TRANSITIONS = {"en": {"dissolve": "DISSOLVE TO:", "fade": "FADE TO:", "end": "FADE OUT."},
+               "zh": {"dissolve": "叠化：", "fade": "淡入淡出：", "end": "淡出。"}}
+CREDIT = {"en": ("Written by", "microfilm house writer"), "zh": ("编剧", "microfilm 内置编剧")}
+MAX_SCENES = 40
+_SENTENCE_START = re.compile(r"(^|[.!?:]\s+|^\(|\.\.\.\s*)([a-z])")
+
+
+@dataclass(frozen=True)
+class Cast:
+    """One character as cast for this film."""
+
+    spec: RoleSpec
+    gender: str
+    name: str  # as in the bible and the cue (Chinese: full name)
+    given: str  # what the others call them
+    age: int
+    look: str
+    wardrobe: str
+    color: str
+    voice: VoiceSpec
+
+    def slot(self, attr: str, lang: str) -> str:
+        female = self.gender == "female"
+        if attr == "":
+            return self.name
+        if attr == "given":
+            return self.given
+        if attr == "ta":
+            return "她" if female else "他"
+        if attr == "noun":
+            return self.spec.noun.get(lang, {}).get(self.gender, "") or self.given
+        if attr in ("title", "Title"):
+            word = self.spec.title.get(lang, {}).get(self.gender, "") or self.given
+            return word[:1].upper() + word[1:] if attr == "Title" else word
+        pronoun = {"he": ("she", "he"), "him": ("her", "him"), "his": ("her", "his")}[attr.lower()]
+        word = pronoun[0] if female else pronoun[1]
+        return word.capitalize() if attr[0].isupper() else word
+
+
+@dataclass
+class _Step:
+    level: int
+    elements: list[Element]
+    cost: float
+
+
+@dataclass
+class _Scene:
+    beat: str
+    heading: str
+    place: PlaceSpec
+    steps: list[_Step]
+
+
+@dataclass
+class _Plan:
+    scenes: list[_Scene]
+    chosen: list[list[int]]  # per scene, the indexes of the steps kept
+    content: float  # estimated seconds without the title and credits cards
+
+    @property
+    def total(self) -> float:
+        return self.content + CARDS_S
+
+
+def _derive_seed(brief: Brief, seed: int) -> str:
+    payload = json.dumps([seed, brief.seed, brief.genre.value, brief.language, brief.title],
+                         ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return slug or "x"
+
+
+class _Writer:
+    """One draft: the choices the seed makes, then sizing to the brief's duration."""
+
+    def __init__(self, brief: Brief, seed: int) -> None:
+        self.brief = brief
+        self.lang = brief.language
+        self.story: GenreStory = story_data.load(brief.genre)
+        self.preset = form.PRESETS[brief.genre]
+        self.base = _derive_seed(brief, seed)
+        rng = self.rng("film")
+        lang = self.lang
+        self.kit = dict(rng.choice(self.story.kits)[lang])
+        self.time = rng.choice(self.story.times[lang])
+        self.time = self.kit.pop("time", self.time)
+        self.theme = rng.choice(self.story.themes[lang])
+        self.cast = self._cast(rng)
+        self.place_pick = {slot: rng.randrange(len(opts)) for slot, opts in self.story.places.items()}
+        self.variant_order = {beat: rng.sample(range(len(vs)), len(vs))
+                              for beat, vs in self.story.beats.items()}
+        shares = {b.name: b.share for b in genre_notes(brief.genre, lang).beats}
+        self.shares = {b: shares.get(b, 1.0 / len(self.preset.beats)) for b in self.preset.beats}
+
+    def rng(self, key: str) -> random.Random:
+        return random.Random(f"{self.base}:{key}")
+
+    # ---- casting -------------------------------------------------------------------
+
+    def _cast(self, rng: random.Random) -> dict[str, Cast]:
+        roles = [r for r in self.story.roles if r.core]
+        optional = [r for r in self.story.roles if not r.core]
+        extra = rng.randint(0, min(len(optional), 4 - len(roles)))
+        chosen = set(r.id for r in rng.sample(optional, extra))
+        roles = [r for r in self.story.roles if r.core or r.id in chosen]
+        pool = story_data.names()
+        used: set[str] = set()
+        surnames = list(pool.zh_surnames)
+        rng.shuffle(surnames)
+        family = surnames.pop()
+        colors = rng.sample(CHARACTER_COLORS, len(roles))
+        variants = {g: list(rng.sample(v, len(v))) for g, v in VARIANTS.items()}
+        pitches: dict[str, list[int]] = {"female": [], "male": []}
+        cast: dict[str, Cast] = {}
+        for i, spec in enumerate(roles):
+            gender = spec.gender if spec.gender in ("female", "male") else rng.choice(("female", "male"))
+            surname = family if (i == 0 or spec.kin) else surnames.pop()
+            name, given = self._name(rng, spec, gender, pool, used, surname)
+            used.add(given)
+            used.add(name)
+            pitch = PITCH[(gender, spec.generation)] + rng.randint(-4, 4)
+            while any(abs(pitch - p) < 7 for p in pitches[gender]):
+                pitch += 7
+            pitches[gender].append(pitch)
+            rate = RATE[self.lang][spec.generation] + rng.randint(-5, 5)
+            voice = VoiceSpec(gender=gender, pitch=max(0, min(99, pitch)), rate=rate,
+                              variant=variants[gender].pop())
+            cast[spec.id] = Cast(
+                spec=spec, gender=gender, name=name, given=given,
+                age=rng.randint(*spec.age),
+                look=rng.choice(spec.look[self.lang][gender]),
+                wardrobe=rng.choice(spec.wardrobe[self.lang][gender]),
+                color=colors[i], voice=voice)
+        return cast
+
+    def _name(self, rng: random.Random, spec: RoleSpec, gender: str, pool: story_data.Names,
+              used: set[str], surname: str) -> tuple[str, str]:
+        if self.story.names == "ancient":
+            options = [n for n in pool.ancient[self.lang][gender] if n not in used]
+            full = rng.choice(options)
+            if self.lang == "zh":
+                return full, full[1:] if len(full) >= 3 else full
+            return full, full.split()[-1]
+        if self.lang == "en":
+            taken = {u[:1] for u in used}
+            options = [n for n in pool.en[gender][spec.generation] if n not in used]
+            distinct = [n for n in options if n[:1] not in taken]  # easy to tell apart
+            first = rng.choice(distinct or options)
+            return first, first
+        options = [g for g in pool.zh[gender][spec.generation] if g not in used]
+        given = rng.choice(options)
+        return surname + given, given
+
+    # ---- filling templates ---------------------------------------------------------------
+
+    def fill(self, text: str, slots: dict[str, str]) -> str:
+        def one(m: re.Match) -> str:
+            key, attr = m.group(1), m.group(2) or ""
+            if key in self.cast:
+                return self.cast[key].slot(attr, self.lang)
+            return slots[key]
+        text = SLOT.sub(one, text).strip()
+        if self.lang == "en":  # a slot may open a sentence: "the Lantern Festival. ..."
+            text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+        return text
+
+    def roles_in(self, item: Item) -> set[str]:
+        text = item if isinstance(item, str) else item.text
+        found = {m.group(1) for m in SLOT.finditer(text)} & {r.id for r in self.story.roles}
+        if isinstance(item, LineT):
+            found.add(item.role)
+        return found
+
+    def element(self, item: Item, slots: dict[str, str]) -> Element:
+        if isinstance(item, str):
+            return Action(text=self.fill(item, slots))
+        who = self.cast[item.role]
+        return Dialogue(character=who.name.upper() if self.lang == "en" else who.name,
+                        text=self.fill(item.text, slots),
+                        parenthetical=self.fill(item.parenthetical, slots),
+                        extension=item.extension)
+
+    # ---- scenes --------------------------------------------------------------------------
+
+    def beats_for(self, n: int) -> list[tuple[str, int]]:
+        """(beat, how many times it was used before) for a film of `n` scenes."""
+        beats = self.preset.beats
+        if n <= len(beats):
+            keep = set(self.story.keep[:n])
+            return [(b, 0) for b in beats if b in keep]
+        counts = {b: 1 for b in beats}
+        for _ in range(n - len(beats)):
+            pick = max(beats, key=lambda b: self.shares[b] / counts[b])
+            counts[pick] += 1
+        return [(b, i) for b in beats for i in range(counts[b])]
+
+    def scene(self, beat: str, use: int) -> _Scene:
+        variants = self.story.beats[beat]
+        order = self.variant_order[beat]
+        variant: Variant = variants[order[use % len(order)]]
+        cycle = use // len(order)
+        options = self.story.places[variant.place]
+        place = options[(self.place_pick[variant.place] + cycle) % len(options)]
+        rng = self.rng(f"scene:{beat}:{use}")
+        slots = dict(self.kit)
+        for key, values in variant.vary.items():
+            vals = values[self.lang]
+            start = self.rng(f"vary:{beat}:{key}").randrange(len(vals))
+            slots[key] = vals[(start + use) % len(vals)]
+        text = place.text[self.lang]
+        slots["here"] = text.name.lower() if self.lang == "en" else text.name
+        tod = rng.choice(variant.tod[self.lang])
+        steps = []
+        for step in variant.steps[self.lang]:
+            if any(not self.roles_in(i) <= set(self.cast) for i in step.items):
+                continue
+            elements = [self.element(i, slots) for i in step.items]
+            cost = sum(form.speech_seconds(e.text, self.lang) if isinstance(e, Dialogue)
+                       else ACTION_PARAGRAPH_S for e in elements)
+            steps.append(_Step(step.level, elements, cost))
+        return _Scene(beat, self.heading(place, tod), place, steps)
+
+    def heading(self, place: PlaceSpec, tod: str) -> str:
+        name = place.text[self.lang].name
+        if self.lang == "zh":
+            return f"{'内景' if place.interior else '外景'} {name} - {tod}"
+        return f"{'INT.' if place.interior else 'EXT.'} {name.upper()} - {tod.upper()}"
+
+    # ---- sizing --------------------------------------------------------------------------
+
+    def plan(self, n: int) -> _Plan:
+        scenes = [self.scene(b, u) for b, u in self.beats_for(n)]
+        target = self.brief.duration - CARDS_S
+        cands = sorted((0 if k == 0 else st.level, k, si)
+                       for si, sc in enumerate(scenes) for k, st in enumerate(sc.steps))
+        chosen: set[tuple[int, int]] = set()
+        total = 0.0
+        # a little over the target is as good as a little under, never over the form's cap
+        limit = min(target + 0.03 * self.brief.duration, form.MAX_DURATION_S - CARDS_S)
+        for level, k, si in cands:
+            cost = scenes[si].steps[k].cost
+            if level == 0 or total + cost <= limit:
+                chosen.add((si, k))
+                total += cost
+        # one more step if it brings the film closer to the target
+        if total < target:
+            rest = [(si, k) for _, k, si in cands if (si, k) not in chosen]
+            best = min(rest, default=None,
+                       key=lambda sk: abs(total + scenes[sk[0]].steps[sk[1]].cost - target))
+            after = total + scenes[best[0]].steps[best[1]].cost if best else 0.0
+            if best and abs(after - target) < target - total and after <= limit:
+                chosen.add(best)
+                total += scenes[best[0]].steps[best[1]].cost
+        per_scene = [sorted(k for si2, k in chosen if si2 == si) for si in range(len(scenes))]
+        return _Plan(scenes, per_scene, total)
+
+    def best_plan(self) -> _Plan:
+        duration = self.brief.duration
+        target = duration - CARDS_S
+        per_scene = min(28.0, 5.0 + 0.15 * target)
+        n = max(1, min(MAX_SCENES, round(target / per_scene)))
+        tried: dict[int, _Plan] = {}
+        while n not in tried and 1 <= n <= MAX_SCENES:
+            plan = tried[n] = self.plan(n)
+            error = plan.total - duration
+            if abs(error) <= 0.04 * duration:
+                break
+            if error > 0:
+                n -= 1
+            else:
+                capacity = sum(st.cost for sc in plan.scenes for st in sc.steps) / len(plan.scenes)
+                full = sum(st.cost for sc in plan.scenes for st in sc.steps)
+                if full + CARDS_S < duration * 0.96:  # every step is in: more scenes
+                    n += max(1, round(-error / max(capacity, 4.0)))
+                else:
+                    break
+        return min(tried.values(),
+                   key=lambda p: (p.total > form.MAX_DURATION_S, abs(p.total - duration)))
+
+    # ---- the draft -----------------------------------------------------------------------
+
+    def draft(self) -> Draft:
+        plan = self.best_plan()
+        lang = self.lang
+        scenes: list[Scene] = []
+        transition = self.preset.transition
+        for si, (sc, keep) in enumerate(zip(plan.scenes, plan.chosen), start=1):
+            elements: list[Element] = [e for k in keep for e in sc.steps[k].elements]
+            last = si == len(plan.scenes)
+            if last:
+                elements.append(Transition(text=TRANSITIONS[lang]["end"]))
+            elif transition in TRANSITIONS[lang]:
+                elements.append(Transition(text=TRANSITIONS[lang][transition]))
+            scenes.append(Scene(heading=sc.heading, number=str(si), elements=elements))
+        credit, author = CREDIT[lang]
+        title_page = {
+            "Title": self.brief.title,
+            "Credit": credit,
+            "Author": author,
+            "Genre": self.preset.name_zh if lang == "zh" else self.preset.name_en,
+            "Logline": self.brief.logline,
+            "Theme": self.theme,
+            "Time": self.time,
+        }
+        screenplay = Screenplay(title_page=title_page, scenes=scenes)
+        return Draft(bible=self.bible(plan, screenplay), screenplay=screenplay)
+
+    def bible(self, plan: _Plan, screenplay: Screenplay) -> Bible:
+        spoken = {c.casefold() for c in screenplay.speaking_characters()}
+        shown = " ".join(e.text for s in screenplay.scenes for e in s.elements
+                         if isinstance(e, Action)).casefold()
+        characters = []
+        for cast in self.cast.values():
+            present = cast.name.casefold() in spoken or cast.name.casefold() in shown
+            if not (present or cast.spec.core):
+                continue  # an optional role the film had no room for
+            characters.append(Character(
+                id=_slug(cast.spec.id), name=cast.name, role=cast.spec.role[self.lang],
+                age=cast.age, look=cast.look, wardrobe=cast.wardrobe, color=cast.color,
+                voice=cast.voice))
+        locations: dict[str, Location] = {}
+        for sc in plan.scenes:
+            text = sc.place.text[self.lang]
+            pid = _slug(sc.place.text["en"].name)
+            if pid in locations:
+                continue
+            locations[pid] = Location(id=pid, name=text.name, description=text.description,
+                                      interior=sc.place.interior, motifs=list(text.motifs))
+        return Bible(
+            theme=self.theme, time=self.time, characters=characters,
+            locations=list(locations.values()),
+            style=StyleGuide(palette=list(self.preset.palette), mood=self.story.mood[self.lang],
+                             look=self.story.look[self.lang]),
+        )
+
+
+def write(brief: Brief, seed: int = 0) -> Draft:
+    """The house draft for `brief` and `seed`: same inputs, same draft."""
+    return _Writer(brief, seed).draft()
+
+
+class HouseWriter(HouseProvider):
+    """The embedded writer: a complete screenplay and bible for any genre, offline."""
+
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="house-writer", capability="writer", model="house-story", version="1",
+        title="House writer (offline, seeded story engine)",
+        capabilities=Capabilities(languages=("en", "zh")),
+    )
+
+    def develop(self, request: DevelopRequest) -> Draft:
+        return write(request.brief, request.seed)
