@@ -25,6 +25,9 @@ class Settings(BaseModel):
     producer: str = "microfilm"  # named in the implicit AI label
     usd_to_cny: float = 7.2
     keyframe_oversize: float = 1.2  # keyframes are painted larger so camera moves have room
+    # C2PA content credentials: the master is signed when both are set (PEM files).
+    c2pa_cert_chain: Path | None = None
+    c2pa_private_key: Path | None = None
 
 
 def user_config_path() -> Path:

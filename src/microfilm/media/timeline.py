@@ -57,6 +57,19 @@ def build_timeline(cut: "Cut", root: Path, title: str) -> otio.schema.Timeline:
     return tl
 
 
-def write_otio(cut: "Cut", path: Path, root: Path, title: str) -> Path:
-    atomic_write_text(path, otio.adapters.write_to_string(build_timeline(cut, root, title), "otio_json"))
+EXPORTS = {".otio": "otio_json", ".fcpxml": "fcpx_xml", ".xml": "fcp_xml"}
+"""Timeline files by suffix: OTIO itself, FCPXML for Final Cut Pro, FCP 7 XML, which
+Premiere and Resolve import. The XML writers are OTIO's own adapter plugins."""
+
+
+def write_timeline(cut: "Cut", path: Path, root: Path, title: str) -> Path:
+    path = Path(path)
+    adapter = EXPORTS.get(path.suffix)
+    if adapter is None:
+        raise ValueError(f"{path}: timeline suffix must be one of {', '.join(EXPORTS)}")
+    atomic_write_text(path, otio.adapters.write_to_string(build_timeline(cut, root, title), adapter))
     return path
+
+
+def write_otio(cut: "Cut", path: Path, root: Path, title: str) -> Path:
+    return write_timeline(cut, path, root, title)

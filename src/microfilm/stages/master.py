@@ -15,25 +15,28 @@ from pathlib import Path
 
 from microfilm.cache import cache_key
 from microfilm.fsutil import atomic_output, atomic_write_text, sha256_text
-from microfilm.media import audio, master, qc, segments, subtitles
+from microfilm.media import audio, deliverables, master, qc, segments, subtitles, timeline
 from microfilm.stages import cut as cut_stage
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
 
 NAME = "master"
-FORMAT = "1"
+FORMAT = "2"
 MIX_FORMAT = "1"  # bump when the mix changes, so old mixes are not reused
 
 
 def inputs_key(ctx: StageContext) -> str:
     rec = load_records(ctx.project).get(cut_stage.NAME)
     return cache_key(NAME, {"cut": rec.inputs if rec else None, "format": FORMAT,
-                            "producer": ctx.settings.producer})
+                            "producer": ctx.settings.producer,
+                            "c2pa": bool(ctx.settings.c2pa_cert_chain and ctx.settings.c2pa_private_key)})
 
 
 def outputs(ctx: StageContext) -> dict[str, "object"]:
     out = ctx.project.out
     return {"film": out / "film.mp4", "cover": out / "cover.png", "srt": out / "film.srt",
-            "vtt": out / "film.vtt", "qc": out / "qc.json"}
+            "vtt": out / "film.vtt", "qc": out / "qc.json",
+            "cover_3x4": out / "cover-3x4.png", "cover_1x1": out / "cover-1x1.png",
+            "teaser": out / "teaser.mp4", "fcpxml": out / "cut.fcpxml", "fcp7xml": out / "cut.xml"}
 
 
 def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
@@ -54,6 +57,16 @@ def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
     )
     return ctx.store.produce("mix", cache_key("mix", sound_plan), ".wav",
                              lambda tmp: audio.mix(spec.model_copy(update={"out": tmp})))
+
+
+def make_teaser(cut: cut_stage.Cut, film: Path, out: Path) -> Path:
+    """15-30 s from the story shots (no cards, not the ending), then the title card."""
+    story = [(s.start, s.duration, i, any(s.start <= c.start < s.start + s.duration for c in cut.cues))
+             for i, s in enumerate(cut.segments) if s.shot_id not in ("title", "credits")]
+    spans = deliverables.pick_teaser(story)
+    title = next((s for s in cut.segments if s.shot_id == "title"), None)
+    end = deliverables.Span(title.start, title.start + min(title.duration, 3.0)) if title else None
+    return deliverables.cut_teaser(film, spans, out, fps=cut.fps, end_card=end)
 
 
 def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
@@ -91,12 +104,28 @@ def run(ctx: StageContext) -> StageOutcome:
     content_id = str(uuid.UUID(sha256_text(key)[:32]))
     metadata = master.label_metadata(title=ctx.brief.title, producer=ctx.settings.producer,
                                      produce_id=content_id, language=ctx.brief.language)
-    master.mux(video, sound, files["film"], metadata)
+    sign = ctx.settings.c2pa_cert_chain and ctx.settings.c2pa_private_key
+    master.mux(video, sound, files["film"] if not sign else store.root / "unsigned.mp4", metadata)
+    if sign:
+        from microfilm.media import credentials
+
+        ctx.progress(NAME, 2, 4, "signing content credentials (C2PA)")
+        with atomic_output(files["film"]) as tmp:
+            credentials.sign_mp4(store.root / "unsigned.mp4", tmp,
+                                 cert_chain=ctx.settings.c2pa_cert_chain,
+                                 private_key=ctx.settings.c2pa_private_key,
+                                 title=ctx.brief.title, producer=ctx.settings.producer)
     cues = [subtitles.Cue(**c.model_dump()) for c in cut.cues]
     subtitles.write_srt(cues, files["srt"])
     subtitles.write_vtt(cues, files["vtt"])
     with atomic_output(files["cover"]) as tmp:
         shutil.copyfile(root / cut.cover, tmp)
+
+    deliverables.cover_crops(files["cover"], ctx.project.out)
+    for fmt in ("fcpxml", "fcp7xml"):
+        timeline.write_timeline(cut, files[fmt], root, ctx.brief.title)
+    ctx.progress(NAME, 3, 4, "cutting the teaser")
+    make_teaser(cut, files["film"], files["teaser"])
 
     ctx.progress(NAME, 3, 4, "measuring the master")
     report = qc.run_qc(files["film"], qc.QCPlan(duration_s=cut.duration, width=cut.width,
