@@ -168,7 +168,10 @@ def get_screenplay(fid: str, ctx: Ctx = Depends(api_ctx)):
 async def put_screenplay(fid: str, request: Request, ctx: Ctx = Depends(api_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
     ensure_idle(ctx, film)
-    text = (await request.body()).decode("utf-8", errors="strict")
+    try:
+        text = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(422, f"screenplay.fountain must be UTF-8 text: {exc}") from None
     try:
         pipeline_files.save_screenplay(folder_of(ctx, film), text)
     except SpecError as exc:
