@@ -47,8 +47,8 @@ RATE = {"en": {"young": 165, "mid": 158, "old": 148}, "zh": {"young": 205, "mid"
 TRANSITIONS = {"en": {"dissolve": "DISSOLVE TO:", "fade": "FADE TO:", "end": "FADE OUT."},
                "zh": {"dissolve": "叠化：", "fade": "淡入淡出：", "end": "淡出。"}}
 CREDIT = {"en": ("Written by", "microfilm house writer"), "zh": ("编剧", "microfilm 内置编剧")}
-MAX_SCENES = 40
-_SENTENCE_START = re.compile(r"(^|[.!?:]\s+|^\(|\.\.\.\s*)([a-z])")
+MAX_SCENES = 60
+_SENTENCE_START = re.compile(r"(^|(?<!\.\.)[.!?]\s+)([a-z])")
 
 
 @dataclass(frozen=True)
@@ -203,14 +203,14 @@ class _Writer:
 
     # ---- filling templates ---------------------------------------------------------------
 
-    def fill(self, text: str, slots: dict[str, str]) -> str:
+    def fill(self, text: str, slots: dict[str, str], sentence: bool = True) -> str:
         def one(m: re.Match) -> str:
             key, attr = m.group(1), m.group(2) or ""
             if key in self.cast:
                 return self.cast[key].slot(attr, self.lang)
             return slots[key]
         text = SLOT.sub(one, text).strip()
-        if self.lang == "en":  # a slot may open a sentence: "the Lantern Festival. ..."
+        if sentence and self.lang == "en":  # a slot may open a sentence: "the Lantern Festival."
             text = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
         return text
 
@@ -227,7 +227,7 @@ class _Writer:
         who = self.cast[item.role]
         return Dialogue(character=who.name.upper() if self.lang == "en" else who.name,
                         text=self.fill(item.text, slots),
-                        parenthetical=self.fill(item.parenthetical, slots),
+                        parenthetical=self.fill(item.parenthetical, slots, sentence=False),
                         extension=item.extension)
 
     # ---- scenes --------------------------------------------------------------------------
@@ -287,11 +287,14 @@ class _Writer:
         total = 0.0
         # a little over the target is as good as a little under, never over the form's cap
         limit = min(target + 0.03 * self.brief.duration, form.MAX_DURATION_S - CARDS_S)
+        blocked: set[tuple[int, int]] = set()  # (scene, level) where a step did not fit
         for level, k, si in cands:
             cost = scenes[si].steps[k].cost
-            if level == 0 or total + cost <= limit:
+            if level == 0 or ((si, level) not in blocked and total + cost <= limit):
                 chosen.add((si, k))
                 total += cost
+            else:  # later steps of this level would follow a gap in the scene
+                blocked.add((si, level))
         # one more step if it brings the film closer to the target
         if total < target:
             rest = [(si, k) for _, k, si in cands if (si, k) not in chosen]
@@ -321,7 +324,7 @@ class _Writer:
                 capacity = sum(st.cost for sc in plan.scenes for st in sc.steps) / len(plan.scenes)
                 full = sum(st.cost for sc in plan.scenes for st in sc.steps)
                 if full + CARDS_S < duration * 0.96:  # every step is in: more scenes
-                    n += max(1, round(-error / max(capacity, 4.0)))
+                    n = min(MAX_SCENES, n + max(1, round(-error / max(capacity, 4.0))))
                 else:
                     break
         return min(tried.values(),
