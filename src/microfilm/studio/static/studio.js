@@ -62,7 +62,8 @@
     });
     es.addEventListener("end", () => {
       es.close();
-      setTimeout(() => location.reload(), 250);
+      // Reload without the one-off ?msg=… so an old notice does not come back.
+      setTimeout(() => location.replace(location.pathname + location.hash), 250);
     });
     es.onerror = () => { /* the browser reconnects by itself (retry: 2000) */ };
   }
