@@ -1,0 +1,435 @@
+"""The house painter: illustrated storyboard frames, covers, title cards and character sheets.
+
+Why procedural: the animatic needs a picture for every shot, offline, free and fast, that
+already tells the story (who, where, what hour) so a team can judge timing and coverage
+before paying for generated images. The style is a warm flat illustration: layered sets in
+the genre's palette, soft practical lights, simple figures with a stable look per
+character (see figures.py), a touch of grain and vignette.
+
+Every frame is a pure function of the request: the same request gives the same PNG, byte
+for byte. The look of a character never depends on the seed; the seed and the prompt only
+nudge the camera. Drawing is vector shapes on a 2x canvas (anti-aliased by reduction) and
+numpy passes; nothing loops over pixels in Python.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from PIL import Image
+
+from microfilm.errors import ProviderError
+from microfilm.form import preset
+from microfilm.fsutil import atomic_write_bytes
+from microfilm.providers.base import (
+    Capabilities,
+    CharacterLook,
+    HouseProvider,
+    ImageResult,
+    PaintRequest,
+    ProviderInfo,
+)
+from microfilm.providers.house.drawing import (
+    RGB,
+    Pen,
+    TextBlock,
+    draw_block,
+    from_image,
+    glow,
+    grade,
+    grain,
+    luma,
+    mix,
+    palette_of,
+    reduce,
+    require_glyphs,
+    rng_for,
+    scale_rgb,
+    set_text,
+    shade_band,
+    soft_blob,
+    soften,
+    supersample,
+    to_image,
+    vertical_gradient,
+    vignette,
+)
+from microfilm.providers.house.figures import Look, Placement, draw_figure, look_of
+from microfilm.providers.house.scenery import (
+    Camera,
+    Set,
+    camera_for,
+    mood_for,
+    read_framing,
+    read_setting,
+)
+
+MAX_SIDE = 8192
+ADULT_HU = 6.9  # an adult's height in head units; figures.Look.head_units varies by age
+
+
+# ---- shared ----------------------------------------------------------------------------
+
+
+def _palette(request: PaintRequest) -> tuple[RGB, ...]:
+    colours = request.palette
+    if not colours:
+        try:
+            colours = preset(request.genre).palette
+        except (ValueError, KeyError):
+            colours = ()
+    return palette_of(tuple(colours))
+
+
+def _genre(request: PaintRequest) -> str:
+    try:
+        return preset(request.genre).genre.value
+    except (ValueError, KeyError):
+        return request.genre
+
+
+def _finish(arr: np.ndarray, sett_time: str, mood_tint: RGB, tint: float, seed_parts: tuple,
+            vignette_k: float = 0.32, grain_k: float = 2.2) -> Image.Image:
+    """The film look shared by every kind: time-of-day grade, vignette, fine grain."""
+    grade(arr, mood_tint, tint, lift=0.6 if sett_time == "night" else 0.3)
+    vignette(arr, vignette_k)
+    grain(arr, rng_for("grain", *seed_parts), grain_k)
+    return to_image(arr)
+
+
+def _people_scale(look: Look) -> float:
+    """Head units of this character relative to the camera's adult head unit."""
+    return ADULT_HU * look.height / look.head_units
+
+
+def _detail(head_px: float) -> float:
+    return float(np.clip((head_px - 12.0) / 40.0, 0.0, 1.0))
+
+
+def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, rng: np.random.Generator) -> None:
+    """The other character near the lens at the frame edge: a dark, out-of-focus shoulder.
+
+    Drawn as a blurred mask in their coat colour, so it reads as a person in front of the
+    camera without competing with the face in focus.
+    """
+    H, W = arr.shape[:2]
+    u = cam.unit * _people_scale(look) * 1.2
+    side = -1 if float(rng.random()) < 0.5 else 1
+    cx = W / 2 + side * (W / 2 + 0.1 * u)
+    head_y = H * 0.5
+    shoulder_y = head_y + 0.95 * u
+    boxes = [(cx - 0.5 * u, head_y - 0.6 * u, cx + 0.5 * u, head_y + 0.6 * u),
+             (cx - 0.95 * u, shoulder_y - 0.3 * u, cx + 0.95 * u, H + 2.0 * u)]
+    mask = soft_blob((W, H), boxes, blur=0.12 * u)
+    colour = np.array(mix(scale_rgb(look.top, 0.4), (18, 16, 22), 0.4), dtype=np.float32)
+    arr += (colour - arr) * (mask * 0.94)[..., None]
+
+
+# ---- scene frames (keyframes and cover key art) ---------------------------------------
+
+
+def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple[Image.Image, Set]:
+    """Paint the set and the characters for one camera; returns the frame and its set."""
+    W, H = request.width, request.height
+    genre = _genre(request)
+    pal = _palette(request)
+    setting = read_setting(request.location, request.motifs, request.prompt,
+                           request.time_of_day, genre)
+    mood = mood_for(setting.time, pal, genre, setting.interior)
+    looks = [look_of(c, genre) for c in request.characters]
+    cam_rng = rng_for("camera", request.kind, request.seed, request.prompt, request.framing)
+    fkind = read_framing(framing)
+    ots = fkind in ("close", "extreme-close") and len(looks) >= 2
+    in_frame = looks[:1] if ots else looks[:4]
+    tallest = max((ADULT_HU * lk.height for lk in in_frame), default=ADULT_HU)
+    low = "low" in request.framing.casefold() or "仰" in request.framing
+    cam = camera_for(W, H, framing, len(in_frame), tallest, cam_rng, low_angle=low)
+    if cover:
+        # key art: the characters large, side by side, heads in the upper third
+        n = max(1, len(in_frame))
+        unit = min(0.15 * H, W / (2.25 * n + 0.6))
+        top = 0.13 if H >= W else 0.08
+        cam = Camera(width=W, height=H, d=H / unit, eye=cam.eye, feet=H * top + tallest * unit,
+                     x=0.0, low=cam.low)
+    the_set = Set(setting=setting, cam=cam, palette=pal, mood=mood)
+
+    base = to_image(the_set.base())
+    big = supersample(base)
+    pen = Pen(big)
+    the_set.draw_back(pen)
+
+    blur = {"medium": 0.0012, "close": 0.0045, "extreme-close": 0.007}.get(fkind, 0.0) * H
+    if the_set.setting.rain and fkind in ("wide", "extreme-wide"):
+        blur = 0.0
+    if blur > 0.5:
+        small = soften(reduce(big), blur)
+        big = supersample(small)
+        pen = Pen(big)
+
+    # where the characters stand (world x in head units), facing each other
+    n = len(in_frame)
+    spacing = {"extreme-wide": 3.4, "wide": 3.2, "medium": 2.7}.get(fkind, 2.6)
+    if cover:
+        spacing = 2.25
+    xs = [(i - (n - 1) / 2) * spacing for i in range(n)]
+    light_side = 1.0 if float(rng_for("light", setting.place_key).random()) < 0.5 else -1.0
+    for i, (lk, x) in enumerate(zip(in_frame, xs)):
+        u = cam.unit * _people_scale(lk)
+        sx = cam.sx(x, cam.d)
+        facing = 0.0
+        if n >= 2:
+            facing = (0.35 if cover else 0.7) * (1 if x < 0 else -1)
+        else:
+            facing = float(cam_rng.uniform(-0.35, 0.35))
+        # contact shadow, two soft layers
+        sh = (20, 16, 24)
+        pen.ellipse((sx - 1.3 * u, cam.feet - 0.25 * u, sx + 1.3 * u, cam.feet + 0.25 * u), sh, 40)
+        pen.ellipse((sx - 0.9 * u, cam.feet - 0.14 * u, sx + 0.9 * u, cam.feet + 0.14 * u), sh, 60)
+        draw_figure(pen, lk, Placement(x=sx, ground=cam.feet, unit=u, facing=facing,
+                                       detail=_detail(u), light=light_side))
+    the_set.draw_front(pen, rng_for("weather", request.seed, request.prompt))
+    img = reduce(big)
+    arr = from_image(img)
+    if ots:
+        _over_the_shoulder(arr, looks[1], cam, cam_rng)
+    for g in the_set.glows:
+        glow(arr, g.x, g.y, g.radius, g.colour, g.strength, squash=g.squash)
+    return _finish_frame(arr, the_set, request, cover), the_set
+
+
+def _finish_frame(arr: np.ndarray, the_set: Set, request: PaintRequest, cover: bool) -> Image.Image:
+    m = the_set.mood
+    if cover:
+        return to_image(arr)
+    return _finish(arr, the_set.setting.time, m.tint, m.tint_amount,
+                   (request.kind, request.seed, request.prompt))
+
+
+def paint_keyframe(request: PaintRequest) -> Image.Image:
+    img, _ = _scene(request, framing=request.framing)
+    return img
+
+
+# ---- cover ---------------------------------------------------------------------------
+
+
+def paint_cover(request: PaintRequest) -> Image.Image:
+    """A poster: key art above, the title large in the middle band, the logline below it.
+
+    The title sits between 52% and 70% of the height so a 9:16 phone UI (top 12%, bottom
+    20%) never covers it and 3:4 or 1:1 centre crops still hold it.
+    """
+    W, H = request.width, request.height
+    framing = "medium" if request.characters else "wide"
+    portrait = H >= W
+    img, the_set = _scene(request, framing=framing, cover=True)
+    pal = the_set.palette
+    dark, mid, warm, accent, light = pal
+    arr = from_image(img)
+    ink_bg = scale_rgb(mix(dark, (10, 10, 16), 0.4), 0.9)
+    shade_band(arr, H * 0.38, H * 0.6, ink_bg, 0.78)
+    m = the_set.mood
+    img = _finish(arr, the_set.setting.time, m.tint, m.tint_amount * 0.6,
+                  ("cover", request.seed, request.title), vignette_k=0.28)
+
+    title = request.title.strip() or request.prompt.strip()[:24] or "untitled"
+    sub = request.subtitle.strip()
+    text_w = W * (0.84 if portrait else 0.62)
+    tsize = int(min(W, H * 0.5625) * (0.13 if len(title) <= 6 else 0.1))
+    tb = set_text(title, text_w, tsize, bold=True, max_lines=2, min_size=int(tsize * 0.45))
+    sb = set_text(sub, W * (0.78 if portrait else 0.55), int(min(W, H * 0.5625) * 0.036),
+                  max_lines=3, min_size=12) if sub else None
+    require_glyphs(title + (sub or ""), tb.font, "cover title")
+    title_col = mix(light, (255, 255, 255), 0.5)
+    gap = tb.size * 0.45
+    total = tb.height + (gap + (sb.height if sb else 0))
+    top = H * 0.61 - total / 2
+    top = max(H * 0.45, min(top, H * 0.74 - total))
+    draw_block(img, tb, W / 2, top, title_col, shadow=(0, 0, 0), shadow_blur=tb.size / 10)
+    y = top + tb.height
+    accent_c = mix(warm, accent, 0.4)
+    if luma(accent_c) < 0.35:
+        accent_c = mix(accent_c, (255, 255, 255), 0.4)
+    from PIL import ImageDraw
+
+    d = ImageDraw.Draw(img)
+    line_w = min(tb.width, W * 0.3) * 0.35
+    ly = y + gap * 0.45
+    d.line([(W / 2 - line_w, ly), (W / 2 + line_w, ly)], fill=accent_c, width=max(2, H // 640))
+    if sb:
+        draw_block(img, sb, W / 2, y + gap, mix(light, (235, 235, 235), 0.3), shadow=(0, 0, 0),
+                   shadow_blur=sb.size / 6)
+    return img
+
+
+# ---- cards ---------------------------------------------------------------------------
+
+
+def paint_card(request: PaintRequest) -> Image.Image:
+    """A title or credits card: calm genre-coloured ground, readable centred type."""
+    W, H = request.width, request.height
+    pal = _palette(request)
+    dark, mid, warm, accent, light = pal
+    rng = rng_for("card", request.seed, request.title, request.prompt)
+    bg_top = mix(dark, (8, 8, 14), 0.3)
+    bg_mid = mix(dark, mid, 0.28)
+    if luma(bg_mid) > 0.35:
+        bg_mid = mix(bg_mid, dark, 0.5)
+    arr = vertical_gradient(W, H, [(0.0, bg_top), (0.55, bg_mid), (1.0, bg_top)])
+    s = min(W, H)
+    glow(arr, W * 0.5, H * 0.46, s * 0.9, mix(warm, (255, 220, 180), 0.3), 0.22, power=2.2)
+    # a few soft out-of-focus lights drifting in the dark: calm, not empty
+    big = supersample(to_image(arr))
+    pen = Pen(big)
+    for _ in range(14):
+        x, y = float(rng.uniform(0, W)), float(rng.uniform(0, H))
+        r = float(rng.uniform(0.02, 0.07)) * s
+        if abs(y - H * 0.5) < H * 0.16:
+            continue
+        pen.circle(x, y, r, mix(warm, accent, float(rng.random())), int(rng.integers(10, 30)))
+    arr = from_image(soften(reduce(big), s * 0.006))
+    genre = _genre(request)
+    img = _finish(arr, "day", (255, 255, 255), 0.0, ("card", request.seed, request.title),
+                  vignette_k=0.35, grain_k=1.6)
+
+    credits = "credit" in request.prompt.casefold() or "演职员" in request.prompt or (
+        request.subtitle.count("\n") >= 2)
+    title = request.title.strip()
+    lines = [ln.strip() for ln in request.subtitle.split("\n") if ln.strip()]
+    title_col = mix(light, (255, 255, 255), 0.55)
+    body_col = mix(light, (200, 200, 200), 0.35)
+    accent_c = mix(warm, accent, 0.3)
+    if luma(accent_c) < 0.35:
+        accent_c = mix(accent_c, (255, 255, 255), 0.4)
+    from PIL import ImageDraw
+
+    d = ImageDraw.Draw(img)
+    blocks: list[tuple[TextBlock, RGB, float]] = []
+    if credits:
+        if title:
+            blocks.append((set_text(title, W * 0.8, int(s * 0.07), bold=True, max_lines=2,
+                                    min_size=int(s * 0.03)), title_col, s * 0.06))
+        if lines:
+            size = int(s * 0.045)
+            max_lines = max(len(lines), 1) + 2
+            body = set_text("\n".join(lines), W * 0.8, size, max_lines=max_lines,
+                            min_size=int(s * 0.02), leading=1.75)
+            blocks.append((body, body_col, 0.0))
+    else:
+        if title:
+            blocks.append((set_text(title, W * 0.82, int(s * (0.12 if len(title) <= 6 else 0.09)),
+                                    bold=True, max_lines=3, min_size=int(s * 0.035)), title_col,
+                           s * 0.07))
+        if lines:
+            blocks.append((set_text("\n".join(lines), W * 0.76, int(s * 0.04), max_lines=5,
+                                    min_size=int(s * 0.02), leading=1.5), body_col, 0.0))
+    everything = title + "".join(lines)
+    if blocks:
+        require_glyphs(everything, blocks[0][0].font, "card text")
+    total = sum(b.height + gap for b, _, gap in blocks)
+    top = H * 0.5 - total / 2
+    for i, (block, col, gap) in enumerate(blocks):
+        draw_block(img, block, W / 2, top, col, shadow=(0, 0, 0), shadow_blur=block.size / 8)
+        top += block.height
+        if i == 0 and len(blocks) > 1:
+            lw = min(block.width * 0.5, W * 0.18)
+            d.line([(W / 2 - lw, top + gap * 0.5), (W / 2 + lw, top + gap * 0.5)], fill=accent_c,
+                   width=max(2, s // 400))
+        top += gap
+    if genre == "ancient-style" and not credits:
+        # a small vermilion seal under the title: the genre's signature
+        r = s * 0.035
+        cx, cy = W / 2, top + r * 1.6
+        d.rounded_rectangle([cx - r, cy - r, cx + r, cy + r], radius=r * 0.15,
+                            fill=(178, 40, 36))
+    return img
+
+
+# ---- reference sheet -------------------------------------------------------------------
+
+
+def paint_reference(request: PaintRequest) -> Image.Image:
+    """A character sheet: the full figure on a neutral ground, the name and the words."""
+    W, H = request.width, request.height
+    if not request.characters:
+        raise ProviderError("house-painter: a reference sheet needs one character in "
+                            "PaintRequest.characters")
+    c: CharacterLook = request.characters[0]
+    look = look_of(c, _genre(request))
+    arr = vertical_gradient(W, H, [(0.0, (236, 234, 230)), (1.0, (214, 212, 208))])
+    img = to_image(arr)
+    big = supersample(img)
+    pen = Pen(big)
+    fig_h = H * 0.62
+    ground = H * 0.82
+    unit = fig_h / look.head_units * (look.height if look.age == "child" else 1.0)
+    unit = min(unit, W / 3.4)
+    pen.ellipse((W / 2 - 1.4 * unit, ground - 0.22 * unit, W / 2 + 1.4 * unit, ground + 0.22 * unit),
+                (150, 146, 140), 120)
+    draw_figure(pen, look, Placement(x=W / 2, ground=ground, unit=unit, facing=0.15, detail=1.0,
+                                     light=1.0))
+    # colour swatches: top, bottom, hair, skin, scarf
+    sw = [look.top, look.bottom, look.hair, look.skin] + ([look.scarf] if look.scarf else [])
+    r = min(W, H) * 0.025
+    for i, col in enumerate(sw):
+        cx = W * 0.08 + r
+        cy = H * 0.2 + i * r * 2.8
+        pen.circle(cx, cy, r * 1.1, (90, 90, 90))
+        pen.circle(cx, cy, r, col)
+    img = reduce(big)
+    s = min(W, H)
+    name = set_text(c.name or c.id, W * 0.8, int(s * 0.08), bold=True, max_lines=1,
+                    min_size=int(s * 0.03))
+    require_glyphs(c.name + c.look + c.wardrobe, name.font, "reference sheet")
+    draw_block(img, name, W / 2, H * 0.035, (40, 36, 40))
+    words = "; ".join(w for w in (c.look, c.wardrobe) if w)
+    if words:
+        desc = set_text(words, W * 0.86, int(s * 0.03), max_lines=3, min_size=int(s * 0.016))
+        draw_block(img, desc, W / 2, H * 0.86, (70, 66, 70))
+    return img
+
+
+# ---- the provider ------------------------------------------------------------------------
+
+
+def render(request: PaintRequest) -> Image.Image:
+    """The picture a request asks for (not yet saved)."""
+    if request.width < 16 or request.height < 16 or max(request.width, request.height) > MAX_SIDE:
+        raise ProviderError(
+            f"house-painter: {request.width}x{request.height} is outside 16..{MAX_SIDE} px "
+            "(PaintRequest.width/height)"
+        )
+    painters = {"keyframe": paint_keyframe, "cover": paint_cover, "card": paint_card,
+                "reference": paint_reference}
+    img = painters[request.kind](request)
+    if img.size != (request.width, request.height):  # never: every painter draws at size
+        img = img.resize((request.width, request.height), Image.Resampling.LANCZOS)
+    return img
+
+
+def encode_png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+class HousePainter(HouseProvider):
+    """Procedural illustrated frames (embedded): no key, no network, deterministic."""
+
+    info: ClassVar[ProviderInfo] = ProviderInfo(
+        id="house-painter",
+        capability="painter",
+        model="flat-illustration",
+        version="1",
+        title="Illustrated storyboard frames (embedded)",
+        capabilities=Capabilities(references=False),
+    )
+
+    def paint(self, request: PaintRequest) -> ImageResult:
+        img = render(request)
+        out = Path(request.out)
+        atomic_write_bytes(out, encode_png(img))
+        return ImageResult(path=out, width=img.width, height=img.height)
