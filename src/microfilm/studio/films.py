@@ -79,12 +79,16 @@ class Loaded:
 
 
 def _load(call: Callable[[], Any]) -> Loaded:
+    """Display-only reads: a half-written or hand-broken file shows its error on the page
+    (the pipeline names the file and line) instead of taking the page down."""
     try:
         return Loaded(value=call())
     except FileNotFoundError:
         return Loaded()
     except (MicrofilmError, ValueError, ImportError, OSError) as exc:
         return Loaded(error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - e.g. a YAML error in a file being edited
+        return Loaded(error=f"{type(exc).__name__}: {exc}")
 
 
 def status(folder: Path) -> Loaded:
