@@ -77,7 +77,7 @@ _WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
 
 # the view sizes each move travels between (at normal speed)
 PUSH = (0.95, 0.8)
-STATIC = (0.9, 0.87)
+STATIC = (0.9, 0.865)
 PAN_SCALE = 1 / 1.2  # a pan shows the keyframe at one pixel per pixel when painted at 1.2x
 
 

@@ -214,7 +214,9 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
     """The character's look: the words decide, the id's hash fills in what they leave open."""
     words = f" {character.look} ".casefold()
     ward = f" {character.wardrobe} ".casefold()
-    both = words + " " + ward
+    # who they are (外婆, "Father", id "grandma") hints at age and gender, never at colours
+    who = f" {character.name} {character.id.replace('-', ' ')} ".casefold()
+    both = words + " " + ward + " " + who
     rng = rng_for("figure", character.id, character.look, character.wardrobe)
     picks = rng.random(12)
 
@@ -223,7 +225,7 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
         female = picks[0] < 0.5
     if _has(words, CHILD):
         age = "child"
-    elif _has(words, ELDERLY):
+    elif _has(words + who, ELDERLY):
         age = "elderly"
     elif _has(words, YOUTH):
         age = "youth"
@@ -278,7 +280,11 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
     own = hex_rgb(character.color, (192, 160, 128))
     top_nouns = tuple(w for w, k in TOPS if k == top_kind)
     _, named_top = _item_colour(ward, top_nouns)
-    top = named_top or own
+    # the bible's colour is the character's signature; a garment colour the words name
+    # wins only where it plainly disagrees with it ("blue coat" on a beige default)
+    top = own
+    if named_top is not None and sum(abs(a - b) for a, b in zip(named_top, own)) > 150:
+        top = named_top
 
     bottom_kind = "none" if top_kind in ("dress", "robe") else next(
         (k for w, k in BOTTOMS if _in(w, ward)), "skirt" if (female and picks[7] < 0.35) else "trousers")

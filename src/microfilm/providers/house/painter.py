@@ -15,6 +15,7 @@ numpy passes; nothing loops over pixels in Python.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -57,10 +58,12 @@ from microfilm.providers.house.drawing import (
     vertical_gradient,
     vignette,
 )
-from microfilm.providers.house.figures import Look, Placement, draw_figure, look_of
+from microfilm.providers.house.figures import Look, Placement, draw_figure, figure_box, look_of
 from microfilm.providers.house.scenery import (
     Camera,
+    Mood,
     Set,
+    Setting,
     camera_for,
     mood_for,
     read_framing,
@@ -109,7 +112,7 @@ def _detail(head_px: float) -> float:
     return float(np.clip((head_px - 12.0) / 40.0, 0.0, 1.0))
 
 
-def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, rng: np.random.Generator) -> None:
+def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, side: int) -> None:
     """The other character near the lens at the frame edge: a dark, out-of-focus shoulder.
 
     Drawn as a blurred mask in their coat colour, so it reads as a person in front of the
@@ -117,7 +120,6 @@ def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, rng: np.random.
     """
     H, W = arr.shape[:2]
     u = cam.unit * _people_scale(look) * 1.2
-    side = -1 if float(rng.random()) < 0.5 else 1
     cx = W / 2 + side * (W / 2 + 0.1 * u)
     head_y = H * 0.5
     shoulder_y = head_y + 0.95 * u
@@ -131,9 +133,34 @@ def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, rng: np.random.
 # ---- scene frames (keyframes and cover key art) ---------------------------------------
 
 
-def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple[Image.Image, Set]:
-    """Paint the set and the characters for one camera; returns the frame and its set."""
+@dataclass(frozen=True)
+class Staging:
+    """Who stands where for one camera: decided before anything is drawn."""
+
+    setting: Setting
+    mood: Mood
+    palette: tuple[RGB, ...]
+    cam: Camera
+    framing: str  # extreme-wide | wide | medium | close | extreme-close
+    figures: tuple[tuple[Look, Placement], ...]
+    over_shoulder: Look | None  # the second character near the lens in a close shot
+    ots_side: int
+
+
+@dataclass(frozen=True)
+class FigureSpot:
+    """Where a character was drawn, in frame pixels (for tests and layout checks)."""
+
+    id: str
+    box: tuple[float, float, float, float]  # the whole figure (may extend past the frame)
+    torso: tuple[float, float, float, float]  # the coat/top between shoulders and waist
+    head: tuple[float, float, float, float]
+
+
+def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = False) -> Staging:
+    """Read the words, pick the camera and place the characters (pure, no drawing)."""
     W, H = request.width, request.height
+    framing = request.framing if framing is None else framing
     genre = _genre(request)
     pal = _palette(request)
     setting = read_setting(request.location, request.motifs, request.prompt,
@@ -142,7 +169,7 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
     looks = [look_of(c, genre) for c in request.characters]
     cam_rng = rng_for("camera", request.kind, request.seed, request.prompt, request.framing)
     fkind = read_framing(framing)
-    ots = fkind in ("close", "extreme-close") and len(looks) >= 2
+    ots = fkind in ("close", "extreme-close") and len(looks) >= 2 and not cover
     in_frame = looks[:1] if ots else looks[:4]
     tallest = max((ADULT_HU * lk.height for lk in in_frame), default=ADULT_HU)
     low = "low" in request.framing.casefold() or "仰" in request.framing
@@ -154,47 +181,74 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
         top = 0.13 if H >= W else 0.08
         cam = Camera(width=W, height=H, d=H / unit, eye=cam.eye, feet=H * top + tallest * unit,
                      x=0.0, low=cam.low)
-    the_set = Set(setting=setting, cam=cam, palette=pal, mood=mood)
+    # where the characters stand (world x in head units), facing each other
+    n = len(in_frame)
+    spacing = 2.25 if cover else {"extreme-wide": 3.4, "wide": 3.2, "medium": 2.7}.get(fkind, 2.6)
+    xs = [(i - (n - 1) / 2) * spacing for i in range(n)]
+    light_side = 1.0 if float(rng_for("light", setting.place_key).random()) < 0.5 else -1.0
+    placed = []
+    for lk, x in zip(in_frame, xs):
+        u = cam.unit * _people_scale(lk)
+        if n >= 2:
+            facing = (0.35 if cover else 0.7) * (1 if x < 0 else -1)
+        else:
+            facing = float(cam_rng.uniform(-0.35, 0.35))
+        placed.append((lk, Placement(x=cam.sx(x, cam.d), ground=cam.feet, unit=u, facing=facing,
+                                     detail=_detail(u), light=light_side)))
+    side = -1 if float(cam_rng.random()) < 0.5 else 1
+    return Staging(setting=setting, mood=mood, palette=pal, cam=cam, framing=fkind,
+                   figures=tuple(placed), over_shoulder=looks[1] if ots else None, ots_side=side)
+
+
+def figure_spots(request: PaintRequest) -> tuple[FigureSpot, ...]:
+    """Where each character in frame is drawn for this request (keyframes and covers)."""
+    st = stage(request, framing="medium" if request.kind == "cover" and request.characters else
+               ("wide" if request.kind == "cover" else None), cover=request.kind == "cover")
+    spots = []
+    for lk, p in st.figures:
+        hu = lk.head_units
+        u = p.unit
+        shoulder = p.ground - (hu - 1.3) * u
+        waist = p.ground - (hu * 0.49 + (hu - 1.22 - hu * 0.49) * 0.3) * u
+        half = 0.55 * lk.width * u
+        head_c = p.ground - (hu - 0.52) * u
+        spots.append(FigureSpot(
+            id=lk.id, box=figure_box(lk, p),
+            torso=(p.x - half, shoulder + 0.25 * u, p.x + half, waist),
+            head=(p.x - 0.45 * u, head_c - 0.55 * u, p.x + 0.45 * u, head_c + 0.55 * u),
+        ))
+    return tuple(spots)
+
+
+def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple[Image.Image, Set]:
+    """Paint the set and the characters for one camera; returns the frame and its set."""
+    H = request.height
+    st = stage(request, framing=framing, cover=cover)
+    cam = st.cam
+    the_set = Set(setting=st.setting, cam=cam, palette=st.palette, mood=st.mood)
 
     base = to_image(the_set.base())
     big = supersample(base)
     pen = Pen(big)
     the_set.draw_back(pen)
 
-    blur = {"medium": 0.0012, "close": 0.0045, "extreme-close": 0.007}.get(fkind, 0.0) * H
-    if the_set.setting.rain and fkind in ("wide", "extreme-wide"):
-        blur = 0.0
+    blur = {"medium": 0.0012, "close": 0.0045, "extreme-close": 0.007}.get(st.framing, 0.0) * H
     if blur > 0.5:
         small = soften(reduce(big), blur)
         big = supersample(small)
         pen = Pen(big)
 
-    # where the characters stand (world x in head units), facing each other
-    n = len(in_frame)
-    spacing = {"extreme-wide": 3.4, "wide": 3.2, "medium": 2.7}.get(fkind, 2.6)
-    if cover:
-        spacing = 2.25
-    xs = [(i - (n - 1) / 2) * spacing for i in range(n)]
-    light_side = 1.0 if float(rng_for("light", setting.place_key).random()) < 0.5 else -1.0
-    for i, (lk, x) in enumerate(zip(in_frame, xs)):
-        u = cam.unit * _people_scale(lk)
-        sx = cam.sx(x, cam.d)
-        facing = 0.0
-        if n >= 2:
-            facing = (0.35 if cover else 0.7) * (1 if x < 0 else -1)
-        else:
-            facing = float(cam_rng.uniform(-0.35, 0.35))
-        # contact shadow, two soft layers
-        sh = (20, 16, 24)
-        pen.ellipse((sx - 1.3 * u, cam.feet - 0.25 * u, sx + 1.3 * u, cam.feet + 0.25 * u), sh, 40)
-        pen.ellipse((sx - 0.9 * u, cam.feet - 0.14 * u, sx + 0.9 * u, cam.feet + 0.14 * u), sh, 60)
-        draw_figure(pen, lk, Placement(x=sx, ground=cam.feet, unit=u, facing=facing,
-                                       detail=_detail(u), light=light_side))
+    for lk, p in st.figures:
+        u = p.unit
+        sh = (20, 16, 24)  # contact shadow, two soft layers
+        pen.ellipse((p.x - 1.3 * u, p.ground - 0.25 * u, p.x + 1.3 * u, p.ground + 0.25 * u), sh, 40)
+        pen.ellipse((p.x - 0.9 * u, p.ground - 0.14 * u, p.x + 0.9 * u, p.ground + 0.14 * u), sh, 60)
+        draw_figure(pen, lk, p)
     the_set.draw_front(pen, rng_for("weather", request.seed, request.prompt))
     img = reduce(big)
     arr = from_image(img)
-    if ots:
-        _over_the_shoulder(arr, looks[1], cam, cam_rng)
+    if st.over_shoulder is not None:
+        _over_the_shoulder(arr, st.over_shoulder, cam, st.ots_side)
     for g in the_set.glows:
         glow(arr, g.x, g.y, g.radius, g.colour, g.strength, squash=g.squash)
     return _finish_frame(arr, the_set, request, cover), the_set
