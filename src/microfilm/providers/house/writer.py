@@ -39,11 +39,12 @@ CHARACTER_COLORS = ("#e63946", "#457b9d", "#2a9d8f", "#e9c46a", "#f4a261", "#8d5
                     "#6a994e", "#bc4749", "#3d5a80", "#ff8fab")
 VARIANTS = {"female": ("f1", "f2", "f3", "f4", "f5"),
             "male": ("m1", "m2", "m3", "m4", "m5", "m6", "m7")}
-PITCH = {("female", "young"): 68, ("female", "mid"): 58, ("female", "old"): 48,
+PITCH = {("female", "child"): 82, ("male", "child"): 74, ("female", "young"): 68, ("female", "mid"): 58, ("female", "old"): 48,
          ("male", "young"): 46, ("male", "mid"): 38, ("male", "old"): 28}
 # eSpeak's Mandarin at 160 wpm speaks about 3.2 characters a second while the form plans
 # 4.2, so Chinese voices run near 200; older characters speak a little slower.
-RATE = {"en": {"young": 165, "mid": 158, "old": 148}, "zh": {"young": 205, "mid": 200, "old": 192}}
+RATE = {"en": {"child": 168, "young": 165, "mid": 158, "old": 148},
+        "zh": {"child": 205, "young": 205, "mid": 200, "old": 192}}
 TRANSITIONS = {"en": {"dissolve": "DISSOLVE TO:", "fade": "FADE TO:", "end": "FADE OUT."},
                "zh": {"dissolve": "叠化：", "fade": "淡入淡出：", "end": "淡出。"}}
 CREDIT = {"en": ("Written by", "microfilm house writer"), "zh": ("编剧", "microfilm 内置编剧")}
@@ -131,12 +132,15 @@ class _Writer:
         self.base = _derive_seed(brief, seed)
         rng = self.rng("film")
         lang = self.lang
-        self.kit = dict(rng.choice(self.story.kits)[lang])
+        self.kit_index = rng.randrange(len(self.story.kits))
+        self.kit = dict(self.story.kits[self.kit_index][lang])
         self.time = rng.choice(self.story.times[lang])
         self.time = self.kit.pop("time", self.time)
         self.theme = rng.choice(self.story.themes[lang])
         self.cast = self._cast(rng)
-        self.place_pick = {slot: rng.randrange(len(opts)) for slot, opts in self.story.places.items()}
+        self.places = {slot: [o for o in opts if o.kit in (None, self.kit_index)]
+                       for slot, opts in self.story.places.items()}
+        self.place_pick = {slot: rng.randrange(len(opts)) for slot, opts in self.places.items()}
         self.variant_order = {beat: rng.sample(range(len(vs)), len(vs))
                               for beat, vs in self.story.beats.items()}
         shares = {b.name: b.share for b in genre_notes(brief.genre, lang).beats}
@@ -193,11 +197,13 @@ class _Writer:
             return full, full.split()[-1]
         if self.lang == "en":
             taken = {u[:1] for u in used}
-            options = [n for n in pool.en[gender][spec.generation] if n not in used]
+            generation = "young" if spec.generation == "child" else spec.generation
+            options = [n for n in pool.en[gender][generation] if n not in used]
             distinct = [n for n in options if n[:1] not in taken]  # easy to tell apart
             first = rng.choice(distinct or options)
             return first, first
-        options = [g for g in pool.zh[gender][spec.generation] if g not in used]
+        generation = "young" if spec.generation == "child" else spec.generation
+        options = [g for g in pool.zh[gender][generation] if g not in used]
         given = rng.choice(options)
         return surname + given, given
 
@@ -249,7 +255,7 @@ class _Writer:
         order = self.variant_order[beat]
         variant: Variant = variants[order[use % len(order)]]
         cycle = use // len(order)
-        options = self.story.places[variant.place]
+        options = self.places[variant.place]
         place = options[(self.place_pick[variant.place] + cycle) % len(options)]
         rng = self.rng(f"scene:{beat}:{use}")
         slots = dict(self.kit)

@@ -7,10 +7,11 @@ mistake in a file is reported with the file and the place in it, not as a broken
 
 A genre file holds, for English and Chinese side by side:
 - `roles`: the cast. `core` roles are in every film; the others join by seed (2-4 in all).
-  Each has a gender ('female', 'male' or 'any'), a generation for names (young, mid, old),
+  Each has a gender ('female', 'male' or 'any'), a generation (child, young, mid, old),
   an age range, `kin` (shares the first role's surname in Chinese), short role words, pools
   of concrete looks and wardrobes, and optional terms of address by gender (`title`).
-- `places`: slots (home, street...) each with alternatives the seed chooses from.
+- `places`: slots (home, street...) each with alternatives the seed chooses from; an
+  alternative with `kit: N` is only used with kit N (the landscape a kit talks about).
 - `times`, `themes`, `kits` (the conflict: slot values the lines use, e.g. {prop}; a kit
   with a `time` key sets the film's time, so a festival and its season agree).
 - `keep`: the beats in order of importance, for films too short to show them all.
@@ -103,6 +104,7 @@ class PlaceSpec:
     slot: str
     interior: bool
     text: dict[str, PlaceText]
+    kit: int | None = None  # only with this kit (a salt lake needs the salt-lake story)
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def _genre(genre: form.Genre) -> GenreStory:
     places = {
         slot: tuple(PlaceSpec(slot, bool(p.get("interior", True)), {
             lang: PlaceText(p[lang]["name"], p[lang].get("description", ""),
-                            tuple(p[lang].get("motifs", ()))) for lang in LANGS})
+                            tuple(p[lang].get("motifs", ()))) for lang in LANGS}, p.get("kit"))
             for p in options)
         for slot, options in raw["places"].items()}
     beats: dict[str, tuple[Variant, ...]] = {}
@@ -239,6 +241,13 @@ def _validate(story: GenreStory, fname: str) -> None:
     roles = {r.id for r in story.roles}
     if sum(r.core for r in story.roles) < 2 or len(story.roles) > 4:
         raise StoryDataError(f"{fname}: needs at least 2 core roles and at most 4 roles")
+    for r in story.roles:
+        if r.generation not in ("child", "young", "mid", "old"):
+            raise StoryDataError(f"{fname}: roles.{r.id}.gen must be child, young, mid or old")
+    for slot, options in story.places.items():
+        for k in range(len(story.kits)):
+            if not any(o.kit in (None, k) for o in options):
+                raise StoryDataError(f"{fname}: places.{slot} has no place for kit {k}")
     kit_keys = [{lang: set(k[lang]) for lang in LANGS} for k in story.kits]
     for lang in LANGS:
         common = set.intersection(*(k[lang] for k in kit_keys))
