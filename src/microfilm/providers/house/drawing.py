@@ -152,10 +152,16 @@ def vignette(arr: np.ndarray, strength: float) -> None:
     arr *= (1.0 - strength * np.clip(r2, 0.0, 1.6) ** 1.4 / 1.6 ** 1.4)[..., None]
 
 
-def grade(arr: np.ndarray, tint: RGB, amount: float, lift: float = 0.0) -> None:
-    """Multiply towards a tint (time of day) and lift the blacks a little, in place."""
+def grade(arr: np.ndarray, tint: RGB, amount: float, lift: float = 0.0,
+          contrast: float = 0.0) -> None:
+    """Multiply towards a tint (time of day), add a gentle S-curve, lift the blacks; in place."""
     t = np.array(tint, dtype=np.float32) / 255.0
     arr *= (1.0 - amount) + amount * t
+    if contrast:
+        # x + c * x(1-x)(2x-1), on 0..1: darks a little darker, lights a little lighter
+        x = arr * (1.0 / 255.0)
+        np.clip(x, 0.0, 1.0, out=x)
+        arr += (contrast * 255.0) * x * (1.0 - x) * (2.0 * x - 1.0)
     if lift:
         arr += lift * (255.0 - arr) * 0.08
 
@@ -454,13 +460,34 @@ class TextBlock:
         return font(self.size, self.bold)
 
 
+def balanced_wrap(text: str, fnt: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
+    """Wrap into as few lines as `wrap` needs, but with lines of even length.
+
+    A title or logline whose last line is one orphaned character looks broken; the
+    narrowest width that still gives the same number of lines evens them out.
+    """
+    lines = wrap(text, fnt, max_width)
+    if len(lines) < 2:
+        return lines
+    lo, hi = max_width * 0.5, max_width
+    best = lines
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        trial = wrap(text, fnt, mid)
+        if len(trial) <= len(lines):
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
+
+
 def set_text(text: str, max_width: float, size: int, *, bold: bool = False,
              max_lines: int = 3, min_size: int = 10, leading: float = 1.3) -> TextBlock:
     """Wrap `text` (newlines kept) into at most `max_lines`, shrinking the size until it fits."""
     size = max(min_size, int(size))
     while True:
         fnt = font(size, bold)
-        lines = [ln for para in text.split("\n") for ln in wrap(para.strip(), fnt, max_width)]
+        lines = [ln for para in text.split("\n") for ln in balanced_wrap(para.strip(), fnt, max_width)]
         widest = max((fnt.getlength(ln) for ln in lines), default=0.0)
         if (len(lines) <= max_lines and widest <= max_width) or size <= min_size:
             return TextBlock(tuple(lines), size, bold, int(round(size * leading)),

@@ -14,9 +14,12 @@ fills, so the figure reads against any background.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from microfilm.providers.base import CharacterLook
 from microfilm.providers.house.drawing import RGB, Pen, hex_rgb, mix, rng_for, scale_rgb
@@ -70,6 +73,7 @@ HAIR_WORDS: tuple[tuple[str, str], ...] = (
 HAIR_STYLES: tuple[tuple[str, str], ...] = (
     ("ponytail", "ponytail"), ("pony tail", "ponytail"), ("马尾", "ponytail"),
     ("bun", "bun"), ("发髻", "bun"), ("盘发", "bun"), ("丸子头", "bun"), ("topknot", "bun"),
+    ("束发", "bun"), ("发簪", "bun"), ("hairpin", "bun"), ("updo", "bun"),
     ("braid", "braid"), ("plait", "braid"), ("辫", "braid"),
     ("bob", "bob"), ("齐耳", "bob"), ("波波头", "bob"), ("短发", "short"), ("short hair", "short"),
     ("crew cut", "short"), ("寸头", "short"), ("buzz", "short"),
@@ -94,10 +98,12 @@ HAIR_CLAUSE_STYLES: tuple[tuple[str, str], ...] = (
 
 FEMALE = ("woman", "women", "female", "girl", "she", "her", "mother", "mom", "mum", "grandma",
           "granny", "grandmother", "aunt", "sister", "daughter", "wife", "lady", "女", "妈", "母",
-          "奶奶", "外婆", "姥姥", "姐", "妹", "姑", "婶", "姨", "妻", "娘", "她")
+          "奶奶", "外婆", "姥姥", "姐", "妹", "姑", "婶", "姨", "妻", "娘", "她", "小姐",
+          "女士", "大妈", "媳妇")
 MALE = ("man", "men", "male", "boy", "he", "his", "him", "father", "dad", "grandpa",
         "grandfather", "uncle", "brother", "son", "husband", "gentleman", "beard", "男", "爸",
-        "父", "爷", "外公", "姥爷", "哥", "弟", "叔", "伯", "丈夫", "他", "胡子", "胡须")
+        "父", "爷", "外公", "姥爷", "哥", "弟", "叔", "伯", "丈夫", "他", "胡子", "胡须", "书生",
+        "公子", "少爷", "先生", "小伙", "汉子", "scholar", "老头", "老汉")
 ELDERLY = ("old", "elderly", "aged", "grandma", "granny", "grandmother", "grandpa",
            "grandfather", "senior", "wrinkled", "wrinkles", "老人", "老太", "老头", "老奶奶",
            "老爷爷", "老妇", "老汉", "年老", "苍老", "老年", "外婆", "外公", "奶奶", "爷爷",
@@ -242,14 +248,14 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
             hair_key = "black" if picks[1] < 0.55 else ("dark" if picks[1] < 0.85 else "brown")
     style = next((st for w, st in HAIR_STYLES if _in(w, words)), None) or next(
         (st for c in hair_clauses for w, st in HAIR_CLAUSE_STYLES if _in(w, c)), None)
+    if style is None and genre == "ancient-style":
+        style = "bun" if not female or picks[2] < 0.5 else "long"  # a topknot, an updo
     if style is None:
         if female:
             options = ("bun", "bob", "short") if age == "elderly" else ("long", "ponytail", "bob", "long", "braid")
         else:
             options = ("short", "short", "bald") if age == "elderly" else ("short", "short", "curly")
         style = options[int(picks[2] * len(options)) % len(options)]
-    if style == "bun" and genre == "ancient-style" and not female:
-        style = "bun"
 
     height = {"child": 0.6, "youth": 0.97, "elderly": 0.93}.get(age, 1.0)
     if _has(words, TALL):
@@ -327,6 +333,9 @@ class Placement:
     facing: float = 0.0  # -1 looks left, +1 right, 0 at the camera
     detail: float = 1.0  # 0 draws no face (tiny figures), 1 full face
     light: float = 0.0  # -1 light from the left, +1 from the right
+    pose: str = "stand"  # stand | hands-front | hand-up: a shot's gesture, not the look
+
+POSES = ("stand", "stand", "hands-front", "hand-up")
 
 
 def _darker(c: RGB, k: float = 0.78) -> RGB:
@@ -462,6 +471,8 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
         body.poly([(-hw, waist), (hw, waist), (hw * 0.98, hip - 0.2), (-hw * 0.98, hip - 0.2)],
                   look.bottom)
 
+    body.limb([(hx * 0.6, shoulder + 0.1), (hx * 0.8, chin + 0.15)], 0.3, _darker(skin, 0.85))
+
     # torso and the garment's skirt (coat tails, dress, robe)
     flare = {"coat": 1.12, "dress": 1.35, "robe": 1.45}.get(look.top_kind, 1.0)
     neck_w = 0.22
@@ -504,17 +515,27 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
 
     # arms: sleeves a touch darker than the body so they read over it
     arm_w = 0.34 * W if not child else 0.3
+    elbow_y = (shoulder + hip) / 2 + 0.1
+    raised = 1 if f <= 0 else -1  # the arm nearer the camera's side of the gaze
     for s in (-1, 1):
         sx = s * (sw - 0.14)
         reach = 0.1 * f * s
-        body.limb([(sx, shoulder - 0.12), (s * (sw + 0.02) + reach, (shoulder + hip) / 2),
-                   (s * (sw - 0.05) + reach, hip - 0.05)], arm_w, sleeve)
+        if p.pose == "hands-front":
+            elbow = (s * (sw + 0.06), elbow_y)
+            hand = (s * 0.16, hip + 0.3)
+        elif p.pose == "hand-up" and s == raised:
+            elbow = (s * (sw + 0.12), elbow_y - 0.1)
+            hand = (s * 0.3, shoulder - 0.55)
+        else:
+            elbow = (s * (sw + 0.02) + reach, elbow_y)
+            hand = (s * (sw - 0.05) + reach, hip - 0.2)
+        wrist = (hand[0] + (elbow[0] - hand[0]) * 0.18, hand[1] + (elbow[1] - hand[1]) * 0.18)
+        body.limb([(sx, shoulder - 0.12), elbow, wrist], arm_w, sleeve)
         if look.top_kind == "robe":
-            body.ell(s * (sw - 0.02) + reach, hip + 0.05, 0.3, 0.22, sleeve)
-        body.ell(s * (sw - 0.05) + reach, hip - 0.2, 0.16, 0.17, skin)
+            body.ell(wrist[0], wrist[1] + 0.05, 0.28, 0.2, sleeve)
+        body.ell(hand[0], hand[1], 0.16, 0.17, skin)
 
-    # neck, scarf, head
-    body.limb([(hx * 0.6, shoulder - 0.05), (hx * 0.8, chin + 0.15)], 0.3, _darker(skin, 0.85))
+    # scarf, head (the neck went in before the torso, which hides its foot)
     if look.scarf is not None:
         sc = look.scarf
         body.poly([(-0.42, shoulder + 0.2), (0.42, shoulder + 0.2), (0.5, shoulder - 0.12),
@@ -543,13 +564,14 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
             brow = _darker(hair, 0.8) if hair[0] < 140 else (120, 110, 104)
             for s in (-1, 1):
                 body.limb([(fx + s * (eye_dx - 0.07), eye_y + 0.165), (fx + s * (eye_dx + 0.08), eye_y + 0.145)],
-                          0.035, brow, ink=False)
+                          0.035 if fem else 0.055, brow, ink=False)
             body.limb([(fx + 0.02 * (1 if f >= 0 else -1), eye_y - 0.1), (fx + 0.04 * (1 if f >= 0 else -1), eye_y - 0.15)],
                       0.03, _darker(skin, 0.75), ink=False)
+            blush = 150 if (fem or child) else 60
             body.ell(fx - 0.24, eye_y - 0.16, 0.08, 0.05, mix(skin, (230, 120, 120), 0.45), ink=False,
-                     alpha=150)
+                     alpha=blush)
             body.ell(fx + 0.24, eye_y - 0.16, 0.08, 0.05, mix(skin, (230, 120, 120), 0.45), ink=False,
-                     alpha=150)
+                     alpha=blush)
             if old:
                 for s in (-1, 1):
                     body.limb([(fx + s * 0.27, eye_y - 0.02), (fx + s * 0.31, eye_y - 0.06)], 0.015,
@@ -568,26 +590,41 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
                 r = 0.12 * p.unit
                 pen.arc((cx - r, cy - r, cx + r, cy + r), 0, 360, (40, 36, 40), max(0.8, 0.025 * p.unit))
 
-    # hair on top: cap and fringe by style
+    # hair on top: a cap hugging the skull (an arc of a slightly larger ellipse) whose
+    # lower edge is the fringe; long styles come down the sides to the jaw
     top_y = head_c + 0.5
     if style != "bald":
-        cap = [(hx - 0.46, head_c + 0.05), (hx - 0.44, head_c + 0.32), (hx - 0.25, top_y + 0.04),
-               (hx + 0.25, top_y + 0.04), (hx + 0.44, head_c + 0.32), (hx + 0.46, head_c + 0.05)]
+        long_sides = style in ("long", "bob", "braid", "ponytail")
+        a0, a1 = (-28.0, 208.0) if long_sides else (-8.0, 188.0)
+        ccy = head_c + 0.03
+        arc = [(hx + 0.465 * math.cos(math.radians(a)), ccy + 0.56 * math.sin(math.radians(a)))
+               for a in np.linspace(a0, a1, 28)]
+        part = 0.14 if f >= 0 else -0.14
         if style in ("short", "curly"):
-            body.poly(cap + [(hx + 0.38, head_c + 0.22), (hx - 0.38, head_c + 0.22)], hair, ink=False)
-            body.ell(hx - f * 0.04, head_c + 0.34, 0.45, 0.21, hair)
-            if style == "curly":
-                for i in range(7):
-                    a = -0.42 + i * 0.14
-                    body.ell(hx + a, head_c + 0.42 - abs(a) * 0.4, 0.12, 0.12, hair, ink=False)
+            fringe = [(hx - 0.4, head_c + 0.1), (hx - 0.2, head_c + 0.27), (hx + part, head_c + 0.33),
+                      (hx + 0.25, head_c + 0.26), (hx + 0.4, head_c + 0.1)]
+        elif style == "bun":
+            fringe = [(hx - 0.4, head_c + 0.12), (hx - 0.15, head_c + 0.3), (hx + part * 0.5, head_c + 0.36),
+                      (hx + 0.15, head_c + 0.3), (hx + 0.4, head_c + 0.12)]
         else:
-            part = 0.12 if f >= 0 else -0.12
-            body.ell(hx, head_c + 0.33, 0.46, 0.24, hair)
-            body.poly([(hx - 0.46, head_c + 0.3), (hx + part, head_c + 0.44), (hx + 0.46, head_c + 0.3),
-                       (hx + 0.45, head_c - 0.12), (hx + 0.36, head_c + 0.12), (hx + part, head_c + 0.2),
-                       (hx - 0.36, head_c + 0.12), (hx - 0.45, head_c - 0.12)], hair, ink=False)
-        if style == "bun":
-            body.ell(hx - f * 0.15, top_y + 0.08, 0.22, 0.2, hair)
+            fringe = [(hx - 0.36, head_c - 0.25), (hx - 0.33, head_c + 0.1), (hx - 0.12, head_c + 0.2),
+                      (hx + part, head_c + 0.24), (hx + 0.2, head_c + 0.19), (hx + 0.34, head_c + 0.1),
+                      (hx + 0.37, head_c - 0.25)]
+        body.poly(arc + fringe, hair)
+        if style == "curly":
+            for i in range(9):
+                a = math.radians(-5 + i * 23.75)
+                body.ell(hx + 0.47 * math.cos(a), ccy + 0.55 * math.sin(a), 0.12, 0.12, hair, ink=False)
+        if style == "bun" and fem:
+            body.ell(hx - f * 0.15, top_y + 0.1, 0.22, 0.2, hair)
+        elif style == "bun":
+            # a topknot: small, high, pinned
+            body.ell(hx, top_y + 0.12, 0.15, 0.14, hair)
+            body.limb([(hx - 0.24, top_y + 0.14), (hx + 0.24, top_y + 0.1)], 0.035, (200, 170, 90),
+                      ink=False)
+        # a soft highlight: hair reads as a volume, not a hole
+        body.limb([(hx - 0.22, head_c + 0.43), (hx - 0.05, head_c + 0.5)], 0.05,
+                  mix(hair, (255, 255, 255), 0.14), ink=False)
     elif old:
         for s in (-1, 1):
             body.ell(hx + s * 0.4, head_c + 0.08, 0.09, 0.17, hair, ink=False)

@@ -58,7 +58,14 @@ from microfilm.providers.house.drawing import (
     vertical_gradient,
     vignette,
 )
-from microfilm.providers.house.figures import Look, Placement, draw_figure, figure_box, look_of
+from microfilm.providers.house.figures import (
+    POSES,
+    Look,
+    Placement,
+    draw_figure,
+    figure_box,
+    look_of,
+)
 from microfilm.providers.house.scenery import (
     Camera,
     Mood,
@@ -95,9 +102,9 @@ def _genre(request: PaintRequest) -> str:
 
 
 def _finish(arr: np.ndarray, sett_time: str, mood_tint: RGB, tint: float, seed_parts: tuple,
-            vignette_k: float = 0.32, grain_k: float = 2.2) -> Image.Image:
+            vignette_k: float = 0.24, grain_k: float = 2.0) -> Image.Image:
     """The film look shared by every kind: time-of-day grade, vignette, fine grain."""
-    grade(arr, mood_tint, tint, lift=0.6 if sett_time == "night" else 0.3)
+    grade(arr, mood_tint, tint, lift=0.35 if sett_time == "night" else 0.15, contrast=0.45)
     vignette(arr, vignette_k)
     grain(arr, rng_for("grain", *seed_parts), grain_k)
     return to_image(arr)
@@ -193,8 +200,10 @@ def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = Fa
             facing = (0.35 if cover else 0.7) * (1 if x < 0 else -1)
         else:
             facing = float(cam_rng.uniform(-0.35, 0.35))
+        pose_rng = rng_for("pose", request.kind, request.prompt, request.seed, lk.id)
+        pose = "stand" if cover else POSES[int(pose_rng.integers(len(POSES)))]
         placed.append((lk, Placement(x=cam.sx(x, cam.d), ground=cam.feet, unit=u, facing=facing,
-                                     detail=_detail(u), light=light_side)))
+                                     detail=_detail(u), light=light_side, pose=pose)))
     side = -1 if float(cam_rng.random()) < 0.5 else 1
     return Staging(setting=setting, mood=mood, palette=pal, cam=cam, framing=fkind,
                    figures=tuple(placed), over_shoulder=looks[1] if ots else None, ots_side=side)
@@ -292,10 +301,11 @@ def paint_cover(request: PaintRequest) -> Image.Image:
     title = request.title.strip() or request.prompt.strip()[:24] or "untitled"
     sub = request.subtitle.strip()
     text_w = W * (0.84 if portrait else 0.62)
-    tsize = int(min(W, H * 0.5625) * (0.13 if len(title) <= 6 else 0.1))
+    base = min(W, H)
+    tsize = int(base * (0.13 if len(title) <= 6 else 0.1))
     tb = set_text(title, text_w, tsize, bold=True, max_lines=2, min_size=int(tsize * 0.45))
-    sb = set_text(sub, W * (0.78 if portrait else 0.55), int(min(W, H * 0.5625) * 0.036),
-                  max_lines=3, min_size=12) if sub else None
+    sb = set_text(sub, W * (0.78 if portrait else 0.55), int(base * 0.036),
+                  max_lines=3, min_size=max(10, int(base * 0.02))) if sub else None
     require_glyphs(title + (sub or ""), tb.font, "cover title")
     title_col = mix(light, (255, 255, 255), 0.5)
     gap = tb.size * 0.45

@@ -718,9 +718,16 @@ class Set:
                   cam.pt(x0, h - 0.6, dist + 1.2)], mix(self.mood.sky[1], (150, 170, 190), 0.5), 46)
         # advert panel on one end, lit at night
         ax = x0 + 0.6 if side > 0 else x1 - 5.6
-        ad_col = mix(self.palette[3], (250, 240, 220), 0.35)
-        pen.rect((*cam.pt(ax, 8.5, dist + 1.1), *cam.pt(ax + 5.0, 1.0, dist + 1.1)),
-                 ad_col if s.dark else self.lit(ad_col))
+        ad_col = mix(self.palette[4], (250, 236, 214), 0.5)
+        lit_ad = ad_col if s.dark else self.lit(ad_col)
+        pen.rect((*cam.pt(ax, 8.5, dist + 1.1), *cam.pt(ax + 5.0, 1.0, dist + 1.1)), lit_ad)
+        # a poster on it: a sun over a hill, the universal travel advert
+        pcx, pcy = cam.pt(ax + 2.5, 5.6, dist + 1.1)
+        kk = cam.scale(dist + 1.1)
+        pen.circle(pcx, pcy, 1.1 * kk, mix(self.palette[2], (240, 150, 90), 0.4))
+        pen.poly([cam.pt(ax + 0.3, 2.0, dist + 1.1), cam.pt(ax + 2.4, 4.6, dist + 1.1),
+                  cam.pt(ax + 4.7, 2.4, dist + 1.1), cam.pt(ax + 4.7, 1.2, dist + 1.1),
+                  cam.pt(ax + 0.3, 1.2, dist + 1.1)], mix(self.palette[3], (60, 110, 90), 0.4))
         if s.dark:
             ax0, ay0 = cam.pt(ax + 2.5, 4.8, dist + 1.1)
             self.glows.append(Glow(ax0, ay0, 7 * k, (255, 246, 226), 0.5))
@@ -848,13 +855,11 @@ class Set:
         cam = self.cam
         rng = self.layout("lanterns")
         red = (212, 52, 40)
-        for i in range(int(rng.integers(2, 5))):
-            x = float(rng.uniform(-14, 14))
-            if abs(x) < 3.5:
-                continue
-            dist = cam.d + float(rng.uniform(2, 12))
+        for i in range(int(rng.integers(3, 6))):
+            x = float(rng.choice([-1, 1])) * float(rng.uniform(3.0, 9.0))
+            dist = cam.d + float(rng.uniform(3, 12))
             k = cam.scale(dist)
-            cx, cy = cam.pt(x, float(rng.uniform(11, 14)), dist)
+            cx, cy = cam.pt(x, float(rng.uniform(8.5, 11)), dist)
             pen.line([(cx, 0), (cx, cy - 1.2 * k)], (40, 30, 30), 0.1 * k, caps=False)
             pen.ellipse((cx - 1.1 * k, cy - 1.3 * k, cx + 1.1 * k, cy + 1.3 * k), red)
             pen.rect((cx - 0.5 * k, cy - 1.5 * k, cx + 0.5 * k, cy - 1.2 * k), (200, 160, 60))
@@ -964,7 +969,12 @@ class Set:
             self._lamp(pen, rng, dw)
         if "table" in s.props or ("steam" in s.props and kind != "kitchen"):
             r = float(rng.random())
-            self.occluders.append(lambda p: self._table(p, r))
+            if cam.d > 15:
+                # a wide shot: the table stands in front and hides the legs
+                self.occluders.append(lambda p: self._table(p, r, cam.d - 0.9))
+            else:
+                # closer in, a table in front would fill the frame: it stands behind them
+                self._table(pen, r, cam.d + 3.2)
 
     def _window(self, pen: Pen, x: float, dw: float, big: bool = False) -> None:
         cam, s, m = self.cam, self.setting, self.mood
@@ -1195,40 +1205,46 @@ class Set:
                      self.lit(self.palette[3], 0, 0.9))
             self.glows.append(Glow(px, py + 0.8 * k, 5 * k, self.mood.practical, 0.5))
 
-    def _table(self, pen: Pen, r: float) -> None:
-        """A table in front of the characters: it hides their legs and holds the meal."""
+    def _table(self, pen: Pen, r: float, back: float) -> None:
+        """A dinner table whose far edge is `back` hu from the camera, with the meal on it.
+
+        A cloth in the palette's accent covers it, so it reads as a quiet colour field
+        rather than a slab of dark wood.
+        """
         cam, s = self.cam, self.setting
-        dist = cam.d - 1.6
-        if dist < 1.0:
+        front = back - 1.2
+        if front < 0.8:
             return
-        k = cam.scale(dist)
-        wood = self.lit(mix((150, 100, 64), self.palette[2], 0.2), 0, 1.05)
-        top_y = cam.sy(3.0, dist)
-        front_y = cam.sy(3.0, dist - 1.6)
+        top_y = cam.sy(2.7, back)
+        front_y = cam.sy(2.7, front)
         if top_y > self.H:
             return
-        L, R = cam.sx(-9.0, dist), cam.sx(9.0, dist)
-        L2, R2 = cam.sx(-9.6, dist - 1.6), cam.sx(9.6, dist - 1.6)
-        pen.poly([(L, top_y), (R, top_y), (R2, front_y), (L2, front_y)], wood)
-        runner = self.lit(mix(self.palette[2], (240, 236, 226), 0.35))
-        pen.poly([(cam.sx(-2.2, dist), top_y), (cam.sx(2.2, dist), top_y),
-                  (cam.sx(2.2, dist - 1.6), front_y), (cam.sx(-2.2, dist - 1.6), front_y)], runner)
-        pen.rect((L2, front_y, R2, front_y + 0.45 * cam.scale(dist - 1.6)), scale_rgb(wood, 0.75))
-        pen.rect((L2 + 0.5 * k, front_y, R2 - 0.5 * k, self.H + 10), scale_rgb(wood, 0.55))
-        # the meal: bowls, a plate of dumplings, steam
-        cy = (top_y + front_y) / 2
-        kk = cam.scale(dist - 0.8)
-        bx = cam.sx(-2.0 + r * 4.0, dist - 0.8)
-        pen.ellipse((bx - 1.1 * kk, cy - 0.3 * kk, bx + 1.1 * kk, cy + 0.3 * kk), self.lit((244, 242, 236)))
+        cloth = self.lit(mix(self.palette[3], (244, 238, 226), 0.55), 0, 1.05)
+        hem = self.lit(mix(self.palette[3], self.palette[0], 0.25), 0, 1.0)
+        L, R = cam.sx(-9.0, back), cam.sx(9.0, back)
+        L2, R2 = cam.sx(-9.6, front), cam.sx(9.6, front)
+        pen.poly([(L, top_y), (R, top_y), (R2, front_y), (L2, front_y)], cloth)
+        kf = cam.scale(front)
+        drop = front_y + 0.8 * kf
+        pen.rect((L2, front_y, R2, drop), scale_rgb(cloth, 0.88))
+        pen.rect((L2, drop - 0.14 * kf, R2, drop), hem)
+        # below: the table's shadow on the floor, warm rather than black
+        under = mix(self.lit((120, 86, 60)), self.palette[0], 0.45)
+        pen.rect((L2, drop, R2, self.H + 10), under)
+        # the meal: a plate of dumplings, a bowl, steam
+        cy = top_y + (front_y - top_y) * 0.55
+        kk = cam.scale((back + front) / 2)
+        bx = cam.sx(-1.1 + r * 0.8, (back + front) / 2)
+        pen.ellipse((bx - 0.85 * kk, cy - 0.24 * kk, bx + 0.85 * kk, cy + 0.24 * kk), self.lit((246, 244, 238)))
         for j in range(4):
-            dx = (j - 1.5) * 0.45 * kk
-            pen.ellipse((bx + dx - 0.26 * kk, cy - 0.24 * kk, bx + dx + 0.26 * kk, cy + 0.04 * kk),
-                        self.lit((250, 240, 220)))
-        ox = cam.sx(3.0 - r * 2.0, dist - 0.8)
-        pen.ellipse((ox - 0.6 * kk, cy - 0.45 * kk, ox + 0.6 * kk, cy + 0.25 * kk), self.lit(self.palette[3], 0, 0.9))
-        pen.ellipse((ox - 0.52 * kk, cy - 0.45 * kk, ox + 0.52 * kk, cy - 0.25 * kk), self.lit((236, 226, 206)))
+            dx = (j - 1.5) * 0.34 * kk
+            pen.ellipse((bx + dx - 0.2 * kk, cy - 0.2 * kk, bx + dx + 0.2 * kk, cy + 0.02 * kk),
+                        self.lit((252, 244, 226)))
+        ox = cam.sx(0.9 + r * 0.6, (back + front) / 2)
+        pen.ellipse((ox - 0.5 * kk, cy - 0.4 * kk, ox + 0.5 * kk, cy + 0.18 * kk), self.lit(self.palette[1], 0, 0.9))
+        pen.ellipse((ox - 0.44 * kk, cy - 0.4 * kk, ox + 0.44 * kk, cy - 0.24 * kk), self.lit((236, 226, 206)))
         if "steam" in s.props or "table" in s.props:
-            self._steam(pen, bx, cy - 0.4 * kk, kk)
+            self._steam(pen, ox, cy - 0.4 * kk, kk * 0.8)
 
     # ---------------------------------------------------------------- weather
     def _rain(self, pen: Pen, rng: np.random.Generator, heavy: bool) -> None:
@@ -1245,9 +1261,11 @@ class Set:
 
     def _snow(self, pen: Pen, rng: np.random.Generator) -> None:
         W, H = self.W, self.H
-        n = int(W * H / 6000)
-        for x, y, r in zip(rng.uniform(0, W, n), rng.uniform(0, H, n), rng.uniform(0.6, 2.4, n) * H / 1200):
-            pen.circle(float(x), float(y), float(r), (250, 250, 255), 200)
+        n = int(W * H / 7000)
+        # flakes of three depths: the near ones large and soft, the far ones small and dim
+        for x, y, r in zip(rng.uniform(0, W, n), rng.uniform(0, H, n), rng.uniform(0.0, 1.0, n)):
+            size = (1.2 + 5.0 * float(r) ** 3) * H / 1920
+            pen.circle(float(x), float(y), size, (250, 250, 255), int(120 + 110 * (1 - float(r))))
 
     def _petals(self, pen: Pen, rng: np.random.Generator) -> None:
         W, H = self.W, self.H

@@ -49,6 +49,8 @@ TRANSITIONS = {"en": {"dissolve": "DISSOLVE TO:", "fade": "FADE TO:", "end": "FA
                "zh": {"dissolve": "叠化：", "fade": "淡入淡出：", "end": "淡出。"}}
 CREDIT = {"en": ("Written by", "microfilm house writer"), "zh": ("编剧", "microfilm 内置编剧")}
 MAX_SCENES = 60
+OVERRUN = 0.10
+"""How far from the brief's duration a plan may land (checks allow 15%)."""
 _SENTENCE_START = re.compile(r"(^|(?<!\.\.)[.!?]\s+)([a-z])")
 
 
@@ -89,6 +91,7 @@ class _Step:
     level: int
     elements: list[Element]
     cost: float
+    roles: frozenset[str]  # the role ids it shows or gives lines to
 
 
 @dataclass
@@ -273,7 +276,8 @@ class _Writer:
             elements = [self.element(i, slots) for i in step.items]
             cost = sum(form.speech_seconds(e.text, self.lang) if isinstance(e, Dialogue)
                        else ACTION_PARAGRAPH_S for e in elements)
-            steps.append(_Step(step.level, elements, cost))
+            roles = frozenset().union(*(self.roles_in(i) for i in step.items))
+            steps.append(_Step(step.level, elements, cost, roles))
         return _Scene(beat, self.heading(place, tod), place, steps)
 
     def heading(self, place: PlaceSpec, tod: str) -> str:
@@ -285,6 +289,13 @@ class _Writer:
     # ---- sizing --------------------------------------------------------------------------
 
     def plan(self, n: int) -> _Plan:
+        """Scenes for `n` scenes, and the steps that fill them to the brief's duration.
+
+        Every scene keeps its opening action; then core steps, normal ones, extras, taken
+        round-robin across scenes while the runtime allows. Within a scene a step is never
+        taken after one of its own level or a more important one was left out, so the kept
+        steps read without gaps.
+        """
         scenes = [self.scene(b, u) for b, u in self.beats_for(n)]
         target = self.brief.duration - CARDS_S
         cands = sorted((0 if k == 0 else st.level, k, si)
@@ -292,34 +303,80 @@ class _Writer:
         chosen: set[tuple[int, int]] = set()
         total = 0.0
         # a little over the target is as good as a little under, never over the form's cap
-        limit = min(target + 0.03 * self.brief.duration, form.MAX_DURATION_S - CARDS_S)
-        blocked: set[tuple[int, int]] = set()  # (scene, level) where a step did not fit
+        limit = min(target + max(0.03 * self.brief.duration, 1.5), form.MAX_DURATION_S - CARDS_S)
+        blocked = [4] * len(scenes)  # per scene, the first level that had a step left out
         for level, k, si in cands:
             cost = scenes[si].steps[k].cost
-            if level == 0 or ((si, level) not in blocked and total + cost <= limit):
+            if level == 0 or (level < blocked[si] and total + cost <= limit):
                 chosen.add((si, k))
                 total += cost
-            else:  # later steps of this level would follow a gap in the scene
-                blocked.add((si, level))
-        # one more step if it brings the film closer to the target
-        if total < target:
-            rest = [(si, k) for _, k, si in cands if (si, k) not in chosen]
-            best = min(rest, default=None,
-                       key=lambda sk: abs(total + scenes[sk[0]].steps[sk[1]].cost - target))
-            after = total + scenes[best[0]].steps[best[1]].cost if best else 0.0
-            if best and abs(after - target) < target - total and after <= limit:
-                chosen.add(best)
-                total += scenes[best[0]].steps[best[1]].cost
+            else:
+                blocked[si] = min(blocked[si], level)
+        # still well short (a short film whose next steps are long): take the next step of
+        # a scene, the one that lands nearest the target, while that brings it nearer
+        while total < target - OVERRUN * self.brief.duration:
+            nexts = [(si, min(k for k in range(len(sc.steps)) if (si, k) not in chosen))
+                     for si, sc in enumerate(scenes)
+                     if any((si, k) not in chosen for k in range(len(sc.steps)))]
+            if not nexts:
+                break
+            si, k = min(nexts, key=lambda sk: abs(total + scenes[sk[0]].steps[sk[1]].cost - target))
+            after = total + scenes[si].steps[k].cost
+            if (abs(after - target) >= abs(total - target)
+                    or after > min(target + OVERRUN * self.brief.duration,
+                                   form.MAX_DURATION_S - CARDS_S)):
+                break
+            chosen.add((si, k))
+            total = after
+        total = self._show_core(scenes, chosen, total, target)
         per_scene = [sorted(k for si2, k in chosen if si2 == si) for si in range(len(scenes))]
         return _Plan(scenes, per_scene, total)
+
+    def _show_core(self, scenes: list[_Scene], chosen: set[tuple[int, int]], total: float,
+                   target: float) -> float:
+        """Put every core character on screen: add their cheapest step if the runtime
+        allows, else swap it for a step the film can spare (not a scene's opening, not
+        another core character's only appearance). Returns the new total."""
+        duration = self.brief.duration
+        high = min(target + OVERRUN * duration, form.MAX_DURATION_S - CARDS_S)
+        low = target - OVERRUN * duration
+        core = {r.id for r in self.story.roles if r.core}
+
+        def step(sk: tuple[int, int]) -> _Step:
+            return scenes[sk[0]].steps[sk[1]]
+
+        for role in sorted(core):
+            if any(role in step(sk).roles for sk in chosen):
+                continue
+            options = sorted((st.cost, si, k) for si, sc in enumerate(scenes)
+                             for k, st in enumerate(sc.steps)
+                             if (si, k) not in chosen and role in st.roles and st.level <= 2)
+            for cost, si, k in options:
+                if total + cost <= high:
+                    chosen.add((si, k))
+                    total += cost
+                    break
+                spare = [sk for sk in chosen if sk[1] > 0 and not any(
+                    r in core and sum(r in step(o).roles for o in chosen) == 1
+                    for r in step(sk).roles)]
+                swaps = sorted((abs(total - step(sk).cost + cost - target), sk) for sk in spare
+                               if low <= total - step(sk).cost + cost <= high)
+                if swaps:
+                    out = swaps[0][1]
+                    chosen.remove(out)
+                    chosen.add((si, k))
+                    total += cost - step(out).cost
+                    break
+        return total
 
     def best_plan(self) -> _Plan:
         duration = self.brief.duration
         target = duration - CARDS_S
         per_scene = min(28.0, 5.0 + 0.15 * target)
-        n = max(1, min(MAX_SCENES, round(target / per_scene)))
+        fewest = 1 if duration < 20 else 2  # a beginning and an end
+        n = max(fewest, min(MAX_SCENES, round(target / per_scene)))
         tried: dict[int, _Plan] = {}
-        while n not in tried and 1 <= n <= MAX_SCENES:
+        while n not in tried and fewest <= n <= MAX_SCENES:
             plan = tried[n] = self.plan(n)
             error = plan.total - duration
             if abs(error) <= 0.04 * duration:
@@ -331,8 +388,13 @@ class _Writer:
                 full = sum(st.cost for sc in plan.scenes for st in sc.steps)
                 if full + CARDS_S < duration * 0.96:  # every step is in: more scenes
                     n = min(MAX_SCENES, n + max(1, round(-error / max(capacity, 4.0))))
-                else:
-                    break
+                else:  # the steps left out were too long for the target: try one more scene
+                    n += 1
+        # a plan near enough with fewer scenes reads better than an exact one with more
+        near = [p for p in tried.values()
+                if abs(p.total - duration) <= OVERRUN * duration and p.total <= form.MAX_DURATION_S]
+        if near:
+            return min(near, key=lambda p: (len(p.scenes), abs(p.total - duration)))
         return min(tried.values(),
                    key=lambda p: (p.total > form.MAX_DURATION_S, abs(p.total - duration)))
 
