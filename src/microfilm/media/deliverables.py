@@ -2,19 +2,20 @@
 
 Covers: platforms show a 9:16 film's cover as 3:4 in feeds and 1:1 in profiles; the house
 painter keeps the title in the middle band so a centre crop still carries it. The teaser is
-cut from the finished master (picture and mixed sound together) in one short ffmpeg pass:
-15-30 s is a few seconds of encoding, and the master's mix and subtitles come with it.
+made like the master: whole segments joined by stream copy (a teaser cuts rather than
+dissolves), and the film's own mix cut to the same spans; nothing is re-encoded but sound.
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from microfilm.fsutil import atomic_output
-from microfilm.media.ffmpeg import run, video_encode_args
+from microfilm.media.ffmpeg import run
 
 COVER_CROPS = {"3x4": (3, 4), "1x1": (1, 1)}
 TEASER_MIN_S = 15.0
@@ -77,23 +78,26 @@ def pick_teaser(shots: list[tuple[float, float, int, bool]], *, max_s: float = T
     return [Span(s[0], s[0] + min(s[1], max_s)) for s in chosen]
 
 
-def cut_teaser(film: Path, spans: list[Span], out: Path, *, fps: int,
-               end_card: Span | None = None) -> Path:
-    """Cut `spans` (and the title card as an end card) out of the master into one teaser,
-    with short audio fades at every join so no cut clicks."""
-    parts = list(spans) + ([end_card] if end_card else [])
-    if not parts:
-        raise ValueError(f"{out}: a teaser needs at least one span")
-    graph, labels = [], []
-    for i, sp in enumerate(parts):
-        fade_out = max(0.0, sp.duration - TEASER_FADE_S)
-        graph.append(f"[0:v]trim=start={sp.start:.4f}:end={sp.end:.4f},setpts=PTS-STARTPTS[v{i}]")
-        graph.append(f"[0:a]atrim=start={sp.start:.4f}:end={sp.end:.4f},asetpts=PTS-STARTPTS,"
-                     f"afade=t=in:d={TEASER_FADE_S},afade=t=out:st={fade_out:.4f}:d={TEASER_FADE_S}[a{i}]")
-        labels.append(f"[v{i}][a{i}]")
-    graph.append(f"{''.join(labels)}concat=n={len(parts)}:v=1:a=1[v][a]")
-    with atomic_output(out) as tmp:
-        run(["-y", "-i", str(film), "-filter_complex", ";".join(graph), "-map", "[v]", "-map", "[a]",
-             *video_encode_args(fps), "-c:a", "aac", "-b:a", "192k", "-ar", "48000",
-             "-movflags", "+faststart", "-f", "mp4", str(tmp)], what=f"teaser {out.name}")
+def cut_teaser(pieces: list[tuple[Path, Span]], mix: Path, out: Path, *, fps: int,
+               metadata: dict[str, str]) -> Path:
+    """The teaser from whole segments (stream copy, no re-encode) and the film's mix cut to
+    the same spans, with short fades at every join so no cut clicks; then one mux."""
+    from microfilm.media import master, segments
+
+    if not pieces:
+        raise ValueError(f"{out}: a teaser needs at least one shot")
+    with tempfile.TemporaryDirectory(prefix=".teaser.", dir=out.parent) as work:
+        video = segments.concat([p for p, _ in pieces], Path(work) / "picture.mp4", fps=fps)
+        inputs, graph, labels = [], [], []
+        for i, (_, sp) in enumerate(pieces):
+            inputs += ["-ss", f"{sp.start:.4f}", "-t", f"{sp.duration:.4f}", "-i", str(mix)]
+            fade_out = max(0.0, sp.duration - TEASER_FADE_S)
+            graph.append(f"[{i}:a]asetpts=PTS-STARTPTS,afade=t=in:d={TEASER_FADE_S},"
+                         f"afade=t=out:st={fade_out:.4f}:d={TEASER_FADE_S}[a{i}]")
+            labels.append(f"[a{i}]")
+        graph.append(f"{''.join(labels)}concat=n={len(pieces)}:v=0:a=1[a]")
+        sound = Path(work) / "sound.wav"
+        run([*inputs, "-filter_complex", ";".join(graph), "-map", "[a]", "-c:a", "pcm_s16le",
+             str(sound)], what=f"teaser sound {out.name}")
+        master.mux(video, sound, out, metadata)
     return out

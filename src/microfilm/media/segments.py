@@ -285,11 +285,17 @@ def encode_segment(spec: SegmentSpec) -> Path:
 # ---------------------------------------------------------------------------------- join
 
 
-def _concat_list(paths: Sequence[Path], listfile: Path) -> None:
+def _concat_list(paths: Sequence[Path], listfile: Path, fps: int | None = None) -> None:
+    """The concat demuxer's list. With `fps`, each file's duration is declared as its exact
+    frame count / fps: otherwise the demuxer offsets the next file by the container's
+    rounded duration, and a stream-copied piece can shift the joins by a fraction of a
+    frame (a variable frame interval QC rejects)."""
     lines = ["ffconcat version 1.0"]
     for p in paths:
         quoted = str(Path(p).resolve()).replace("'", "'\\''")
         lines.append(f"file '{quoted}'")
+        if fps:
+            lines.append(f"duration {count_frames(Path(p)) / fps:.6f}")
     listfile.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -329,7 +335,7 @@ def _check_uniform(segments: Sequence[Path]) -> bool:
     return same_extradata
 
 
-def concat(segments: Sequence[Path], out: Path, *, check: bool = True) -> Path:
+def concat(segments: Sequence[Path], out: Path, *, check: bool = True, fps: int = FPS) -> Path:
     """Join segments with the concat demuxer by stream copy (no re-encode), video only."""
     if not segments:
         raise MediaError(f"{out}: nothing to join")
@@ -341,7 +347,7 @@ def concat(segments: Sequence[Path], out: Path, *, check: bool = True) -> Path:
     with atomic_output(out) as tmp, tempfile.TemporaryDirectory(
             prefix=".concat.", dir=out.parent) as work:
         listfile = Path(work) / "list.ffconcat"
-        _concat_list(segments, listfile)
+        _concat_list(segments, listfile, fps)
         run(["-f", "concat", "-safe", "0", "-auto_convert", "0" if verbatim else "1",
              "-i", _ff(listfile), "-map", "0:v:0", "-an", "-sn",
              "-dn", "-c", "copy", "-movflags", "+faststart", _ff(tmp)],
@@ -396,7 +402,7 @@ def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transi
     trans = [t if t is not None and t.seconds > 0 and frames_for(t.seconds, fps) > 0 else None
              for t in transitions]
     if not any(trans):
-        return concat(segments, out)
+        return concat(segments, out, fps=fps)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".join.", dir=out.parent))
@@ -430,6 +436,6 @@ def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transi
             if t_out:
                 pending_tail, pieces = pieces[-1], pieces[:-1]
             order.extend(pieces)
-        return concat(order, out)
+        return concat(order, out, fps=fps)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -44,14 +44,16 @@ def build_timeline(cut: "Cut", root: Path, title: str) -> otio.schema.Timeline:
         dur = max(1.0 / rate, p.duration)
         dialogue.append(otio.schema.Clip(
             name=Path(p.path).stem[:12],
-            media_reference=otio.schema.ExternalReference(target_url=(root / p.path).resolve().as_uri()),
+            media_reference=otio.schema.ExternalReference(target_url=(root / p.path).resolve().as_uri(),
+                                                          available_range=_range(0, dur, rate)),
             source_range=_range(0, dur, rate)))
         t += dur
     tl.tracks.append(dialogue)
     score = otio.schema.Track(name="Score", kind=otio.schema.TrackKind.Audio)
     score.append(otio.schema.Clip(
         name="score",
-        media_reference=otio.schema.ExternalReference(target_url=(root / cut.score).resolve().as_uri()),
+        media_reference=otio.schema.ExternalReference(target_url=(root / cut.score).resolve().as_uri(),
+                                                      available_range=_range(0, cut.duration, rate)),
         source_range=_range(0, cut.duration, rate)))
     tl.tracks.append(score)
     return tl

@@ -59,14 +59,21 @@ def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
                              lambda tmp: audio.mix(spec.model_copy(update={"out": tmp})))
 
 
-def make_teaser(cut: cut_stage.Cut, film: Path, out: Path) -> Path:
-    """15-30 s from the story shots (no cards, not the ending), then the title card."""
+def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
+                metadata: dict[str, str]) -> Path:
+    """15-30 s of story shots (no cards, not the ending), then the title card."""
+    root = ctx.project.root
     story = [(s.start, s.duration, i, any(s.start <= c.start < s.start + s.duration for c in cut.cues))
              for i, s in enumerate(cut.segments) if s.shot_id not in ("title", "credits")]
-    spans = deliverables.pick_teaser(story)
     title = next((s for s in cut.segments if s.shot_id == "title"), None)
-    end = deliverables.Span(title.start, title.start + min(title.duration, 3.0)) if title else None
-    return deliverables.cut_teaser(film, spans, out, fps=cut.fps, end_card=end)
+    room = deliverables.TEASER_MAX_S - (title.duration if title else 0.0)
+    chosen = deliverables.pick_teaser(story, max_s=room,
+                                      min_s=deliverables.TEASER_MIN_S - (title.duration if title else 0))
+    by_start = {round(s.start, 3): s for s in cut.segments}
+    pieces = [(root / by_start[round(sp.start, 3)].path, sp) for sp in chosen]
+    if title:
+        pieces.append((root / title.path, deliverables.Span(title.start, title.start + title.duration)))
+    return deliverables.cut_teaser(pieces, mix, out, fps=cut.fps, metadata=metadata)
 
 
 def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
@@ -125,7 +132,7 @@ def run(ctx: StageContext) -> StageOutcome:
     for fmt in ("fcpxml", "fcp7xml"):
         timeline.write_timeline(cut, files[fmt], root, ctx.brief.title)
     ctx.progress(NAME, 3, 4, "cutting the teaser")
-    make_teaser(cut, files["film"], files["teaser"])
+    make_teaser(ctx, cut, sound, files["teaser"], metadata)
 
     ctx.progress(NAME, 3, 4, "measuring the master")
     report = qc.run_qc(files["film"], qc.QCPlan(duration_s=cut.duration, width=cut.width,
