@@ -40,7 +40,8 @@ from microfilm.providers.house.drawing import (
     draw_block,
     from_image,
     glow,
-    grade,
+    glows,
+    grade_lut,
     grain,
     luma,
     mix,
@@ -103,11 +104,11 @@ def _genre(request: PaintRequest) -> str:
 
 def _finish(arr: np.ndarray, sett_time: str, mood_tint: RGB, tint: float, seed_parts: tuple,
             vignette_k: float = 0.24, grain_k: float = 2.0) -> Image.Image:
-    """The film look shared by every kind: time-of-day grade, vignette, fine grain."""
-    grade(arr, mood_tint, tint, lift=0.35 if sett_time == "night" else 0.15, contrast=0.45)
+    """The film look shared by every kind: vignette, fine grain, time-of-day grade."""
     vignette(arr, vignette_k)
     grain(arr, rng_for("grain", *seed_parts), grain_k)
-    return to_image(arr)
+    return grade_lut(to_image(arr), mood_tint, tint, lift=0.35 if sett_time == "night" else 0.15,
+                     contrast=0.45)
 
 
 def _people_scale(look: Look) -> float:
@@ -258,8 +259,7 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
     arr = from_image(img)
     if st.over_shoulder is not None:
         _over_the_shoulder(arr, st.over_shoulder, cam, st.ots_side)
-    for g in the_set.glows:
-        glow(arr, g.x, g.y, g.radius, g.colour, g.strength, squash=g.squash)
+    glows(arr, [(g.x, g.y, g.radius, g.colour, g.strength, g.squash) for g in the_set.glows])
     return _finish_frame(arr, the_set, request, cover), the_set
 
 
