@@ -252,7 +252,8 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
         style = "bun" if not female or picks[2] < 0.5 else "long"  # a topknot, an updo
     if style is None:
         if female:
-            options = ("bun", "bob", "short") if age == "elderly" else ("long", "ponytail", "bob", "long", "braid")
+            options = ("bun", "bob", "short") if age == "elderly" else ("long", "ponytail", "bob",
+                                                                        "long", "braid")
         else:
             options = ("short", "short", "bald") if age == "elderly" else ("short", "short", "curly")
         style = options[int(picks[2] * len(options)) % len(options)]
@@ -541,7 +542,8 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
         body.poly([(-0.42, shoulder + 0.2), (0.42, shoulder + 0.2), (0.5, shoulder - 0.12),
                    (-0.5, shoulder - 0.12)], sc)
         tail = 0.18 if f <= 0 else -0.18
-        body.poly([(tail - 0.14, shoulder + 0.02), (tail + 0.14, shoulder + 0.02), (tail + 0.2, shoulder - 1.05),
+        body.poly([(tail - 0.14, shoulder + 0.02), (tail + 0.14, shoulder + 0.02), (tail + 0.2,
+                                                                                    shoulder - 1.05),
                    (tail - 0.12, shoulder - 1.1)], _darker(sc, 0.88))
         body.limb([(tail - 0.1, shoulder - 0.95), (tail + 0.18, shoulder - 0.95)], 0.04, _darker(sc, 0.6),
                   ink=False)
@@ -563,9 +565,11 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
         if p.detail > 0.5:
             brow = _darker(hair, 0.8) if hair[0] < 140 else (120, 110, 104)
             for s in (-1, 1):
-                body.limb([(fx + s * (eye_dx - 0.07), eye_y + 0.165), (fx + s * (eye_dx + 0.08), eye_y + 0.145)],
+                body.limb([(fx + s * (eye_dx - 0.07), eye_y + 0.165), (fx + s * (eye_dx + 0.08),
+                                                                       eye_y + 0.145)],
                           0.035 if fem else 0.055, brow, ink=False)
-            body.limb([(fx + 0.02 * (1 if f >= 0 else -1), eye_y - 0.1), (fx + 0.04 * (1 if f >= 0 else -1), eye_y - 0.15)],
+            body.limb([(fx + 0.02 * (1 if f >= 0 else -1), eye_y - 0.1),
+                       (fx + 0.04 * (1 if f >= 0 else -1), eye_y - 0.15)],
                       0.03, _darker(skin, 0.75), ink=False)
             blush = 150 if (fem or child) else 60
             body.ell(fx - 0.24, eye_y - 0.16, 0.08, 0.05, mix(skin, (230, 120, 120), 0.45), ink=False,

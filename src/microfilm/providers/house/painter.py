@@ -181,7 +181,9 @@ def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = Fa
     in_frame = looks[:1] if ots else looks[:4]
     tallest = max((ADULT_HU * lk.height for lk in in_frame), default=ADULT_HU)
     low = "low" in request.framing.casefold() or "仰" in request.framing
-    cam = camera_for(W, H, framing, len(in_frame), tallest, cam_rng, low_angle=low)
+    spacing = 2.25 if cover else {"extreme-wide": 3.4, "wide": 3.2, "medium": 2.7}.get(fkind, 2.6)
+    cam = camera_for(W, H, framing, len(in_frame), tallest, cam_rng, low_angle=low,
+                     spacing=spacing)
     if cover:
         # key art: the characters large, side by side, heads in the upper third
         n = max(1, len(in_frame))
@@ -191,7 +193,6 @@ def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = Fa
                      x=0.0, low=cam.low)
     # where the characters stand (world x in head units), facing each other
     n = len(in_frame)
-    spacing = 2.25 if cover else {"extreme-wide": 3.4, "wide": 3.2, "medium": 2.7}.get(fkind, 2.6)
     xs = [(i - (n - 1) / 2) * spacing for i in range(n)]
     light_side = 1.0 if float(rng_for("light", setting.place_key).random()) < 0.5 else -1.0
     placed = []

@@ -24,7 +24,6 @@ from microfilm.providers.house.drawing import (
     Pen,
     luma,
     mix,
-    palette_of,
     rng_for,
     scale_rgb,
     smooth_noise,
@@ -257,16 +256,18 @@ _FRAME_TABLE = {
 
 
 def camera_for(width: int, height: int, framing: str, n_people: int, tallest_hu: float,
-               jitter: np.random.Generator, low_angle: bool = False) -> Camera:
-    """The camera for a framing; the seed's jitter moves it a little (composition, not look)."""
+               jitter: np.random.Generator, low_angle: bool = False,
+               spacing: float = 2.7) -> Camera:
+    """The camera for a framing; the seed's jitter moves it a little (composition, not look).
+
+    With two or more people side by side (`spacing` hu apart) the camera steps back until
+    all of them fit the frame's width.
+    """
     kind = read_framing(framing)
     share, top, eye = _FRAME_TABLE[kind]
     unit = share * height
-    if n_people >= 2 and kind in ("medium", "wide", "close"):
-        # two or three people side by side must fit the frame's width
-        unit = min(unit, width / (2.9 * n_people))
-    if kind == "close" and n_people >= 2:
-        unit = min(share * height, width / 4.2)
+    if n_people >= 2:
+        unit = min(unit, 0.94 * width / ((n_people - 1) * spacing + 2.9))
     if top is None:
         feet = height * (0.86 if kind == "extreme-wide" else 0.84)
     else:
@@ -460,6 +461,10 @@ class Set:
             self._railing(pen)
         if "birds" in s.props or (kind in ("water", "mountain") and not s.dark):
             self._birds(pen)
+        if kind == "water" and ("boat" in s.props or s.genre in ("ancient-style", "aesthetic-scenery")):
+            self._boat(pen)
+        if kind == "water" and cam.d > 15:
+            self.occluders.append(self._reeds)
 
     def _sky_objects(self, pen: Pen) -> None:
         s, m, cam = self.setting, self.mood, self.cam
@@ -511,7 +516,8 @@ class Set:
             hgt = (0.55 + 0.45 * ridge) * height_hu * cam.scale(dist)
             pts = [(float(x + shift), float(base_y - h)) for x, h in zip(xs, hgt)]
             pts += [(x1 + shift, base_y + 4), (x0 + shift, base_y + 4)]
-            ink = (46, 60, 78) if self.setting.genre == "ancient-style" else mix(self.palette[1], (60, 80, 90), 0.5)
+            ink = ((46, 60, 78) if self.setting.genre == "ancient-style"
+                   else mix(self.palette[1], (60, 80, 90), 0.5))
             col = mix(self.lit(ink), m.sky[2], haze)
             pen.poly(pts, col)
 
@@ -557,7 +563,8 @@ class Set:
             pen.rect((left, base - h * k, right, base), wall)
             eave = 2.5 * k
             pen.poly([(left - eave, base - h * k), (right + eave, base - h * k),
-                      (right - w * k * 0.2, base - (h + 7) * k), (left + w * k * 0.2, base - (h + 7) * k)], roof)
+                      (right - w * k * 0.2, base - (h + 7) * k), (left + w * k * 0.2,
+                                                                  base - (h + 7) * k)], roof)
             door_c = self.lit(self.palette[3], dist, 0.7)
             pen.rect((left + w * k * 0.42, base - 7 * k, left + w * k * 0.58, base), door_c)
             if self.setting.dark:
@@ -577,7 +584,8 @@ class Set:
             # the shore the characters stand on
             shore_y = cam.sy(0.0, cam.d + 6.0)
             sand = self.lit(mix((214, 196, 160), light, 0.2))
-            pen.poly([(0, shore_y + (H - shore_y) * 0.1), (W, shore_y - (H - shore_y) * 0.05), (W, H), (0, H)], sand)
+            pen.poly([(0, shore_y + (H - shore_y) * 0.1), (W, shore_y - (H - shore_y) * 0.05), (W, H),
+                      (0, H)], sand)
             # light on the water: short bright strokes in the sun's column
             rng = self.layout("ripples")
             col = mix(self.mood.sun or (255, 255, 255), (255, 255, 255), 0.3)
@@ -585,7 +593,8 @@ class Set:
                 y = float(rng.uniform(hz + 2, shore_y))
                 x = float(rng.normal(W * 0.5, W * 0.18))
                 ln = float(rng.uniform(0.01, 0.05)) * W * (y - hz) / max(1.0, shore_y - hz)
-                pen.line([(x - ln, y), (x + ln, y)], col, max(1.0, H / 1400), int(rng.integers(60, 160)), caps=False)
+                pen.line([(x - ln, y), (x + ln, y)], col, max(1.0, H / 1400),
+                         int(rng.integers(60, 160)), caps=False)
             return
         if s.kind in ("street", "busstop"):
             ground_far = self.lit(mix((120, 118, 126), mid, 0.15))
@@ -611,7 +620,8 @@ class Set:
             road_top = cam.sy(0.0, walk_d + 18.0)
             road = self.lit(mix((64, 64, 72), dark, 0.25))
             pen.rect((0, road_top, W, kerb_y), road)
-            pen.rect((0, kerb_y, W, kerb_y + max(2.0, cam.scale(walk_d + 4.0) * 0.25)), self.lit((180, 176, 168)))
+            pen.rect((0, kerb_y, W, kerb_y + max(2.0, cam.scale(walk_d + 4.0) * 0.25)), self.lit((180,
+                                                                                                  176, 168)))
             pave = self.lit(mix((168, 160, 150), warm, 0.1))
             pen.rect((0, kerb_y + max(2.0, cam.scale(walk_d + 4.0) * 0.25), W, H), pave)
             # lane marks
@@ -620,7 +630,8 @@ class Set:
             for i in range(-12, 13):
                 x = self.W / 2 + (i * 9.0 - cam.x) * k
                 pen.poly([(x, lane_y - 0.12 * k), (x + 4.0 * k, lane_y - 0.12 * k),
-                          (x + 4.0 * k, lane_y + 0.12 * k), (x, lane_y + 0.12 * k)], self.lit((220, 214, 190)), 200)
+                          (x + 4.0 * k, lane_y + 0.12 * k), (x, lane_y + 0.12 * k)], self.lit((220, 214,
+                                                                                               190)), 200)
             # paving joints receding
             joint = scale_rgb(pave, 0.9)
             for dd in (1.0, 3.0, 6.0, 10.0):
@@ -659,7 +670,8 @@ class Set:
             pen.rect((left, top, right, base), facade)
             pen.rect((left, top, right, top + 0.8 * k), scale_rgb(facade, 0.8))
             # shop window and awning on the ground floor
-            win = mix(self.mood.practical, (255, 236, 190), 0.3) if s.dark else self.lit((150, 180, 196), dist)
+            win = mix(self.mood.practical, (255, 236, 190), 0.3) if s.dark else self.lit((150, 180,
+                                                                                          196), dist)
             pen.rect((left + 0.12 * w * k, base - 6.5 * k, right - 0.12 * w * k, base - 1.2 * k), win)
             if s.dark:
                 self.glows.append(Glow((left + right) / 2, base - 4 * k, 9 * k, self.mood.practical, 0.45))
@@ -734,7 +746,8 @@ class Set:
         # posts and roof
         for px in (x0, x1):
             pen.line([cam.pt(px, 0.0, dist), cam.pt(px, h, dist)], frame, 0.35 * k, caps=False)
-        pen.poly([cam.pt(x0 - 0.8, h, dist - 0.6), cam.pt(x1 + 0.8, h, dist - 0.6), cam.pt(x1 + 0.8, h + 0.7, dist + 1.6),
+        pen.poly([cam.pt(x0 - 0.8, h, dist - 0.6), cam.pt(x1 + 0.8, h, dist - 0.6),
+                  cam.pt(x1 + 0.8, h + 0.7, dist + 1.6),
                   cam.pt(x0 - 0.8, h + 0.7, dist + 1.6)], frame)
         roof_edge = self.lit(self.palette[3], 0, 0.9)
         pen.rect((*cam.pt(x0 - 0.8, h + 0.8, dist - 0.6), *cam.pt(x1 + 0.8, h - 0.2, dist - 0.6)), roof_edge)
@@ -757,7 +770,8 @@ class Set:
         for px in (x - width / 2 + 0.5, x + width / 2 - 0.5):
             pen.line([cam.pt(px, 0.0, dist), cam.pt(px, 1.9, dist)], leg, 0.25 * cam.scale(dist), caps=False)
         pen.rect((*cam.pt(x - width / 2, 2.1, dist), *cam.pt(x + width / 2, 1.7, dist)), wood)
-        pen.rect((*cam.pt(x - width / 2, 3.9, dist + 0.4), *cam.pt(x + width / 2, 3.3, dist + 0.4)), scale_rgb(wood, 0.9))
+        pen.rect((*cam.pt(x - width / 2, 3.9, dist + 0.4), *cam.pt(x + width / 2, 3.3, dist + 0.4)),
+                 scale_rgb(wood, 0.9))
 
     def _trees(self, pen: Pen) -> None:
         cam, s = self.cam, self.setting
@@ -791,13 +805,51 @@ class Set:
                     a = -4.2 + j * 0.6
                     length = float(rng.uniform(5, 9))
                     sway = float(rng.uniform(-0.4, 0.4))
-                    pen.line([(tx + a * k, ty - 1.6 * k), (tx + (a * 1.08 + sway * 0.5) * k, ty + length * 0.5 * k),
+                    pen.line([(tx + a * k, ty - 1.6 * k), (tx + (a * 1.08 + sway * 0.5) * k,
+                                                           ty + length * 0.5 * k),
                               (tx + (a * 1.12 + sway) * k, ty + length * k)], col, 0.16 * k, 210)
             else:
                 for j in range(6):
                     ox, oy = float(rng.uniform(-4, 4)), float(rng.uniform(-4, 2))
                     r = float(rng.uniform(3, 5.2))
                     pen.circle(tx + ox * k, ty + oy * k, r * k, col if j % 2 else scale_rgb(col, 0.9))
+
+    def _boat(self, pen: Pen) -> None:
+        """A small boat with a figure poling it, far out on the water, and its reflection."""
+        cam = self.cam
+        rng = self.layout("boat")
+        dist = cam.d + float(rng.uniform(60, 110))
+        x = float(rng.uniform(-0.6, 0.6)) * (self.W / 2) / cam.scale(dist)
+        k = cam.scale(dist)
+        cx, cy = cam.pt(x, 0.0, dist)
+        hull = self.lit((52, 46, 48), dist * 0.3)
+        pen.poly([(cx - 5 * k, cy - 0.8 * k), (cx + 5 * k, cy - 0.8 * k), (cx + 3.6 * k, cy + 0.3 * k),
+                  (cx - 3.6 * k, cy + 0.3 * k)], hull)
+        pen.rect((cx - 2.2 * k, cy - 2.6 * k, cx + 0.6 * k, cy - 0.8 * k), hull, radius=0.9 * k)
+        pen.circle(cx + 2.0 * k, cy - 4.4 * k, 0.5 * k, hull)
+        pen.line([(cx + 2.0 * k, cy - 3.9 * k), (cx + 2.0 * k, cy - 0.9 * k)], hull, 0.7 * k)
+        pen.line([(cx + 3.4 * k, cy - 6.5 * k), (cx + 0.6 * k, cy + 1.8 * k)], hull, 0.18 * k)
+        pen.poly([(cx - 4.2 * k, cy + 0.5 * k), (cx + 4.2 * k, cy + 0.5 * k), (cx + 3.0 * k, cy + 1.6 * k),
+                  (cx - 3.0 * k, cy + 1.6 * k)], hull, 60)
+
+    def _reeds(self, pen: Pen) -> None:
+        """Dark reeds in the near corners: a foreground frame for a waterside view."""
+        rng = self.layout("reeds")
+        W, H = self.W, self.H
+        col = mix(self.lit((40, 52, 40)), self.palette[0], 0.3)
+        for side in (-1, 1):
+            if rng.random() < 0.25:
+                continue
+            base_x = 0.0 if side < 0 else W
+            for _ in range(int(rng.integers(7, 13))):
+                x0 = base_x - side * float(rng.uniform(-0.02, 0.16)) * W
+                h = float(rng.uniform(0.12, 0.3)) * H
+                lean = side * float(rng.uniform(-0.02, 0.08)) * W
+                pts = [(x0, H + 2), (x0 - lean * 0.4, H - h * 0.5), (x0 - lean, H - h)]
+                pen.line(pts, col, max(1.5, W * 0.006))
+                if rng.random() < 0.5:
+                    tx, ty = pts[-1]
+                    pen.ellipse((tx - W * 0.006, ty - H * 0.02, tx + W * 0.006, ty + H * 0.012), col)
 
     def _treeline(self, pen: Pen, dist: float) -> None:
         """A far line of rounded tree tops along the horizon: depth for parks and fields."""
@@ -830,7 +882,8 @@ class Set:
             pen.circle(cx, cy, r * k, col if rng.random() < 0.5 else scale_rgb(col, 0.92))
             if rng.random() < 0.4:
                 for _ in range(3):
-                    pen.circle(cx + float(rng.uniform(-r, r)) * 0.7 * k, cy + float(rng.uniform(-r, 0)) * 0.6 * k,
+                    pen.circle(cx + float(rng.uniform(-r, r)) * 0.7 * k, cy + float(rng.uniform(-r,
+                                                                                                0)) * 0.6 * k,
                                0.18 * k, dot)
             x += r * float(rng.uniform(0.9, 1.4))
         pen.rect((0, cam.sy(0.0, dist) - 0.3 * k, self.W, cam.sy(0.0, dist) + 0.2 * k), scale_rgb(col, 0.85))
@@ -894,15 +947,22 @@ class Set:
         rng = self.layout("room")
         dark, mid, warm, accent, light = self.palette
         W, H = self.W, self.H
+        kind = s.kind
         gap = float(rng.uniform(6.5, 9.0))
         dw = cam.d + gap  # back wall distance
-        ceil_h = 11.0
+        ceil_h = 13.0
         wall = self.wall_colour()
         floor_y = cam.sy(0.0, dw)
         ceil_y = cam.sy(ceil_h, dw)
-        # ceiling band and side wall for depth
+        k = cam.scale(dw)
+        # a chair rail and a lower panel, a cornice under the ceiling: a lived-in wall
+        if kind in ("home", "bedroom", "cafe"):
+            rail_y = cam.sy(3.6, dw)
+            pen.rect((0, rail_y, W, floor_y), scale_rgb(mix(wall, self.palette[2], 0.15), 0.93))
+            pen.rect((0, rail_y - 0.12 * k, W, rail_y + 0.12 * k), scale_rgb(wall, 1.06))
         if ceil_y > 0:
-            pen.rect((0, 0, W, ceil_y), scale_rgb(wall, 0.72))
+            self._bands(pen, -1.0, ceil_y, scale_rgb(wall, 0.62), scale_rgb(wall, 0.8), 32)
+            pen.rect((0, ceil_y - 0.1 * k, W, ceil_y + 0.3 * k), scale_rgb(wall, 1.04))
         side = -1 if rng.random() < 0.5 else 1
         half = float(rng.uniform(11, 15))
         near = max(0.6, cam.d - 6.0)
@@ -926,11 +986,11 @@ class Set:
         pen.rect((0, floor_y - 0.35 * cam.scale(dw), W, floor_y + 1), scale_rgb(wall, 0.78))
         # the side wall as a perspective trapezoid
         side_c = scale_rgb(wall, 0.86)
-        pen.poly([p_far_top, p_near_top, (beyond, p_near_top[1]), (beyond, p_near_bot[1]), p_near_bot, p_far_bot],
+        pen.poly([p_far_top, p_near_top, (beyond, p_near_top[1]), (beyond, p_near_bot[1]), p_near_bot,
+                  p_far_bot],
                  side_c)
         del edge
         # back-wall furniture by kind
-        kind = s.kind
         if kind == "kitchen":
             self._kitchen(pen, dw, rng)
         elif kind == "classroom":
@@ -956,7 +1016,8 @@ class Set:
         if "door" in s.props:
             dx = -wx * 0.9 if abs(wx) > 2 else 10.0
             k = cam.scale(dw)
-            pen.rect((*cam.pt(dx - 2.4, 8.6, dw), *cam.pt(dx + 2.4, 0.0, dw)), self.lit(mix((130, 90, 60), accent, 0.2)))
+            pen.rect((*cam.pt(dx - 2.4, 8.6, dw), *cam.pt(dx + 2.4, 0.0, dw)),
+                     self.lit(mix((130, 90, 60), accent, 0.2)))
             px, py = cam.pt(dx + 1.6, 4.0, dw)
             pen.circle(px, py, 0.2 * k, (210, 180, 90))
         if "plant" in s.props:
@@ -965,8 +1026,7 @@ class Set:
             self._sofa(pen, wx, dw - 1.8)
         if "bed" in s.props or kind == "bedroom":
             self._bed(pen, side * 7.0, dw - 2.5)
-        if "lamp" in s.props or s.dark:
-            self._lamp(pen, rng, dw)
+        self._lamp(pen, rng, dw)  # the fixture is always there; it glows when lit
         if "table" in s.props or ("steam" in s.props and kind != "kitchen"):
             r = float(rng.random())
             if cam.d > 15:
@@ -1075,7 +1135,8 @@ class Set:
         cam = self.cam
         k = cam.scale(dist)
         bx, by = cam.pt(x, 0.0, dist)
-        pen.poly([(bx - 1.0 * k, by - 2.2 * k), (bx + 1.0 * k, by - 2.2 * k), (bx + 0.7 * k, by), (bx - 0.7 * k, by)],
+        pen.poly([(bx - 1.0 * k, by - 2.2 * k), (bx + 1.0 * k, by - 2.2 * k), (bx + 0.7 * k, by),
+                  (bx - 0.7 * k, by)],
                  self.lit((176, 100, 70)))
         leaf = self.lit((80, 130, 80))
         for a in (-1.6, -0.8, 0.0, 0.8, 1.6):
@@ -1105,8 +1166,8 @@ class Set:
         dist = cam.d + float(rng.uniform(1.5, 3.0))
         k = cam.scale(dist)
         ancient = s.genre == "ancient-style"
-        top = cam.sy(11.0, dist)
-        cx, cy = cam.pt(x, 9.6, dist)
+        top = cam.sy(13.0, dist)
+        cx, cy = cam.pt(x, 10.0, dist)
         on = s.dark or "lamp" in s.props
         if cy < -2 * k:
             return
@@ -1115,7 +1176,8 @@ class Set:
             pen.ellipse((cx - 1.0 * k, cy - 1.2 * k, cx + 1.0 * k, cy + 1.2 * k), (214, 60, 44))
         else:
             shade = mix(self.palette[2], (240, 220, 180), 0.4)
-            pen.poly([(cx - 0.5 * k, cy - 0.9 * k), (cx + 0.5 * k, cy - 0.9 * k), (cx + 1.5 * k, cy + 0.3 * k),
+            pen.poly([(cx - 0.5 * k, cy - 0.9 * k), (cx + 0.5 * k, cy - 0.9 * k), (cx + 1.5 * k,
+                                                                                   cy + 0.3 * k),
                       (cx - 1.5 * k, cy + 0.3 * k)], shade if on else self.lit(shade))
         if on:
             pen.ellipse((cx - 0.6 * k, cy + 0.1 * k, cx + 0.6 * k, cy + 0.5 * k), (255, 244, 210))
@@ -1132,7 +1194,8 @@ class Set:
         pen.rect((*cam.pt(-30, 3.6, d), *cam.pt(30, 0.0, d)), body)
         pen.rect((*cam.pt(-30, 3.8, d), *cam.pt(30, 3.5, d)), top)
         for i in range(-6, 7):
-            pen.line([cam.pt(i * 4.0, 3.4, d - 0.01), cam.pt(i * 4.0, 0.3, d - 0.01)], scale_rgb(body, 0.85), 0.06 * k, caps=False)
+            pen.line([cam.pt(i * 4.0, 3.4, d - 0.01), cam.pt(i * 4.0, 0.3, d - 0.01)],
+                     scale_rgb(body, 0.85), 0.06 * k, caps=False)
         # cabinets above
         pen.rect((*cam.pt(-30, 10.6, dw), *cam.pt(30, 8.0, dw)), scale_rgb(body, 0.95))
         # stove with a pot and steam
@@ -1156,7 +1219,8 @@ class Set:
         pen.rect((*cam.pt(-7.7, 9.3, dw), *cam.pt(5.7, 4.9, dw)), self.lit((48, 80, 66)))
         for i in range(3):
             x0 = float(rng.uniform(-7, -2))
-            pen.line([cam.pt(x0, 8.4 - i * 1.1, dw), cam.pt(x0 + float(rng.uniform(3, 8)), 8.4 - i * 1.1, dw)],
+            pen.line([cam.pt(x0, 8.4 - i * 1.1, dw), cam.pt(x0 + float(rng.uniform(3, 8)),
+                                                            8.4 - i * 1.1, dw)],
                      (226, 230, 220), 0.1 * k, 170)
         for i in range(-2, 3):
             self._desk(pen, i * 6.0 + 1.0, cam.d + 3.5)
@@ -1167,7 +1231,8 @@ class Set:
         wood = self.lit((176, 140, 98))
         pen.rect((*cam.pt(x - 2.2, 3.1, dist), *cam.pt(x + 2.2, 2.8, dist)), wood)
         for px in (x - 1.9, x + 1.9):
-            pen.line([cam.pt(px, 2.8, dist), cam.pt(px, 0.0, dist)], self.lit((80, 80, 86)), 0.15 * k, caps=False)
+            pen.line([cam.pt(px, 2.8, dist), cam.pt(px, 0.0, dist)], self.lit((80, 80, 86)), 0.15 * k,
+                     caps=False)
 
     def _office(self, pen: Pen, dw: float, rng: np.random.Generator) -> None:
         cam = self.cam
@@ -1180,7 +1245,8 @@ class Set:
             r, b = cam.pt(x + 1.2, 3.6, dist + 0.3)
             pen.rect((l, t, r, b), self.lit((40, 42, 50)))
             glowc = (180, 210, 240)
-            pen.rect((l + 0.1 * k, t + 0.1 * k, r - 0.1 * k, b - 0.1 * k), glowc if self.setting.dark else self.lit(glowc))
+            pen.rect((l + 0.1 * k, t + 0.1 * k, r - 0.1 * k, b - 0.1 * k),
+                     glowc if self.setting.dark else self.lit(glowc))
             if self.setting.dark:
                 self.glows.append(Glow((l + r) / 2, (t + b) / 2, 4 * k, (160, 200, 255), 0.35))
 
@@ -1195,13 +1261,15 @@ class Set:
         board = self.lit((50, 56, 52))
         pen.rect((*cam.pt(cx - 4, 10.0, dw), *cam.pt(cx + 4, 7.0, dw)), board)
         for i in range(3):
-            pen.line([cam.pt(cx - 3.2, 9.3 - i * 0.8, dw), cam.pt(cx + float(rng.uniform(0, 3)), 9.3 - i * 0.8, dw)],
+            pen.line([cam.pt(cx - 3.2, 9.3 - i * 0.8, dw), cam.pt(cx + float(rng.uniform(0, 3)),
+                                                                  9.3 - i * 0.8, dw)],
                      (236, 230, 210), 0.08 * cam.scale(dw), 180)
         for i in range(3):
             lx = cx - 5 + i * 5
             px, py = cam.pt(lx, 8.8, d)
-            pen.line([(px, cam.sy(11.0, d)), (px, py)], (40, 36, 36), 0.05 * k, caps=False)
-            pen.poly([(px - 0.4 * k, py), (px + 0.4 * k, py), (px + 0.9 * k, py + 0.8 * k), (px - 0.9 * k, py + 0.8 * k)],
+            pen.line([(px, cam.sy(13.0, d)), (px, py)], (40, 36, 36), 0.05 * k, caps=False)
+            pen.poly([(px - 0.4 * k, py), (px + 0.4 * k, py), (px + 0.9 * k, py + 0.8 * k),
+                      (px - 0.9 * k, py + 0.8 * k)],
                      self.lit(self.palette[3], 0, 0.9))
             self.glows.append(Glow(px, py + 0.8 * k, 5 * k, self.mood.practical, 0.5))
 
@@ -1235,14 +1303,17 @@ class Set:
         cy = top_y + (front_y - top_y) * 0.55
         kk = cam.scale((back + front) / 2)
         bx = cam.sx(-1.1 + r * 0.8, (back + front) / 2)
-        pen.ellipse((bx - 0.85 * kk, cy - 0.24 * kk, bx + 0.85 * kk, cy + 0.24 * kk), self.lit((246, 244, 238)))
+        pen.ellipse((bx - 0.85 * kk, cy - 0.24 * kk, bx + 0.85 * kk, cy + 0.24 * kk), self.lit((246,
+                                                                                                244, 238)))
         for j in range(4):
             dx = (j - 1.5) * 0.34 * kk
             pen.ellipse((bx + dx - 0.2 * kk, cy - 0.2 * kk, bx + dx + 0.2 * kk, cy + 0.02 * kk),
                         self.lit((252, 244, 226)))
         ox = cam.sx(0.9 + r * 0.6, (back + front) / 2)
-        pen.ellipse((ox - 0.5 * kk, cy - 0.4 * kk, ox + 0.5 * kk, cy + 0.18 * kk), self.lit(self.palette[1], 0, 0.9))
-        pen.ellipse((ox - 0.44 * kk, cy - 0.4 * kk, ox + 0.44 * kk, cy - 0.24 * kk), self.lit((236, 226, 206)))
+        pen.ellipse((ox - 0.5 * kk, cy - 0.4 * kk, ox + 0.5 * kk, cy + 0.18 * kk),
+                    self.lit(self.palette[1], 0, 0.9))
+        pen.ellipse((ox - 0.44 * kk, cy - 0.4 * kk, ox + 0.44 * kk, cy - 0.24 * kk), self.lit((236, 226,
+                                                                                               206)))
         if "steam" in s.props or "table" in s.props:
             self._steam(pen, ox, cy - 0.4 * kk, kk * 0.8)
 
@@ -1257,7 +1328,8 @@ class Set:
         col = mix(self.mood.sky[2], (230, 236, 246), 0.7)
         wid = max(1.0, H / 1300)
         for x, y, l_, a in zip(xs, ys, ln, al):
-            pen.line([(float(x), float(y)), (float(x - l_ * 0.18), float(y + l_))], col, wid, int(a), caps=False)
+            pen.line([(float(x), float(y)), (float(x - l_ * 0.18), float(y + l_))], col, wid, int(a),
+                     caps=False)
 
     def _snow(self, pen: Pen, rng: np.random.Generator) -> None:
         W, H = self.W, self.H
@@ -1271,4 +1343,5 @@ class Set:
         W, H = self.W, self.H
         n = int(W * H / 40000)
         for x, y, r in zip(rng.uniform(0, W, n), rng.uniform(0, H, n), rng.uniform(3, 7, n) * H / 1920):
-            pen.ellipse((float(x - r), float(y - r * 0.6), float(x + r), float(y + r * 0.6)), (248, 196, 210), 220)
+            pen.ellipse((float(x - r), float(y - r * 0.6), float(x + r), float(y + r * 0.6)), (248, 196,
+                                                                                               210), 220)
