@@ -307,7 +307,8 @@ def test_errors_name_file_and_line(name: str, text: str, line: int, message: str
 def test_lenient_where_apps_are() -> None:
     # heading straight into action, a lone uppercase line, an empty title value, stray '*/'
     sp = fountain.parse("Title: T\nAuthor:\n\nINT. HALL - DAY\nAnn runs in.\nTHE END\n\n"
-                        "THE END\n\nHe shrugs */ and leaves.\n\nCUT TO:\nEXT. ROAD - DAY\n\nRain.\n")
+                        "THE END\n\nHe shrugs */ and leaves.\n\nCUT TO:\nEXT. ROAD - DAY\n\n"
+                        "Rain.\n")
     assert sp.title_page == {"Title": "T", "Author": ""}
     hall, road = sp.scenes
     assert hall.heading == "INT. HALL - DAY"

@@ -284,14 +284,14 @@ class _Reader:
         if not name:
             raise FountainError(self.source, n, "'@' forces a character cue but no name follows it")
         if len(lines) == 1:
-            raise FountainError(self.source, n, f"the character cue '{cue.strip()}' has no dialogue;"
-                                " write the line under the name, or use '!' for action")
+            raise FountainError(self.source, n, f"the character cue '{cue.strip()}' has no "
+                                "dialogue; write the line under the name, or use '!' for action")
         if dual:
             before = [e for e in self.elements if not isinstance(e, Note)]
             if not before or not isinstance(before[-1], Dialogue):
-                raise FountainError(self.source, n, f"'{cue.strip()}' is marked '^' (dual dialogue) "
-                                    "but no dialogue comes right before it; remove the '^' or put "
-                                    "it on the second of two speakers")
+                raise FountainError(self.source, n, f"'{cue.strip()}' is marked '^' (dual "
+                                    "dialogue) but no dialogue comes right before it; remove the "
+                                    "'^' or put it on the second of two speakers")
         speeches: list[tuple[str, list[str]]] = []  # (parenthetical, words)
         paren, words = "", []
         for _, raw in lines[1:]:
@@ -440,8 +440,8 @@ def dump(screenplay: Screenplay) -> str:
         paragraphs.append(page)
     body = _paragraphs(screenplay.preamble)
     shown = [e for e in screenplay.preamble if not (isinstance(e, Action) and not e.text.strip())]
-    if (body and not screenplay.title_page and isinstance(shown[0], Action) and not shown[0].centered
-            and _title_page(list(enumerate(body[0], 1))) is not None):
+    if (body and not screenplay.title_page and isinstance(shown[0], Action)
+            and not shown[0].centered and _title_page(list(enumerate(body[0], 1))) is not None):
         body[0][0] = "!" + body[0][0]  # it would read as a title page otherwise
     paragraphs.extend(body)
     for scene in screenplay.scenes:

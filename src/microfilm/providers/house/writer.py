@@ -27,9 +27,13 @@ from typing import ClassVar
 from microfilm import form
 from microfilm.checks import ACTION_PARAGRAPH_S
 from microfilm.knowledge import genre_notes
-from microfilm.providers.base import Capabilities, DevelopRequest, Draft, HouseProvider, ProviderInfo
+from microfilm.providers.base import (
+    Capabilities, DevelopRequest, Draft, HouseProvider, ProviderInfo,
+)
 from microfilm.providers.house import story as story_data
-from microfilm.providers.house.story import SLOT, GenreStory, Item, LineT, PlaceSpec, RoleSpec, Variant
+from microfilm.providers.house.story import (
+    SLOT, GenreStory, Item, LineT, PlaceSpec, RoleSpec, Variant,
+)
 from microfilm.spec.bible import Bible, Character, Location, StyleGuide, VoiceSpec
 from microfilm.spec.brief import Brief
 from microfilm.spec.screenplay import Action, Dialogue, Element, Scene, Screenplay, Transition
@@ -39,8 +43,9 @@ CHARACTER_COLORS = ("#e63946", "#457b9d", "#2a9d8f", "#e9c46a", "#f4a261", "#8d5
                     "#6a994e", "#bc4749", "#3d5a80", "#ff8fab")
 VARIANTS = {"female": ("f1", "f2", "f3", "f4", "f5"),
             "male": ("m1", "m2", "m3", "m4", "m5", "m6", "m7")}
-PITCH = {("female", "child"): 82, ("male", "child"): 74, ("female", "young"): 68, ("female", "mid"): 58, ("female", "old"): 48,
-         ("male", "young"): 46, ("male", "mid"): 38, ("male", "old"): 28}
+PITCH = {("female", "child"): 82, ("female", "young"): 68, ("female", "mid"): 58,
+         ("female", "old"): 48, ("male", "child"): 74, ("male", "young"): 46,
+         ("male", "mid"): 38, ("male", "old"): 28}
 # eSpeak's Mandarin at 160 wpm speaks about 3.2 characters a second while the form plans
 # 4.2, so Chinese voices run near 200; older characters speak a little slower.
 RATE = {"en": {"child": 168, "young": 165, "mid": 158, "old": 148},
@@ -170,7 +175,7 @@ class _Writer:
         pitches: dict[str, list[int]] = {"female": [], "male": []}
         cast: dict[str, Cast] = {}
         for i, spec in enumerate(roles):
-            gender = spec.gender if spec.gender in ("female", "male") else rng.choice(("female", "male"))
+            gender = spec.gender if spec.gender != "any" else rng.choice(("female", "male"))
             surname = family if (i == 0 or spec.kin) else surnames.pop()
             name, given = self._name(rng, spec, gender, pool, used, surname)
             used.add(given)
@@ -224,7 +229,7 @@ class _Writer:
         return text
 
     def roles_in(self, item: Item) -> set[str]:
-        text = item if isinstance(item, str) else item.text
+        text = item if isinstance(item, str) else f"{item.parenthetical} {item.text}"
         found = {m.group(1) for m in SLOT.finditer(text)} & {r.id for r in self.story.roles}
         if isinstance(item, LineT):
             found.add(item.role)

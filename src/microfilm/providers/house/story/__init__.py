@@ -211,7 +211,8 @@ def _genre(genre: form.Genre) -> GenreStory:
             where = f"{fname}: beats.{beat}[{k}]"
             out.append(Variant(
                 place=v["place"],
-                tod={lang: _tuple(x, f"{where}.tod") for lang, x in _per_lang(v["tod"], where).items()},
+                tod={lang: _tuple(x, f"{where}.tod")
+                     for lang, x in _per_lang(v["tod"], where).items()},
                 vary={key: {lang: _tuple(x, f"{where}.vary.{key}") for lang, x in
                             _per_lang(vals, f"{where}.vary.{key}").items()}
                       for key, vals in (v.get("vary") or {}).items()},
@@ -221,11 +222,13 @@ def _genre(genre: form.Genre) -> GenreStory:
         beats[beat] = tuple(out)
     story = GenreStory(
         genre=genre, names=raw.get("names", "modern"),
-        look=_per_lang(raw["look"], f"{fname}: look"), mood=_per_lang(raw["mood"], f"{fname}: mood"),
+        look=_per_lang(raw["look"], f"{fname}: look"),
+        mood=_per_lang(raw["mood"], f"{fname}: mood"),
         roles=roles, places=places,
-        times={lang: _tuple(v, f"{fname}: times") for lang, v in _per_lang(raw["times"], "times").items()},
+        times={lang: _tuple(v, f"{fname}: times")
+               for lang, v in _per_lang(raw["times"], f"{fname}: times").items()},
         themes={lang: _tuple(v, f"{fname}: themes") for lang, v in
-                _per_lang(raw["themes"], "themes").items()},
+                _per_lang(raw["themes"], f"{fname}: themes").items()},
         kits=tuple(_per_lang(k, f"{fname}: kits[{i}]") for i, k in enumerate(raw["kits"])),
         keep=tuple(raw["keep"]), beats=beats,
     )
@@ -263,7 +266,8 @@ def _validate(story: GenreStory, fname: str) -> None:
                                          "(it opens the scene)")
                 for step in v.steps[lang]:
                     for item in step.items:
-                        text = item if isinstance(item, str) else item.text
+                        text = (item if isinstance(item, str)
+                                else f"{item.parenthetical} {item.text}")
                         if isinstance(item, LineT) and item.role not in roles:
                             raise StoryDataError(f"{where}: unknown role {item.role!r} in {text!r}")
                         for m in SLOT.finditer(text):
@@ -284,7 +288,9 @@ def load(genre: form.Genre | str) -> GenreStory:
 @cache
 def names() -> Names:
     raw = _read("names.yaml")
-    pools = lambda d: {g: {gen: tuple(v) for gen, v in by.items()} for g, by in d.items()}  # noqa: E731
+    def pools(d: dict) -> dict[str, dict[str, tuple[str, ...]]]:
+        return {g: {gen: tuple(v) for gen, v in by.items()} for g, by in d.items()}
+
     return Names(en=pools(raw["en"]), zh_surnames=tuple(raw["zh"]["surnames"]),
                  zh=pools({g: raw["zh"][g] for g in ("female", "male")}),
                  ancient={lang: {g: tuple(v) for g, v in raw["ancient"][lang].items()}
