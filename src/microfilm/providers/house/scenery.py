@@ -37,7 +37,7 @@ INTERIOR_WORDS = (
     "apartment", "flat", "office", "classroom", "cafe", "café", "coffee shop", "restaurant",
     "shop", "store", "bar", "hospital", "ward", "library", "studio", "hall", "corridor",
     "dormitory", "dorm", "室", "屋", "房", "厨房", "客厅", "卧室", "教室", "办公", "店", "馆",
-    "餐厅", "病房", "医院", "宿舍", "家中", "屋里", "屋内", "家里", "堂", "阁",
+    "餐厅", "病房", "医院", "宿舍", "家中", "屋里", "屋内", "家里", "堂", "阁", "家", "house",
 )
 EXTERIOR_WORDS = (
     "ext.", "exterior", "outside", "outdoors", "street", "road", "stop", "station", "platform",
