@@ -217,3 +217,25 @@ def test_english_sentences_start_with_a_capital() -> None:
                 for e in s.elements:
                     if isinstance(e, (Action, Dialogue)) and e.text[0].isalpha():
                         assert e.text[0].isupper(), e.text
+
+
+def test_the_brief_steers_the_cast_and_the_conflict() -> None:
+    zh = Brief(title="外婆的饺子", genre="温情亲情", language="zh", duration=40, seed=5,
+               logline="春节前夕，外孙女赶回小镇，发现外婆记不清她的名字，却记得她爱吃的饺子馅。")
+    for seed in range(5):
+        draft = write(zh, seed)
+        child, parent = draft.bible.characters[:2]
+        assert (child.voice.gender, parent.voice.gender) == ("female", "female")
+        text = fountain.dump(draft.screenplay)
+        assert "饺子" in text and "春节" in draft.bible.time
+        lines = " ".join(d.text for s in draft.screenplay.scenes for d in s.dialogue())
+        assert "外婆" in lines and "妈" not in lines
+    en = Brief(title="Grandpa's Noodles", genre="touching-family", language="en", duration=60,
+               logline="A grandson comes home on New Year's Eve to cook noodle soup for his grandfather.")
+    for seed in range(5):
+        draft = write(en, seed)
+        child, parent = draft.bible.characters[:2]
+        assert (child.voice.gender, parent.voice.gender) == ("male", "male")
+        assert "New Year's Eve" in draft.bible.time
+        lines = " ".join(d.text for s in draft.screenplay.scenes for d in s.dialogue())
+        assert "Grandpa" in lines and "Dad" not in lines

@@ -32,7 +32,7 @@ from microfilm.providers.base import (
 )
 from microfilm.providers.house import story as story_data
 from microfilm.providers.house.story import (
-    SLOT, GenreStory, Item, LineT, PlaceSpec, RoleSpec, Variant,
+    SLOT, GenreStory, Hint, Item, LineT, PlaceSpec, RoleSpec, Variant,
 )
 from microfilm.spec.bible import Bible, Character, Location, StyleGuide, VoiceSpec
 from microfilm.spec.brief import Brief
@@ -72,6 +72,7 @@ class Cast:
     wardrobe: str
     color: str
     voice: VoiceSpec
+    hint: Hint | None = None  # the brief's word for them ("grandmother"), when it had one
 
     def slot(self, attr: str, lang: str) -> str:
         female = self.gender == "female"
@@ -82,9 +83,12 @@ class Cast:
         if attr == "ta":
             return "她" if female else "他"
         if attr == "noun":
+            if self.hint and self.hint.noun:
+                return self.hint.noun
             return self.spec.noun.get(lang, {}).get(self.gender, "") or self.given
         if attr in ("title", "Title"):
-            word = self.spec.title.get(lang, {}).get(self.gender, "") or self.given
+            word = ((self.hint.title if self.hint else "")
+                    or self.spec.title.get(lang, {}).get(self.gender, "") or self.given)
             return word[:1].upper() + word[1:] if attr == "Title" else word
         pronoun = {"he": ("she", "he"), "him": ("her", "him"), "his": ("her", "his")}[attr.lower()]
         word = pronoun[0] if female else pronoun[1]
@@ -124,6 +128,39 @@ def _derive_seed(brief: Brief, seed: int) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+_STOP = {"the", "a", "an", "of", "my", "from", "with", "that", "this", "into", "over", "like"}
+
+
+def _mentions(text: str, words: list[str], lang: str) -> list[str]:
+    """Which of `words` the text mentions, longest first, each stretch of text used once
+    (so '外孙女' is not also '外孙', 'grandmother' not also 'mother')."""
+    found = []
+    for word in sorted(words, key=len, reverse=True):
+        pattern = re.escape(word.casefold())
+        if lang == "en":
+            pattern = rf"\b{pattern}\b"
+        if re.search(pattern, text):
+            found.append(word)
+            text = re.sub(pattern, " ", text)
+    return found
+
+
+def _kit_score(kit: dict[str, str], text: str, lang: str) -> int:
+    """How many of a kit's things the brief already talks about (dumplings, a festival)."""
+    score = 0
+    for key, value in kit.items():
+        if key == "time":
+            continue
+        if lang == "zh":
+            parts = [p for p in re.split(r"[，。、“”《》\s]+", value) if len(p) >= 2]
+            score += any(p in text for p in parts)
+        else:
+            words = [w for w in re.findall(r"[a-z][a-z'-]+", value.casefold())
+                     if len(w) >= 4 and w not in _STOP]
+            score += any(re.search(rf"\b{re.escape(w.rstrip('s'))}", text) for w in words)
+    return score
+
+
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
     return slug or "x"
@@ -140,7 +177,10 @@ class _Writer:
         self.base = _derive_seed(brief, seed)
         rng = self.rng("film")
         lang = self.lang
-        self.kit_index = rng.randrange(len(self.story.kits))
+        self.said = f"{brief.title} {brief.logline}".casefold()  # what the client asked for
+        scores = [_kit_score(k[lang], self.said, lang) for k in self.story.kits]
+        best = [i for i, sc in enumerate(scores) if sc == max(scores)]
+        self.kit_index = rng.choice(best)
         self.kit = dict(self.story.kits[self.kit_index][lang])
         self.time = rng.choice(self.story.times[lang])
         self.time = self.kit.pop("time", self.time)
@@ -176,6 +216,10 @@ class _Writer:
         cast: dict[str, Cast] = {}
         for i, spec in enumerate(roles):
             gender = spec.gender if spec.gender != "any" else rng.choice(("female", "male"))
+            found = _mentions(self.said, list(spec.hints.get(self.lang, {})), self.lang)
+            hint = spec.hints[self.lang][found[0]] if found else None
+            if hint is not None and spec.gender == "any":
+                gender = hint.gender
             surname = family if (i == 0 or spec.kin) else surnames.pop()
             name, given = self._name(rng, spec, gender, pool, used, surname)
             used.add(given)
@@ -192,7 +236,7 @@ class _Writer:
                 age=rng.randint(*spec.age),
                 look=rng.choice(spec.look[self.lang][gender]),
                 wardrobe=rng.choice(spec.wardrobe[self.lang][gender]),
-                color=colors[i], voice=voice)
+                color=colors[i], voice=voice, hint=hint)
         return cast
 
     def _name(self, rng: random.Random, spec: RoleSpec, gender: str, pool: story_data.Names,

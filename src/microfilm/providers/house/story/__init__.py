@@ -8,12 +8,15 @@ mistake in a file is reported with the file and the place in it, not as a broken
 A genre file holds, for English and Chinese side by side:
 - `roles`: the cast. `core` roles are in every film; the others join by seed (2-4 in all).
   Each has a gender ('female', 'male' or 'any'), a generation (child, young, mid, old),
+  optional `hints` (words in the brief's title or logline that fix the gender and the term
+  of address: `grandmother: [female, Grandma, grandmother]`),
   an age range, `kin` (shares the first role's surname in Chinese), short role words, pools
   of concrete looks and wardrobes, and optional terms of address by gender (`title`).
 - `places`: slots (home, street...) each with alternatives the seed chooses from; an
   alternative with `kit: N` is only used with kit N (the landscape a kit talks about).
 - `times`, `themes`, `kits` (the conflict: slot values the lines use, e.g. {prop}; a kit
-  with a `time` key sets the film's time, so a festival and its season agree).
+  with a `time` key sets the film's time, so a festival and its season agree). A kit whose
+  words appear in the brief's title or logline is preferred.
 - `keep`: the beats in order of importance, for films too short to show them all.
 - `beats`: for every beat of `microfilm.form` preset, scene variants: a place slot, times of
   day, optional `vary` values that change each time the variant is reused, and the steps.
@@ -30,7 +33,7 @@ Slots: {role} the name (Chinese: full name), {role.given} the name to call them 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -78,6 +81,15 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """A word in the brief that decides a role: 'grandmother' -> female, 'Grandma'."""
+
+    gender: str
+    title: str = ""
+    noun: str = ""
+
+
+@dataclass(frozen=True)
 class RoleSpec:
     id: str
     core: bool
@@ -90,6 +102,7 @@ class RoleSpec:
     noun: dict[str, dict[str, str]]  # lang -> gender -> what others call the relation ("mother")
     look: dict[str, dict[str, tuple[str, ...]]]  # lang -> gender -> choices
     wardrobe: dict[str, dict[str, tuple[str, ...]]]
+    hints: dict[str, dict[str, Hint]] = field(default_factory=dict)  # lang -> word -> hint
 
 
 @dataclass(frozen=True)
@@ -195,6 +208,8 @@ def _genre(genre: form.Genre) -> GenreStory:
             kin=bool(r.get("kin", False)), role=_per_lang(r["role"], f"{fname}: role {r['id']}"),
             title={lang: dict(v) for lang, v in (r.get("title") or {}).items()},
             noun={lang: dict(v) for lang, v in (r.get("noun") or {}).items()},
+            hints={lang: {word: Hint(*h) for word, h in (words or {}).items()}
+                   for lang, words in (r.get("hints") or {}).items()},
             look=_by_gender(r["look"], f"{fname}: roles.{r['id']}.look"),
             wardrobe=_by_gender(r["wardrobe"], f"{fname}: roles.{r['id']}.wardrobe"),
         ) for r in raw["roles"])
