@@ -62,8 +62,12 @@
     });
     es.addEventListener("end", () => {
       es.close();
-      // Reload without the one-off ?msg=… so an old notice does not come back.
-      setTimeout(() => location.replace(location.pathname + location.hash), 250);
+      // Reload (dropping a one-off ?msg=… so an old notice does not come back). Replacing
+      // the URL with only a different #hash would not reload, hence reload() then.
+      setTimeout(() => {
+        if (location.search) location.replace(location.pathname + location.hash);
+        else location.reload();
+      }, 250);
     });
     es.onerror = () => { /* the browser reconnects by itself (retry: 2000) */ };
   }
