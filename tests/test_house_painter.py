@@ -125,6 +125,10 @@ def test_look_words_in_english_and_chinese() -> None:
     m = look_of(RED)
     assert m.hair_style == "long" and max(m.hair) < 60 and m.scarf is None
     assert m.top_kind == "sweater" and m.top == (184, 55, 44)  # the bible's own colour
+    p = look_of(CharacterLook(id="parent", name="沈凤英", look="灰白短卷发，圆圆的脸",
+                              wardrobe="紫红色棉袄，深色裤子", color="#6a994e"))
+    assert p.hair_style == "curly" and p.hair == (156, 156, 158)
+    assert p.top[0] > p.top[1] + 60 and p.top[2] > p.top[1]  # plum, not the bible's green
     # no words at all: the id alone decides, and it decides the same way every time
     a = look_of(CharacterLook(id="a", name="A", look="", wardrobe="", color="#808080"))
     b = look_of(CharacterLook(id="zz-top", name="B", look="", wardrobe="", color="#808080"))
@@ -140,6 +144,8 @@ def test_setting_and_framing_words() -> None:
     assert not s.interior and s.kind == "busstop" and s.time == "dusk" and s.rain
     s = read_setting("公交车站", (), "", "黄昏", "")
     assert not s.interior and s.kind == "busstop" and s.time == "dusk"
+    s = read_setting("夜班大巴", ("晃动的窗帘", "掠过的灯光"), "", "夜", "")
+    assert s.interior and s.kind == "vehicle"
     assert [read_framing(f) for f in ("全景", "中景", "近景", "特写", "大特写", "two-shot",
                                       "extreme wide", "close-up", "whatever")] == [
         "wide", "medium", "close", "close", "extreme-close", "medium", "extreme-wide", "close",

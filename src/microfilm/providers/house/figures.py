@@ -32,7 +32,8 @@ COLOUR_WORDS: tuple[tuple[str, RGB], ...] = (
     ("海军蓝", (36, 46, 84)), ("sky blue", (120, 170, 220)), ("light blue", (140, 180, 225)),
     ("天蓝", (120, 170, 220)), ("浅蓝", (140, 180, 225)), ("denim", (70, 100, 150)),
     ("牛仔", (70, 100, 150)), ("blue", (55, 95, 170)), ("蓝", (55, 95, 170)),
-    ("crimson", (170, 30, 45)), ("scarlet", (210, 40, 40)), ("maroon", (110, 30, 40)),
+    ("紫红", (146, 46, 86)), ("玫红", (206, 60, 110)), ("橘红", (226, 96, 52)),
+    ("粉红", (236, 150, 170)), ("crimson", (170, 30, 45)), ("scarlet", (210, 40, 40)), ("maroon", (110, 30, 40)),
     ("burgundy", (110, 30, 45)), ("酒红", (120, 30, 45)), ("枣红", (130, 40, 40)),
     ("红", (200, 50, 45)), ("red", (200, 50, 45)),
     ("pink", (236, 150, 170)), ("粉", (236, 150, 170)), ("rose", (214, 110, 130)),
@@ -73,7 +74,8 @@ HAIR_WORDS: tuple[tuple[str, str], ...] = (
 HAIR_STYLES: tuple[tuple[str, str], ...] = (
     ("ponytail", "ponytail"), ("pony tail", "ponytail"), ("马尾", "ponytail"),
     ("bun", "bun"), ("发髻", "bun"), ("盘发", "bun"), ("丸子头", "bun"), ("topknot", "bun"),
-    ("束发", "bun"), ("发簪", "bun"), ("hairpin", "bun"), ("updo", "bun"),
+    ("束发", "bun"), ("发簪", "bun"), ("hairpin", "bun"), ("updo", "bun"), ("盘起", "bun"),
+    ("挽起", "bun"), ("抓夹", "bun"), ("hair up", "bun"), ("pinned up", "bun"),
     ("braid", "braid"), ("plait", "braid"), ("辫", "braid"),
     ("bob", "bob"), ("齐耳", "bob"), ("波波头", "bob"), ("短发", "short"), ("short hair", "short"),
     ("crew cut", "short"), ("寸头", "short"), ("buzz", "short"),
@@ -92,8 +94,8 @@ HAIR_CLAUSE_COLOURS: tuple[tuple[str, str], ...] = (
     ("auburn", "red"), ("red", "red"), ("红", "red"),
 )
 HAIR_CLAUSE_STYLES: tuple[tuple[str, str], ...] = (
-    ("long", "long"), ("长", "long"), ("wavy", "long"), ("flowing", "long"),
-    ("short", "short"), ("cropped", "short"), ("短", "short"), ("curly", "curly"), ("卷", "curly"),
+    ("curly", "curly"), ("卷", "curly"), ("long", "long"), ("长", "long"), ("wavy", "long"),
+    ("flowing", "long"), ("short", "short"), ("cropped", "short"), ("短", "short"),
 )
 
 FEMALE = ("woman", "women", "female", "girl", "she", "her", "mother", "mom", "mum", "grandma",
@@ -318,6 +320,7 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
         female=bool(female), age=age, height=float(height), width=float(width), top=top,
         top_kind=top_kind, bottom=bottom, bottom_kind=bottom_kind, shoes=shoes, scarf=scarf,
         hat=hat, glasses=glasses, apron=apron, beard=beard, bag=bag,
+        tags=("ancient",) if genre == "ancient-style" else (),
     )
 
 
@@ -439,8 +442,8 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
     elif style == "ponytail":
         side = -1 if f >= 0 else 1
         body.ell(hx, head_c + 0.06, 0.52, 0.54, hair)
-        body.limb([(side * 0.45 + hx, head_c + 0.3), (side * 0.72 + hx, head_c - 0.1),
-                   (side * 0.66 + hx, chin - 0.35)], 0.26, hair)
+        body.limb([(side * 0.42 + hx, head_c + 0.25), (side * 0.62 + hx, head_c - 0.15),
+                   (side * 0.58 + hx, chin - 0.2)], 0.2, hair)
 
     # legs and shoes
     if look.bottom_kind != "none":
@@ -619,7 +622,7 @@ def draw_figure(pen: Pen, look: Look, p: Placement, ink: RGB = (34, 28, 36)) -> 
             for i in range(9):
                 a = math.radians(-5 + i * 23.75)
                 body.ell(hx + 0.47 * math.cos(a), ccy + 0.55 * math.sin(a), 0.12, 0.12, hair, ink=False)
-        if style == "bun" and fem:
+        if style == "bun" and (fem or "ancient" not in look.tags):
             body.ell(hx - f * 0.15, top_y + 0.1, 0.22, 0.2, hair)
         elif style == "bun":
             # a topknot: small, high, pinned

@@ -38,6 +38,8 @@ INTERIOR_WORDS = (
     "shop", "store", "bar", "hospital", "ward", "library", "studio", "hall", "corridor",
     "dormitory", "dorm", "室", "屋", "房", "厨房", "客厅", "卧室", "教室", "办公", "店", "馆",
     "餐厅", "病房", "医院", "宿舍", "家中", "屋里", "屋内", "家里", "堂", "阁", "家", "house",
+    "night bus", "on the bus", "bus ride", "train", "carriage", "subway", "metro", "cabin",
+    "大巴", "车厢", "车上", "车内", "列车", "地铁", "高铁", "火车上",
 )
 EXTERIOR_WORDS = (
     "ext.", "exterior", "outside", "outdoors", "street", "road", "stop", "station", "platform",
@@ -48,6 +50,8 @@ EXTERIOR_WORDS = (
     "广场", "市场", "森林", "树林", "操场", "门口", "江", "亭", "野", "郊", "岸", "码头",
 )
 INTERIOR_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("vehicle", ("night bus", "on the bus", "bus ride", "bus", "train", "carriage", "subway", "metro",
+                 "大巴", "车厢", "车上", "车内", "列车", "地铁", "高铁", "火车", "公交车上")),
     ("kitchen", ("kitchen", "stove", "厨房", "灶", "锅")),
     ("classroom", ("classroom", "blackboard", "教室", "黑板", "课堂")),
     ("office", ("office", "desk", "computer", "laptop", "办公", "电脑", "工位", "公司")),
@@ -991,6 +995,10 @@ class Set:
                  side_c)
         del edge
         # back-wall furniture by kind
+        if kind == "vehicle":
+            self._vehicle(pen, dw, rng)
+            self._lamp_strip(pen, dw)
+            return
         if kind == "kitchen":
             self._kitchen(pen, dw, rng)
         elif kind == "classroom":
@@ -1035,6 +1043,65 @@ class Set:
             else:
                 # closer in, a table in front would fill the frame: it stands behind them
                 self._table(pen, r, cam.d + 3.2)
+
+    def _vehicle(self, pen: Pen, dw: float, rng: np.random.Generator) -> None:
+        """Inside a bus or a train: a band of windows with the world streaking past, seats."""
+        cam, s, m = self.cam, self.setting, self.mood
+        k = cam.scale(dw)
+        W = self.W
+        y0, y1 = 4.2, 9.0
+        T, B = cam.sy(y1, dw), cam.sy(y0, dw)
+        body = self.wall_colour()
+        top, midc, hz = m.sky
+        n = 24
+        for i in range(n):
+            t = (i + 0.5) / n
+            c = mix(top, hz, t)
+            pen.rect((0, T + (B - T) * i / n, W, T + (B - T) * (i + 1) / n + 1), c)
+        # lights (or hills) streaking past: long thin strokes at a few heights
+        for _ in range(40):
+            yy = float(rng.uniform(T + (B - T) * 0.35, B - 2))
+            xx = float(rng.uniform(-0.2, 1.0)) * W
+            ln = float(rng.uniform(0.1, 0.4)) * W
+            col = (mix(m.practical, (255, 230, 180), float(rng.random())) if s.dark
+                   else mix((120, 150, 110), hz, float(rng.uniform(0.2, 0.6))))
+            pen.line([(xx, yy), (xx + ln, yy)], col, max(1.0, float(rng.uniform(0.04, 0.12)) * k),
+                     int(rng.integers(60, 200)), caps=False)
+        # window pillars, curtains tied at each, the sill
+        frame = scale_rgb(body, 0.8)
+        for i in range(-8, 9):
+            px = cam.sx(i * 7.0, dw)
+            pen.rect((px - 0.35 * k, T - 0.3 * k, px + 0.35 * k, B + 0.3 * k), frame)
+            cur = self.lit(mix(self.palette[3], self.palette[1], 0.5), 0, 0.9)
+            pen.poly([(px + 0.35 * k, T - 0.2 * k), (px + 1.6 * k, T - 0.2 * k), (px + 0.9 * k, T + (B - T) * 0.55),
+                      (px + 0.35 * k, T + (B - T) * 0.6)], cur)
+        pen.rect((0, B, W, B + 0.5 * k), scale_rgb(body, 0.9))
+        pen.rect((0, T - 0.9 * k, W, T - 0.3 * k), scale_rgb(body, 1.05))
+        # a grab rail along the roof and the seat backs in rows
+        rail = self.lit((176, 176, 180))
+        ry = cam.sy(10.6, cam.d + 1.5)
+        pen.line([(0, ry), (W, ry)], rail, max(1.5, 0.12 * cam.scale(cam.d + 1.5)), caps=False)
+        seat = self.lit(mix(self.palette[1], (70, 80, 110), 0.5))
+        for row, dist in enumerate((dw - 1.5, cam.d + 3.0)):
+            kk = cam.scale(dist)
+            for side in (-1, 1):
+                x0 = side * 3.2
+                x1 = side * 9.0
+                l, r_ = sorted((cam.sx(x0, dist), cam.sx(x1, dist)))
+                t = cam.sy(4.6, dist)
+                pen.rect((l, t, r_, cam.sy(1.6, dist)), scale_rgb(seat, 1.0 - 0.08 * row), radius=0.6 * kk)
+                pen.rect((l + 0.3 * kk, t + 0.3 * kk, r_ - 0.3 * kk, t + 0.9 * kk), (236, 232, 222), 180,
+                         radius=0.2 * kk)
+
+    def _lamp_strip(self, pen: Pen, dw: float) -> None:
+        """The ceiling light strip of a bus or train, glowing when it is dark outside."""
+        cam = self.cam
+        y = cam.sy(12.0, cam.d + 2.0)
+        k = cam.scale(cam.d + 2.0)
+        pen.rect((0, y - 0.25 * k, self.W, y + 0.25 * k), (248, 244, 230))
+        if self.setting.dark:
+            for i in range(5):
+                self.glows.append(Glow(self.W * (i + 0.5) / 5, y, 8 * k, (255, 240, 210), 0.25))
 
     def _window(self, pen: Pen, x: float, dw: float, big: bool = False) -> None:
         cam, s, m = self.cam, self.setting, self.mood
