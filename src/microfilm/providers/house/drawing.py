@@ -50,10 +50,6 @@ def luma(c: RGB) -> float:
     return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255.0
 
 
-def with_alpha(c: RGB, a: int) -> tuple[int, int, int, int]:
-    return (c[0], c[1], c[2], a)
-
-
 def palette_of(colours: tuple[str, ...]) -> tuple[RGB, ...]:
     """The genre palette as RGB, padded to five entries (dark, mid, warm, accent, light)."""
     base = [hex_rgb(c) for c in colours if c]
@@ -86,15 +82,6 @@ def vertical_gradient(width: int, height: int, stops: list[tuple[float, RGB]]) -
     col = np.array([c for _, c in stops], dtype=np.float32)
     column = np.stack([np.interp(ys, pos, col[:, k]) for k in range(3)], axis=-1)
     return np.broadcast_to(column[:, None, :], (height, width, 3)).astype(np.float32)
-
-
-def radial(width: int, height: int, cx: float, cy: float, radius: float,
-           power: float = 2.0) -> np.ndarray:
-    """A HxW falloff, 1 at (cx, cy) down to 0 at `radius` pixels, smooth (power) in between."""
-    ys = (np.arange(height, dtype=np.float32) - cy)[:, None]
-    xs = (np.arange(width, dtype=np.float32) - cx)[None, :]
-    d = np.sqrt(xs * xs + ys * ys) / max(radius, 1.0)
-    return np.clip(1.0 - d, 0.0, 1.0) ** power
 
 
 def add_light(arr: np.ndarray, mask: np.ndarray, colour: RGB, strength: float) -> None:
@@ -180,23 +167,13 @@ def vignette(arr: np.ndarray, strength: float) -> None:
     arr *= (1.0 - strength * np.clip(r2, 0.0, 1.6) ** 1.4 / 1.6 ** 1.4)[..., None]
 
 
-def grade(arr: np.ndarray, tint: RGB, amount: float, lift: float = 0.0,
-          contrast: float = 0.0) -> None:
-    """Multiply towards a tint (time of day), add a gentle S-curve, lift the blacks; in place."""
-    t = np.array(tint, dtype=np.float32) / 255.0
-    arr *= (1.0 - amount) + amount * t
-    if contrast:
-        # x + c * x(1-x)(2x-1), on 0..1: darks a little darker, lights a little lighter
-        x = arr * (1.0 / 255.0)
-        np.clip(x, 0.0, 1.0, out=x)
-        arr += (contrast * 255.0) * x * (1.0 - x) * (2.0 * x - 1.0)
-    if lift:
-        arr += lift * (255.0 - arr) * 0.08
-
-
 def grade_lut(img: Image.Image, tint: RGB, amount: float, lift: float = 0.0,
               contrast: float = 0.0) -> Image.Image:
-    """`grade` as a per-channel lookup table on the 8-bit image: the same curve, far cheaper."""
+    """Grade the finished 8-bit frame through one per-channel lookup table (cheap).
+
+    Multiply towards a tint (the hour), a gentle S-curve (x + c*x(1-x)(2x-1): darks a
+    little darker, lights a little lighter), then lift the blacks a touch.
+    """
     x = np.arange(256, dtype=np.float32)[None, :].repeat(3, axis=0)  # (3, 256)
     t = np.array(tint, dtype=np.float32)[:, None] / 255.0
     x = x * ((1.0 - amount) + amount * t)
@@ -387,10 +364,6 @@ def _face_index(path: str, prefer: str = "SC") -> int:
         if name.endswith(prefer):
             return i
     return 0
-
-
-def has_cjk(text: str) -> bool:
-    return any(_is_cjk(ch) for ch in text)
 
 
 @cache
