@@ -117,6 +117,13 @@ def test_studio_flow_with_the_fake_pipeline(browser, shots, app, fake):  # noqa:
         t = play_and_check(page, "#watch-player")
         shots(page, "zh-watch-playing")
         assert t > 0.6
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                    is_mobile=True, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN"})
+        mobile = phone.new_page()
+        mobile.goto(live.url + f"/watch/{fid}")
+        shots(mobile, "zh-watch-phone")
+        assert mobile.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+        phone.close()
         # The English toggle switches the whole UI.
         page.click("a[href^='/lang/en']")
         page.wait_for_selector("text=Synopsis")
