@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from microfilm.studio.catalogue_en import EN
 from microfilm.studio.catalogue_zh import ZH
 from microfilm.studio.i18n import negotiate, parse_accept_language
-from tests.studio.conftest import csrf_of, make_and_wait, new_film, signup
+from tests.studio.conftest import make_and_wait, new_film, signup
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
