@@ -20,15 +20,13 @@ from microfilm.errors import MicrofilmError
 from microfilm.project import Project
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
-    EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
+    MANAGED_FILES, EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
 )
 
 STAGES: dict[str, ModuleType] = {
     "research": research, "develop": develop, "board": board, "generate": generate,
     "cut": cut, "master": master,
 }
-MANAGED_FILES = {"research": ("research.md",), "develop": ("bible.yaml", "screenplay.fountain"),
-                 "board": ("storyboard.yaml",)}
 
 
 class MakeReport(BaseModel):

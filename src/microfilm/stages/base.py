@@ -102,8 +102,19 @@ def outputs_intact(project: Project, record: StageRecord) -> bool:
     return True
 
 
+MANAGED_FILES = {"research": ("research.md",), "develop": ("bible.yaml", "screenplay.fountain"),
+                 "board": ("storyboard.yaml",)}
+"""Files a stage writes that a person may edit."""
+
+
 def is_fresh(ctx: StageContext, stage: str, inputs: str) -> bool:
+    """Up to date: same inputs, outputs intact, and not asked to redo. The force edit policy
+    also redoes a stage whose files carry hand edits, since it means "overwrite them"."""
     rec = load_records(ctx.project).get(stage)
+    if ctx.edit_policy == "force" and MANAGED_FILES.get(stage):
+        written = WrittenFiles(ctx.project.root)
+        if any(written.edited_by_hand(f) for f in MANAGED_FILES[stage]):
+            return False
     return bool(rec and rec.inputs == inputs and outputs_intact(ctx.project, rec) and not ctx.force)
 
 
@@ -146,12 +157,12 @@ def _decide(ctx: StageContext, path: Path, inputs: str, stage: str) -> Literal["
     entry = written.entry(path.name)
     if not written.edited_by_hand(path.name):
         return "write"
+    if ctx.edit_policy == "force":  # asked to regenerate: the edit goes to the backups
+        return "backup"
     if entry is not None and entry["inputs"] == inputs:
         return "keep"
     if ctx.edit_policy == "keep":
         return "keep"
-    if ctx.edit_policy == "force":
-        return "backup"
     what = "its inputs changed" if entry else "microfilm did not write it"
     raise ConflictError(
         f"{path.name} was edited by hand and {what} since. To keep your version, run "
