@@ -106,9 +106,10 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
 
     genre = brief.genre.value
     for shot in board.shots:
-        add("painter", pv.painter, PaintRequest(prompt=shot.prompt, width=w, height=h, genre=genre),
-            shot.id)
-        add("animator", pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
+        card = shot.kind != "shot"  # cards are set by the house providers, free
+        add("painter", "house-painter" if card else pv.painter,
+            PaintRequest(prompt=shot.prompt, width=w, height=h, genre=genre), shot.id)
+        add("animator", "house-animator" if card else pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
                                                     duration=shot.duration, width=w, height=h,
                                                     fps=board.fps, prompt=shot.prompt), shot.id)
         for line in shot.lines:

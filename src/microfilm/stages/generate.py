@@ -93,6 +93,8 @@ class _Generator:
         self.animator = registry.get(pv.animator, "animator")
         self.voice = registry.get(pv.voice, "voice")
         self.composer = registry.get(pv.composer, "composer")
+        self.house_painter = registry.get("house-painter", "painter")
+        self.house_animator = registry.get("house-animator", "animator")
         self.root = ctx.project.root
         self.ledger = Ledger.for_project(self.root)
         budget = ctx.brief.budget
@@ -150,8 +152,11 @@ class _Generator:
             language=b.language, seed=b.seed * 1000 + shot.take,
             **self._references(shot, self.painter),
         )
+        # Title and credits cards are typesetting, not pictures to pay for: the house
+        # painter and animator set them exactly, in any script.
+        painter = self.house_painter if is_card else self.painter
         try:
-            return self._produce("keyframe", self.painter, req, ".png", self.painter.paint, shot.id)
+            return self._produce("keyframe", painter, req, ".png", painter.paint, shot.id)
         except jobs.RefusedError as exc:
             return self._fallback(shot, exc, "keyframe", req)
 
@@ -162,20 +167,20 @@ class _Generator:
             duration=shot.duration, width=w, height=h, fps=self.board.fps, prompt=shot.prompt,
             seed=self.ctx.brief.seed * 1000 + shot.take, **self._references(shot, self.animator),
         )
-        key = cache_key("clip", req, self.animator.info.cache_identity())
+        animator = self.animator if shot.kind == "shot" else self.house_animator
+        key = cache_key("clip", req, animator.info.cache_identity())
         try:
-            path = self._produce("clip", self.animator, req, ".mp4", self.animator.animate, shot.id)
-            return path, key, self.animator.info.capabilities.native_audio
+            path = self._produce("clip", animator, req, ".mp4", animator.animate, shot.id)
+            return path, key, animator.info.capabilities.native_audio
         except jobs.RefusedError as exc:
             path = self._fallback(shot, exc, "clip", req)
-            return path, cache_key("clip", req, registry.get("house-animator", "animator").info.cache_identity()), False
+            return path, cache_key("clip", req, self.house_animator.info.cache_identity()), False
 
     def _fallback(self, shot: Shot, exc: Exception, kind: str, request: Request) -> Path:
         """A refused shot is reported and made by the house provider, so the film goes on."""
         self.refusals.append(f"{shot.id}: {exc}")
         self.ctx.store.log({"event": "refused", "shot": shot.id, "kind": kind, "error": str(exc)})
-        house = (registry.get("house-painter", "painter") if kind == "keyframe"
-                 else registry.get("house-animator", "animator"))
+        house = self.house_painter if kind == "keyframe" else self.house_animator
         call = house.paint if kind == "keyframe" else house.animate
         return self._produce(kind, house, request, ".png" if kind == "keyframe" else ".mp4", call)
 
