@@ -19,6 +19,11 @@ own peaks; a psutil sampler also watches the whole process tree every 50 ms):
 - re-master after one shot changed: that shot gets another clip and another line (voice and
   cue), then only its segment is re-encoded, and the join, the mix and the mux are redone.
 - QC of the N-minute master (`qc.run_qc`), reported apart from the master.
+- the floor: the same 1-minute frames through one plain ffmpeg + libx264 encode at
+  microfilm's settings (no subtitles, label, sound or parallelism): what any tool that
+  re-encodes the picture must pay at least.
+- a threads probe: peak RSS of one real segment encode as x264's thread count grows (what
+  ffmpeg's default of 1.5 x cores threads costs on a bigger machine).
 - MoviePy 2: VideoFileClip.subclipped per shot, concatenate_videoclips, every cue and the
   AI label as a TextClip over it (CompositeVideoClip), voices + score as a
   CompositeAudioClip, write_videofile(libx264, aac). Twice: with microfilm's x264 settings
@@ -208,11 +213,20 @@ class Watch:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    @staticmethod
+    def _cpu() -> float:
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
     def __enter__(self) -> "Watch":
+        self._t0, self._cpu0 = time.perf_counter(), self._cpu()
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self.wall = time.perf_counter() - self._t0
+        self.cpu_s = self._cpu() - self._cpu0
         self._stop.set()
         self._thread.join()
 
@@ -248,6 +262,8 @@ class Watch:
                                             largest_sampled), 1),
             "largest_sampled": [(n, round(v, 1)) for n, v in top],
             "tree_peak_mb": round(self.peak_tree_mb, 1),
+            "cpu_s": round(self.cpu_s, 1),
+            "cpu_use": round(self.cpu_s / (self.wall * (os.cpu_count() or 1)), 3),
         }
 
 
@@ -402,6 +418,57 @@ def case_qc(work: Path, seconds: float) -> dict:
             "memory": watch.report()}
 
 
+def case_x264(work: Path, seconds: float) -> dict:
+    """The floor: the same frames through ONE plain ffmpeg + libx264 encode at microfilm's
+    settings (trim + concat filter), no subtitles, no label, no sound, no parallelism."""
+    pool = make_pool(work)
+    plan = make_plan(seconds, pool["voice_s"])
+    out = work / f"x264_{seconds:.0f}s.mp4"
+    args: list[str] = []
+    for s in plan.shots:
+        args += ["-ss", f"{s.clip_start:.3f}", "-t", f"{s.duration:.3f}",
+                 "-i", str(pool["clips"][s.clip])]
+    n = len(plan.shots)
+    graph = "".join(f"[{i}:v]setpts=PTS-STARTPTS[v{i}];" for i in range(n)) + "".join(
+        f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]"
+    with Watch() as watch:
+        t0 = time.perf_counter()
+        ffmpeg.run([*args, "-filter_complex", graph, "-map", "[v]",
+                    *ffmpeg.video_encode_args(FPS), str(out)], what="x264 floor")
+        total = time.perf_counter() - t0
+    return {"case": "x264", "film_s": plan.seconds, "total_s": round(total, 3),
+            "memory": watch.report()}
+
+
+def case_threads(work: Path, seconds: float) -> dict:
+    """Peak RSS and time of one real segment encode (segments.segment_args, 2 s, with
+    subtitles and label) as x264's thread count grows: what a pool on a many-core machine
+    would cost per process with ffmpeg's default (threads = 1.5 x cores)."""
+    from microfilm.media import segments, subtitles
+    from microfilm.media.fonts import find_font
+
+    pool = make_pool(work)
+    d = work / "threads"
+    d.mkdir(exist_ok=True)
+    ass = subtitles.write_ass([subtitles.Cue(0.3, 1.8, LINES[3])], d / "t.ass", width=W,
+                              height=H, language=LANGUAGE, font=find_font(cjk=True))
+    spec = segments.SegmentSpec(source=pool["clips"][3], out=d / "t.mp4", duration=2.0,
+                                ass=ass, label=LABEL)
+    base = [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-y",
+            *segments.segment_args(spec)]
+    rows = []
+    for threads in ("default", "1", "2", "4", "8", "24"):
+        extra = [] if threads == "default" else ["-threads", threads]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*base, *extra, str(d / "t.mp4")], stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status:
+            raise SystemExit(f"threads probe: ffmpeg failed with -threads {threads}")
+        rows.append({"threads": threads, "peak_mb": round(usage.ru_maxrss / 1024, 1),
+                     "wall_s": round(time.perf_counter() - t0, 2)})
+    return {"case": "threads", "film_s": 2.0, "total_s": 0.0, "rows": rows}
+
+
 # ------------------------------------------------------------------------------ MoviePy
 
 def case_moviepy(work: Path, seconds: float, preset: str) -> dict:
@@ -459,6 +526,8 @@ def case_moviepy(work: Path, seconds: float, preset: str) -> dict:
 
 
 CASES = {
+    "x264": lambda a: case_x264(a.work, a.seconds),
+    "threads": lambda a: case_threads(a.work, a.seconds),
     "microfilm": lambda a: case_microfilm(a.work, a.seconds),
     "remaster": lambda a: case_remaster(a.work, a.seconds),
     "qc": lambda a: case_qc(a.work, a.seconds),
@@ -487,54 +556,85 @@ def _x(film_s: float, wall: float) -> str:
 
 def table(res: dict, big_s: float, small_s: float, moviepy_full: bool) -> str:
     m1, mb = res["microfilm_small"], res.get("microfilm_big")
-    rows = [("case", "film", "wall s", "x-realtime", "largest proc MB", "tree MB")]
+    rows = [("case", "film", "wall s", "x-realtime", "CPU s", "CPU use", "largest proc MB",
+             "tree MB")]
 
-    def row(name: str, r: dict, film_s: float | None = None, note: str = "") -> None:
-        film_s = film_s or r["film_s"]
-        mem = r.get("memory", {})
-        rows.append((name + note, f"{film_s:.0f} s", f"{r['total_s']:.1f}",
-                     _x(film_s, r["total_s"]), f"{mem.get('largest_process_mb', 0):.0f}",
-                     f"{mem.get('tree_peak_mb', 0):.0f}"))
+    def add(name: str, film_s: float, wall: float, mem: dict | None) -> None:
+        mem = mem or {}
+        rows.append((name, f"{film_s:.0f} s", f"{wall:.1f}", _x(film_s, wall),
+                     f"{mem['cpu_s']:.0f}" if "cpu_s" in mem else "-",
+                     f"{100 * mem['cpu_use']:.0f}%" if "cpu_use" in mem else "-",
+                     f"{mem['largest_process_mb']:.0f}" if mem else "-",
+                     f"{mem['tree_peak_mb']:.0f}" if mem else "-"))
 
-    row("microfilm master", m1)
-    for key in ("moviepy_veryfast", "moviepy_medium"):
-        if key in res:
-            row(key.replace("_", " (preset ") + ")", res[key])
+    def stage(r: dict) -> float:  # the master stage alone: segments already encoded
+        return r["join_s"] + r["mix_s"] + r["mux_s"]
+
+    mp = {k: res[k] for k in ("moviepy_veryfast", "moviepy_medium") if k in res}
+    names = {"moviepy_veryfast": "MoviePy 2, x264 veryfast crf 20 (= microfilm's)",
+             "moviepy_medium": "MoviePy 2, its defaults (x264 medium)"}
+    add("microfilm: encode segments + join + mix + mux", m1["film_s"], m1["total_s"],
+        m1["memory"])
+    add("  of which join + mix + mux (the master stage)", m1["film_s"], stage(m1), None)
+    if "x264" in res:
+        add("one plain ffmpeg libx264 re-encode (no subs)", res["x264"]["film_s"],
+            res["x264"]["total_s"], res["x264"]["memory"])
+    for k, r in mp.items():
+        add(names[k], r["film_s"], r["total_s"], r["memory"])
     if mb:
-        row("microfilm master", mb)
-        for key in ("moviepy_veryfast_big", "moviepy_medium_big"):
-            if key in res:
-                row(key[:-4].replace("_", " (preset ") + ")", res[key])
-        if not moviepy_full:
-            for key in ("moviepy_veryfast", "moviepy_medium"):
-                if key in res:
-                    r = res[key]
-                    est = r["total_s"] * big_s / r["film_s"]
-                    rows.append((key.replace("_", " (preset ") + ") EXTRAPOLATED",
-                                 f"{big_s:.0f} s", f"{est:.0f}", _x(big_s, est), "-", "-"))
+        add("microfilm: encode segments + join + mix + mux", mb["film_s"], mb["total_s"],
+            mb["memory"])
+        add("  of which join + mix + mux (the master stage)", mb["film_s"], stage(mb), None)
+        for k, r in mp.items():
+            if k + "_big" in res:
+                add(names[k], res[k + "_big"]["film_s"], res[k + "_big"]["total_s"],
+                    res[k + "_big"]["memory"])
+            elif not moviepy_full:
+                add(names[k] + ", EXTRAPOLATED from " + f"{r['film_s']:.0f} s", big_s,
+                    r["total_s"] * big_s / r["film_s"], None)
         if "remaster" in res:
-            row("re-master, one shot changed", res["remaster"], big_s)
+            add("re-master after one shot changed", big_s, res["remaster"]["total_s"],
+                res["remaster"]["memory"])
         if "qc" in res:
-            row("qc (run_qc) of the master", res["qc"], big_s)
+            add("qc.run_qc of the master (not in the above)", big_s, res["qc"]["total_s"],
+                res["qc"]["memory"])
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+             for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
     def phases(r: dict) -> str:
         return (f"encode {r['encode_s']:.1f} s, join {r['join_s']:.1f} s, mix "
                 f"{r['mix_s']:.1f} s ({r.get('mix_renders', '?')} renders), mux "
                 f"{r['mux_s']:.1f} s")
 
-    lines += ["", f"microfilm {m1['film_s']:.0f} s: {m1['shots']} shots, {m1['lines']} lines, "
-              f"{m1['transitions']} transitions, {m1['workers']} workers; {phases(m1)}"]
+    lines += ["", f"microfilm {m1['film_s']:.0f} s: {m1['shots']} shots, {m1['lines']} "
+              f"lines, {m1['transitions']} transitions, {m1['workers']} workers; "
+              f"{phases(m1)}"]
     if mb:
         lines.append(f"microfilm {mb['film_s']:.0f} s: {mb['shots']} shots, {mb['lines']} "
                      f"lines, {mb['transitions']} transitions; {phases(mb)}")
     lines.append("")
-    for key in ("moviepy_veryfast", "moviepy_medium"):
-        if key in res:
-            lines.append(f"speed vs {key} ({res[key]['film_s']:.0f} s film): microfilm is "
-                         f"{res[key]['total_s'] / m1['total_s']:.1f}x faster (target >= 10x)")
+    for k, r in mp.items():
+        lines.append(f"vs {names[k]} on {r['film_s']:.0f} s: microfilm's whole path is "
+                     f"{r['total_s'] / m1['total_s']:.1f}x faster; the master stage alone "
+                     f"{r['total_s'] / stage(m1):.0f}x (target >= 10x)")
+    cpu1 = m1["memory"].get("cpu_s")
+    for k, r in mp.items():
+        if cpu1 and r["memory"].get("cpu_s"):
+            lines.append(f"  by CPU seconds (robust to other load on a shared machine): "
+                         f"{r['memory']['cpu_s'] / cpu1:.1f}x fewer than {names[k]}")
+    if cpu1:
+        cores = res.get("cores") or 1
+        lines.append(f"CPU-bound x-realtime on {cores} dedicated cores (film / (CPU s / "
+                     f"cores)): {m1['film_s'] * cores / cpu1:.2f}x for {m1['film_s']:.0f} s"
+                     + (f", {mb['film_s'] * cores / mb['memory']['cpu_s']:.2f}x for "
+                        f"{mb['film_s']:.0f} s" if mb and mb["memory"].get("cpu_s") else ""))
+    if "x264" in res:
+        lines.append(f"microfilm's whole path takes {m1['total_s'] / res['x264']['total_s']:.2f}"
+                     "x the time of one plain libx264 re-encode of the same frames"
+                     + (f" ({cpu1 / res['x264']['memory']['cpu_s']:.2f}x its CPU seconds)"
+                        if cpu1 and res["x264"]["memory"].get("cpu_s") else ""))
     mems = [m1["memory"]["largest_process_mb"]] + (
         [mb["memory"]["largest_process_mb"]] if mb else [])
     lines.append(f"peak memory, largest process: {' / '.join(f'{m:.0f}' for m in mems)} MB "
@@ -552,9 +652,17 @@ def table(res: dict, big_s: float, small_s: float, moviepy_full: bool) -> str:
         lines.append(f"re-master after one shot changed: {rm['total_s']:.1f} s = "
                      f"{100 * rm['total_s'] / mb['total_s']:.1f}% of the full master "
                      f"(target < 5%); {phases(rm)}")
+        if rm["memory"].get("cpu_s") and mb["memory"].get("cpu_s"):
+            lines.append(f"  by CPU seconds: {rm['memory']['cpu_s']:.0f} of "
+                         f"{mb['memory']['cpu_s']:.0f} = "
+                         f"{100 * rm['memory']['cpu_s'] / mb['memory']['cpu_s']:.1f}%")
         pic = rm["encode_s"] + rm["join_s"] + rm["mux_s"]
         lines.append(f"  picture-only change (mix reused): {pic:.1f} s = "
                      f"{100 * pic / mb['total_s']:.1f}%")
+    if "threads" in res:
+        lines.append("one 2 s segment encode (segment_args + -threads N): " + ", ".join(
+            f"{r['threads']}: {r['peak_mb']:.0f} MB {r['wall_s']:.1f} s"
+            for r in res["threads"]["rows"]))
     return "\n".join(lines)
 
 
@@ -589,6 +697,7 @@ def main() -> int:
     print(f"  source pool made in {time.perf_counter() - t:.1f} s")
     res: dict = {"cores": os.cpu_count(), "minutes": args.minutes, "quick": args.quick}
     res["microfilm_small"] = run_case("microfilm", work, small_s)
+    res["x264"] = run_case("x264", work, small_s)
     if args.quick:
         res["moviepy_veryfast"] = run_case("moviepy-veryfast", work, small_s)
     else:
@@ -601,6 +710,7 @@ def main() -> int:
             res["qc"] = run_case("qc", work, big_s)
             if args.moviepy_full:
                 res["moviepy_veryfast_big"] = run_case("moviepy-veryfast", work, big_s)
+        res["threads"] = run_case("threads", work, 2.0)
     text = table(res, big_s, small_s, args.moviepy_full)
     print()
     print(text)
