@@ -169,3 +169,58 @@ def _copy(src: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "copy"
     shutil.copytree(src, dst)
     return dst
+
+
+def _text_rows(frame: np.ndarray) -> np.ndarray:
+    """Rows of a frame that hold near-white subtitle text, below the frame's middle."""
+    lower = frame[960:]
+    return np.nonzero((lower.min(axis=2) > 235).sum(axis=1) > 8)[0] + 960
+
+
+def test_deliverables_for_editors_and_platforms(films):
+    import json
+    import xml.etree.ElementTree as ET
+
+    import opentimelineio as otio
+    from PIL import Image
+
+    from tests.filmcheck import ffprobe, streams
+
+    root, report = films["en"]
+    out = root / "out"
+    board = Storyboard.load(root / "storyboard.yaml")
+    assert Image.open(out / "cover-3x4.png").size == (1080, 1440)
+    assert Image.open(out / "cover-1x1.png").size == (1080, 1080)
+    teaser = ffprobe(out / "teaser.mp4")
+    assert 15 <= float(teaser["format"]["duration"]) <= 30.05
+    assert streams(teaser, "video") and streams(teaser, "audio")
+    timeline = otio.adapters.read_from_file(str(root / "cut.otio"))
+    picture = timeline.video_tracks()[0]
+    assert [c.name for c in picture.find_clips()] == [s.id for s in board.shots]
+    fcpx = ET.parse(out / "cut.fcpxml").getroot()
+    assert fcpx.tag == "fcpxml" and len(fcpx.findall(".//asset")) >= len(board.shots)
+    xmeml = ET.parse(out / "cut.xml").getroot()
+    assert xmeml.tag == "xmeml" and len(xmeml.findall(".//clipitem")) >= len(board.shots)
+    qc = json.loads((out / "qc.json").read_text(encoding="utf-8"))
+    assert qc["passed"] is True and qc["spend"]["total"] == 0
+
+
+def test_platform_variant_moves_subtitles_into_its_safe_area(films, tmp_path):
+    root = _copy(films["en"][0], tmp_path)
+    report = api.make(root, platforms=["reels"])
+    assert report.made.get("segment", 0) > 0 and "clip" not in report.made
+    film = root / "out" / "reels" / "film.mp4"
+    board = Storyboard.load(root / "storyboard.yaml")
+    check_master(film, board.duration)
+    from PIL import Image
+
+    assert Image.open(root / "out" / "reels" / "cover-1080x1440.png").size == (1080, 1440)
+    cues = parse_subtitles(root / "out" / "film.srt", root / "out" / "film.vtt")[0]
+    t = (cues[0].start.total_seconds() + cues[0].end.total_seconds()) / 2
+    generic_rows = _text_rows(frame_at(root / "out" / "film.mp4", t, 1080, 1920))
+    reels_rows = _text_rows(frame_at(film, t, 1080, 1920))
+    assert len(generic_rows) and len(reels_rows)
+    assert reels_rows.max() <= 1920 - 672 + 4  # above Reels' 672 px caption/button band
+    assert reels_rows.max() < generic_rows.max() - 100
+    again = api.make(root, platforms=["reels"])
+    assert again.made == {} and not any(o.ran for o in again.outcomes)

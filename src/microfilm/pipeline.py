@@ -100,12 +100,17 @@ def _selected(stages: list[str] | None) -> list[str]:
 
 def make(path: str | Path, *, stages: list[str] | None = None, on_progress: ProgressFn | None = None,
          edit_policy: EditPolicy = "ask", force: bool = False,
-         settings: Settings | None = None) -> MakeReport:
+         settings: Settings | None = None, platforms: list[str] = ()) -> MakeReport:
+    """Run the stale stages in order, then master a variant for each of `platforms`."""
     project = Project.at(path)
     ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
                   settings=settings)
     t0 = time.monotonic()
     outcomes = [STAGES[name].run(ctx) for name in _selected(stages)]
+    if platforms:
+        from microfilm.stages.variants import make_variant
+
+        outcomes += [make_variant(ctx, p) for p in platforms]
     records = load_records(project)
     outs = master.outputs(ctx)
     return MakeReport(

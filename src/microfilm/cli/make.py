@@ -23,7 +23,12 @@ STAGE_HELP = {
 }
 
 
-def run_with_progress(directory: Path, stages: list[str] | None, keep: bool, force: bool) -> None:
+PLATFORM_HELP = ("Also master a variant for this platform into out/PLATFORM/ (repeatable): "
+                 "douyin, kuaishou, channels, bilibili, tiktok, reels, shorts.")
+
+
+def run_with_progress(directory: Path, stages: list[str] | None, keep: bool, force: bool,
+                      platforms: list[str] | None = None) -> None:
     policy = "keep" if keep else "force" if force else "ask"
     with Progress(TextColumn("[bold]{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=out,
@@ -36,7 +41,8 @@ def run_with_progress(directory: Path, stages: list[str] | None, keep: bool, for
             bars.update(tasks[p.stage], completed=p.done, total=max(p.total, 1), msg=p.message[:40])
 
         report = pipeline.make(directory, stages=stages, on_progress=on_progress,
-                               edit_policy=policy, force=force and not keep)
+                               edit_policy=policy, force=force and not keep,
+                               platforms=platforms or [])
     for o in report.outcomes:
         mark = "[green]ran [/]" if o.ran else "[dim]skip[/]"
         out.print(f"  {mark} {o.stage:<9} {o.message}")
@@ -54,9 +60,10 @@ def register(app: typer.Typer) -> None:
         directory: Path = typer.Argument(..., help="The film's project folder."),
         keep: bool = typer.Option(False, "--keep", help="Keep hand-edited files that conflict."),
         force: bool = typer.Option(False, "--force", help="Regenerate conflicting hand edits (backed up)."),
+        platform: list[str] = typer.Option(None, "--platform", help=PLATFORM_HELP),
     ) -> None:
         """Run every stale stage and write the deliverables to DIR/out/."""
-        run_with_progress(directory, None, keep, force)
+        run_with_progress(directory, None, keep, force, platform)
 
     for stage, doc in STAGE_HELP.items():
         _stage_command(app, stage, doc)

@@ -23,14 +23,18 @@ TEASER_MAX_S = 30.0
 TEASER_FADE_S = 0.25
 
 
-def crop_cover(cover: Path, out: Path, ratio: tuple[int, int]) -> Path:
-    """The largest centred crop of `cover` at `ratio` (w:h), saved as PNG."""
+def crop_cover(cover: Path, out: Path, ratio: tuple[int, int],
+               size: tuple[int, int] | None = None) -> Path:
+    """The largest centred crop of `cover` at `ratio` (w:h), resized to `size` if given,
+    saved as PNG."""
     with Image.open(cover) as im:
         w, h = im.size
         rw, rh = ratio
         cw, ch = (w, w * rh // rw) if w * rh // rw <= h else (h * rw // rh, h)
         left, top = (w - cw) // 2, (h - ch) // 2
         crop = im.convert("RGB").crop((left, top, left + cw, top + ch))
+        if size is not None and crop.size != size:
+            crop = crop.resize(size, Image.Resampling.LANCZOS)
         with atomic_output(out) as tmp:
             crop.save(tmp, format="PNG")
     return out

@@ -180,6 +180,15 @@ def _encode(ctx: StageContext, job: dict) -> Path:
     return ctx.store.produce("segment", job["key"], ".mp4", make)
 
 
+def encode_all(ctx: StageContext, jobs: list[dict]) -> None:
+    """Encode the segments the store lacks, one ffmpeg per core."""
+    done = 0
+    with ThreadPoolExecutor(max_workers=ctx.settings.workers) as pool:
+        for job, _ in zip(jobs, pool.map(lambda j: _encode(ctx, j), jobs)):
+            done += 1
+            ctx.progress(NAME, done, len(jobs), f"segment {job['shot_id']}")
+
+
 def run(ctx: StageContext) -> StageOutcome:
     key = inputs_key(ctx)
     if is_fresh(ctx, NAME, key) and cut_path(ctx).exists():
@@ -189,11 +198,7 @@ def run(ctx: StageContext) -> StageOutcome:
     manifest = generate.load_manifest(ctx)
     cut, jobs = plan_cut(ctx, board, manifest)
     before = ctx.counters.made.get("segment", 0)
-    done = 0
-    with ThreadPoolExecutor(max_workers=ctx.settings.workers) as pool:
-        for job, _ in zip(jobs, pool.map(lambda j: _encode(ctx, j), jobs)):
-            done += 1
-            ctx.progress(NAME, done, len(jobs), f"segment {job['shot_id']}")
+    encode_all(ctx, jobs)
     atomic_write_text(cut_path(ctx), cut.model_dump_json(indent=1))
     from microfilm.media.timeline import write_otio
 

@@ -13,6 +13,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.fsutil import atomic_output, atomic_write_text, sha256_text
 from microfilm.media import audio, deliverables, master, qc, segments, subtitles, timeline
@@ -31,8 +32,8 @@ def inputs_key(ctx: StageContext) -> str:
                             "c2pa": bool(ctx.settings.c2pa_cert_chain and ctx.settings.c2pa_private_key)})
 
 
-def outputs(ctx: StageContext) -> dict[str, "object"]:
-    out = ctx.project.out
+def outputs(ctx: StageContext, out: Path | None = None) -> dict[str, Path]:
+    out = out or ctx.project.out
     return {"film": out / "film.mp4", "cover": out / "cover.png", "srt": out / "film.srt",
             "vtt": out / "film.vtt", "qc": out / "qc.json",
             "cover_3x4": out / "cover-3x4.png", "cover_1x1": out / "cover-1x1.png",
@@ -85,13 +86,9 @@ def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def run(ctx: StageContext) -> StageOutcome:
-    key = inputs_key(ctx)
-    files = outputs(ctx)
-    if is_fresh(ctx, NAME, key) and all(p.exists() for p in files.values()):
-        return StageOutcome(stage=NAME, ran=False, message="the master is up to date")
-    timer = Timer()
-    cut = cut_stage.load_cut(ctx)
+def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: str, *,
+           max_duration_s: float = form.MAX_DURATION_S) -> qc.QCReport:
+    """Everything the master makes from a cut, into `files`; returns the QC report."""
     root = ctx.project.root
     store = ctx.store
 
@@ -107,7 +104,7 @@ def run(ctx: StageContext) -> StageOutcome:
     sound = mix_sound(ctx, cut)
 
     ctx.progress(NAME, 2, 4, "muxing the master")
-    ctx.project.out.mkdir(parents=True, exist_ok=True)
+    files["film"].parent.mkdir(parents=True, exist_ok=True)
     content_id = str(uuid.UUID(sha256_text(key)[:32]))
     metadata = master.label_metadata(title=ctx.brief.title, producer=ctx.settings.producer,
                                      produce_id=content_id, language=ctx.brief.language)
@@ -128,7 +125,7 @@ def run(ctx: StageContext) -> StageOutcome:
     with atomic_output(files["cover"]) as tmp:
         shutil.copyfile(root / cut.cover, tmp)
 
-    deliverables.cover_crops(files["cover"], ctx.project.out)
+    deliverables.cover_crops(files["cover"], files["cover"].parent)
     for fmt in ("fcpxml", "fcp7xml"):
         timeline.write_timeline(cut, files[fmt], root, ctx.brief.title)
     ctx.progress(NAME, 3, 4, "cutting the teaser")
@@ -136,8 +133,20 @@ def run(ctx: StageContext) -> StageOutcome:
 
     ctx.progress(NAME, 3, 4, "measuring the master")
     report = qc.run_qc(files["film"], qc.QCPlan(duration_s=cut.duration, width=cut.width,
-                                                  height=cut.height, fps=cut.fps))
+                                                  height=cut.height, fps=cut.fps,
+                                                  max_duration_s=max_duration_s))
     write_qc(ctx, report, files["qc"])
+    return report
+
+
+def run(ctx: StageContext) -> StageOutcome:
+    key = inputs_key(ctx)
+    files = outputs(ctx)
+    if is_fresh(ctx, NAME, key) and all(p.exists() for p in files.values()):
+        return StageOutcome(stage=NAME, ran=False, message="the master is up to date")
+    timer = Timer()
+    cut = cut_stage.load_cut(ctx)
+    report = render(ctx, cut, files, key)
     record_run(ctx, NAME, key, timer, outputs=list(files.values()),
                data={"qc_passed": report.passed})
     ctx.progress(NAME, 4, 4, "done")
