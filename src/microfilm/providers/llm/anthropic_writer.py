@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Mapping, Sequence
 
 from microfilm.errors import ProviderError
-from microfilm.providers.base import Capabilities, DevelopRequest, Draft, Price, ProviderInfo
+from microfilm.providers.base import Capabilities, Price, ProviderInfo
 from microfilm.providers.llm.openai_compat import _body_hint, _num
-from microfilm.providers.llm.stepwise import StepwiseWriter, progress_path_for
+from microfilm.providers.llm.stepwise import LLMWriterBase
 from microfilm.providers.llm.structured import LLMTransportError, Message, OutputSpec, Reply
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
@@ -137,8 +137,12 @@ class AnthropicChat:
         )
 
 
-class AnthropicWriter:
+class AnthropicWriter(LLMWriterBase):
     """Writes the film with Claude, step by step."""
+
+    sdk_module: ClassVar[str] = "anthropic"
+    extra: ClassVar[str] = "anthropic"
+    config_cls: ClassVar[type] = AnthropicConfig
 
     info: ClassVar[ProviderInfo] = ProviderInfo(
         id="anthropic-writer", capability="writer", model=DEFAULT_MODEL, version="1",
@@ -153,26 +157,3 @@ class AnthropicWriter:
         self.info = type(self).info.model_copy(update={"model": self.config.model})
         self.backend = AnthropicChat(self.config, client=client)
         self.last_usage = None
-
-    @classmethod
-    def missing(cls) -> list[str]:
-        problems = []
-        try:
-            import anthropic  # noqa: F401
-        except ImportError:
-            problems.append("install microfilm[anthropic]")
-        try:
-            problems += AnthropicConfig.from_env().missing()
-        except ProviderError as exc:
-            problems.append(str(exc))
-        return problems
-
-    def develop(self, request: DevelopRequest) -> Draft:
-        writer = StepwiseWriter(self.backend, writer_id=self.info.id,
-                                identity=self.info.cache_identity(),
-                                attempts=self.config.attempts, max_tokens=self.config.max_tokens)
-        try:
-            return writer.write(request.brief, seed=request.seed,
-                                progress_path=progress_path_for(request.out))
-        finally:
-            self.last_usage = writer.usage

@@ -24,8 +24,8 @@ from typing import Any, ClassVar, Literal, Mapping, Sequence
 from urllib.parse import urlparse
 
 from microfilm.errors import ProviderError
-from microfilm.providers.base import Capabilities, DevelopRequest, Draft, Price, ProviderInfo
-from microfilm.providers.llm.stepwise import StepwiseWriter, progress_path_for
+from microfilm.providers.base import Capabilities, Price, ProviderInfo
+from microfilm.providers.llm.stepwise import LLMWriterBase
 from microfilm.providers.llm.structured import (
     LLMTransportError,
     Message,
@@ -245,8 +245,12 @@ def _body_hint(exc: Any) -> str:
     return ""
 
 
-class OpenAIWriter:
+class OpenAIWriter(LLMWriterBase):
     """Writes the film with any OpenAI-compatible chat model, step by step."""
+
+    sdk_module: ClassVar[str] = "openai"
+    extra: ClassVar[str] = "openai"
+    config_cls: ClassVar[type] = OpenAICompatConfig
 
     info: ClassVar[ProviderInfo] = ProviderInfo(
         id="openai-writer", capability="writer", model="gpt-5.4-mini", version="1",
@@ -267,26 +271,3 @@ class OpenAIWriter:
         })
         self.backend = OpenAIChat(self.config, client=client)
         self.last_usage = None
-
-    @classmethod
-    def missing(cls) -> list[str]:
-        problems = []
-        try:
-            import openai  # noqa: F401
-        except ImportError:
-            problems.append("install microfilm[openai]")
-        try:
-            problems += OpenAICompatConfig.from_env().missing()
-        except ProviderError as exc:
-            problems.append(str(exc))
-        return problems
-
-    def develop(self, request: DevelopRequest) -> Draft:
-        writer = StepwiseWriter(self.backend, writer_id=self.info.id,
-                                identity=self.info.cache_identity(),
-                                attempts=self.config.attempts, max_tokens=self.config.max_tokens)
-        try:
-            return writer.write(request.brief, seed=request.seed,
-                                progress_path=progress_path_for(request.out))
-        finally:
-            self.last_usage = writer.usage

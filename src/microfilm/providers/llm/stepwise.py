@@ -16,7 +16,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, ClassVar, TypeVar
 
 from pydantic import BaseModel
 
@@ -24,7 +24,7 @@ from microfilm import form, knowledge
 from microfilm.checks import ACTION_PARAGRAPH_S  # one figure times scripts everywhere
 from microfilm.errors import ProviderError
 from microfilm.fsutil import atomic_write_text
-from microfilm.providers.base import Draft
+from microfilm.providers.base import DevelopRequest, Draft
 from microfilm.providers.llm.schemas import (
     BibleSketch,
     Line,
@@ -574,3 +574,39 @@ class StepwiseWriter:
         if progress_path is not None:
             progress_path.unlink(missing_ok=True)
         return draft
+
+
+class LLMWriterBase:
+    """What every LLM writer shares: its `missing()` check and a stepwise `develop`.
+
+    A subclass names its SDK module, the pip extra that installs it and its config class
+    (with `from_env()` and `missing()`), and sets `self.config`, `self.info` and
+    `self.backend` in its constructor.
+    """
+
+    sdk_module: ClassVar[str]
+    extra: ClassVar[str]
+    config_cls: ClassVar[type]
+
+    @classmethod
+    def missing(cls) -> list[str]:
+        import importlib.util
+
+        problems = []
+        if importlib.util.find_spec(cls.sdk_module) is None:
+            problems.append(f"install microfilm[{cls.extra}]")
+        try:
+            problems += cls.config_cls.from_env().missing()
+        except ProviderError as exc:
+            problems.append(str(exc))
+        return problems
+
+    def develop(self, request: DevelopRequest) -> Draft:
+        writer = StepwiseWriter(self.backend, writer_id=self.info.id,
+                                identity=self.info.cache_identity(),
+                                attempts=self.config.attempts, max_tokens=self.config.max_tokens)
+        try:
+            return writer.write(request.brief, seed=request.seed,
+                                progress_path=progress_path_for(request.out))
+        finally:
+            self.last_usage = writer.usage
