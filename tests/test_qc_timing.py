@@ -168,10 +168,30 @@ def test_missing_stem_names_the_file(film, tmp_path):
         run_qc(film["film"], plan(cues=good_cues(), dialogue_stem=tmp_path / "nope.wav"))
 
 
-def test_plan_without_cues_is_unchanged(film):
+def test_plan_without_cues_is_unchanged(film, tmp_path):
     report = run_qc(film["film"], plan())
     assert "subtitle_timing" not in {c.name for c in report.checks}
     assert report.facts.voice == [] and report.facts.cue_timing == []
+    import json
+
+    from microfilm.media.qc import write_report
+
+    saved = json.loads(write_report(report, tmp_path / "qc.json").read_text())
+    assert saved["passed"] is True and saved["facts"]["cue_timing"] == []
+
+
+def test_timing_report_serialises_per_cue(film, tmp_path):
+    cues = good_cues()
+    cues[0] = Cue(cues[0].start + 0.7, cues[0].end + 0.7, cues[0].text)
+    report = run_qc(film["film"], timing_plan(film, "placements", cues))
+    import json
+
+    saved = json.loads(report.write(tmp_path / "qc.json").read_text())
+    assert saved["passed"] is False
+    first = saved["facts"]["cue_timing"][0]
+    assert first["number"] == 1 and first["passed"] is False
+    assert first["text"] == "妈，我回来了。" and first["onset_error_s"] == pytest.approx(0.7, abs=0.05)
+    assert saved["facts"]["voice_source"] == "dialogue placements"
 
 
 def test_plan_accepts_tuples_and_round_trips_json(film):
@@ -190,3 +210,60 @@ def test_voiced_hysteresis_merges_word_gaps():
     db[250:260] = -45.0  # above low, never above high: not voice
     segs = voiced(db, high=-30.0, low=-50.0)
     assert [(s.start, s.end) for s in segs] == [(0.5, 1.2)]
+
+
+@pytest.fixture(scope="module")
+def house_film(tmp_path_factory) -> dict:
+    """Real speech (the house eSpeak voice, zh and en) over the house composer's score."""
+    from microfilm.providers.base import ScoreRequest, SpeechRequest
+    from microfilm.providers.house.composer import HouseComposer
+    from microfilm.providers.house.voice import HouseVoice
+    from microfilm.spec.bible import VoiceSpec
+
+    if HouseVoice.missing() or HouseComposer.missing():
+        pytest.skip(f"house voice/composer unavailable: {HouseVoice.missing()}")
+    d = tmp_path_factory.mktemp("qc_house")
+    said = [("zh", "妈，我回来了。你怎么又不吃早饭？", VoiceSpec(gender="female")),
+            ("en", "Where were you all night? I waited by the door.", VoiceSpec(gender="male")),
+            ("zh", "雨停了，我们出去走走吧。", VoiceSpec(gender="male", pitch=30)),
+            ("en", "Thank you for waiting for me.", VoiceSpec(gender="female", pitch=70))]
+    t, placements, cues = 1.0, [], []
+    for i, (lang, text, spec) in enumerate(said):
+        r = HouseVoice().speak(SpeechRequest(text=text, language=lang, voice=spec,
+                                             out=d / f"l{i}.wav"))
+        placements.append(DialoguePlacement(path=r.path, start_s=round(t, 3)))
+        cues.append(Cue(round(t, 3), round(t + r.duration, 3), text))
+        t += r.duration + 1.2
+    dur = round(t + 0.8, 3)
+    score = HouseComposer().compose(ScoreRequest(
+        genre="touching-family", mood="warm", tempo_bpm=80, mode="major", duration=dur,
+        out=d / "score.wav")).path
+    sound = mix(MixSpec(duration=dur, out=d / "mix.wav", score=score,
+                        dialogue=tuple(placements)))
+    video = d / "v.mp4"
+    ffmpeg.run(["-f", "lavfi", "-i", f"testsrc2=s={W}x{H}:r=30:d={dur}", "-an",
+                *ffmpeg.video_encode_args(form.FPS), str(video)], what="video")
+    film = mux(video, sound, d / "film.mp4", label_metadata(
+        title="house", producer="microfilm", produce_id="test-house"))
+    return {"film": film, "placements": tuple(placements), "cues": cues}
+
+
+def test_house_voice_over_house_score_from_the_master_sound(house_film):
+    """The fallback on real speech: between lines the score is as loud as the voice, so the
+    detector must tell them apart by modulation, and agree with the exact placements."""
+    exact = run_qc(house_film["film"], QCPlan(width=W, height=H, cues=house_film["cues"],
+                                              dialogue=house_film["placements"]))
+    approx = run_qc(house_film["film"], QCPlan(width=W, height=H, cues=house_film["cues"]))
+    for report in (exact, approx):
+        assert report.check("subtitle_timing").passed, report.check("subtitle_timing").detail
+    assert len(approx.facts.voice) == len(exact.facts.voice) == 4
+    for a, e in zip(approx.facts.voice, exact.facts.voice):
+        assert a.start == pytest.approx(e.start, abs=0.2)
+        assert a.end == pytest.approx(e.end, abs=0.2)
+    cues = list(house_film["cues"])
+    c = cues[2]
+    cues[2] = Cue(c.start + 0.5, c.end + 0.5, c.text)
+    report = run_qc(house_film["film"], QCPlan(width=W, height=H, cues=cues))
+    detail = report.check("subtitle_timing").detail
+    assert 'cue 3 "雨停了，我们出去走走吧。": starts' in detail and "after the voice" in detail
+    assert "cue 1" not in detail and "cue 2" not in detail and "cue 4" not in detail
