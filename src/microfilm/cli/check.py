@@ -19,8 +19,7 @@ out = Console()
 def register(app: typer.Typer) -> None:
     @app.command()
     def check(directory: Path = typer.Argument(..., help="The film's project folder.")) -> None:
-        """Check the five elements, the runtime against the cap and the target, and that every
-        speaker and location is in the bible. Exits 1 when there is an error."""
+        """Five elements, runtime vs cap and target, speakers and places in the bible (exit 1 on error)."""
         project = Project.at(directory)
         brief = project.brief()
         for path in (project.bible, project.screenplay):

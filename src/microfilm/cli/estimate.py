@@ -21,8 +21,7 @@ out = Console()
 def register(app: typer.Typer) -> None:
     @app.command()
     def estimate(directory: Path = typer.Argument(..., help="The film's project folder.")) -> None:
-        """Price every call the film will make, per provider and per shot, before anything
-        runs. Exits 3 when the plan costs more than the budget left."""
+        """Price the whole plan per provider and per shot before anything runs (exit 3: over budget)."""
         project = Project.at(directory)
         brief = project.brief()
         board = Storyboard.load(project.storyboard) if project.storyboard.exists() else None

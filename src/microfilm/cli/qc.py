@@ -19,8 +19,7 @@ def register(app: typer.Typer) -> None:
         duration: float = typer.Option(None, "--duration", help="Planned duration in seconds."),
         report: Path = typer.Option(None, "--report", help="Also write the report as JSON here."),
     ) -> None:
-        """Resolution, fps, codecs, duration, loudness, true peak, black/frozen frames,
-        silence and the 10:00 cap, measured on the file. Exits 1 when a check fails."""
+        """Size, fps, codecs, duration, loudness, black/frozen frames, silence, cap (exit 1: fails)."""
         result = media_qc.run_qc(file, media_qc.QCPlan(duration_s=duration))
         out.print(result.summary(), highlight=False)
         if report is not None:
