@@ -26,7 +26,7 @@ from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, l
 NAME = "cut"
 TRANSITION_S = {"cut": 0.0, "dissolve": 0.6, "fade": 0.8, "wipeleft": 0.5, "slideup": 0.5,
                 "circleopen": 0.7}
-SEGMENT_FORMAT = "2"  # bump when the segment encode changes, so old segments are not reused
+SEGMENT_FORMAT = "3"  # bump when the segment encode changes, so old segments are not reused
 
 
 class CueModel(BaseModel):
@@ -85,15 +85,17 @@ def inputs_key(ctx: StageContext) -> str:
     })
 
 
-def _shot_cues(shot_duration: float, voices: list[generate.VoiceAsset]) -> list[CueModel]:
-    """Cues timed to the voices, never running into the next line or past the shot."""
+def film_cues(voices: list[Placement], texts: list[tuple[str, str]], film_end: float) -> list[CueModel]:
+    """Cues timed to the voices in film time: on with the voice, off when it ends (at least
+    0.8 s on screen), never into the next line. A line that runs past its shot's end keeps
+    its cue; the next segment burns the rest of it."""
     cues = []
-    for i, v in enumerate(voices):
-        limit = voices[i + 1].start - 0.05 if i + 1 < len(voices) else shot_duration - 0.05
+    for i, (v, (text, speaker)) in enumerate(zip(voices, texts)):
+        limit = voices[i + 1].start - 0.05 if i + 1 < len(voices) else film_end - 0.05
         end = min(v.start + max(v.duration, 0.8), limit)
         if end > v.start + 0.2:
-            cues.append(CueModel(start=round(v.start, 3), end=round(end, 3), text=v.text,
-                                 speaker=v.character))
+            cues.append(CueModel(start=round(v.start, 3), end=round(end, 3), text=text,
+                                 speaker=speaker))
     return cues
 
 
@@ -101,20 +103,40 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     """The timeline, and for each segment the inputs its encode needs."""
     label = ctx.settings.ai_label or default_ai_label(ctx.brief.language)
     by_id = {a.shot_id: a for a in manifest.shots}
-    t = 0.0
-    seg_entries, jobs, dialogue, clip_audio, film_cues, scene_starts = [], [], [], [], [], []
-    last_scene = -1
-    for i, shot in enumerate(board.shots):
+    fps = board.fps
+    # Pass 1: where each shot and each line falls in the film.
+    t, spans, dialogue, texts, clip_audio, scene_starts, last_scene = 0.0, [], [], [], [], [], -1
+    for shot in board.shots:
         assets = by_id[shot.id]
-        dur = segments.frames_for(shot.duration, board.fps) / board.fps  # whole frames: no drift
+        dur = segments.frames_for(shot.duration, fps) / fps  # whole frames: no drift
+        spans.append((t, dur))
+        for v in assets.voices:
+            dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
+            texts.append((v.text, v.character))
+        if assets.clip_has_audio and shot.keep_clip_audio:
+            clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=dur))
+        if shot.kind == "shot" and shot.scene != last_scene:
+            scene_starts.append(round(t, 3))
+            last_scene = shot.scene
+        t += dur
+    order = sorted(range(len(dialogue)), key=lambda k: dialogue[k].start)
+    dialogue, texts = [dialogue[k] for k in order], [texts[k] for k in order]
+    cues = film_cues(dialogue, texts, t)
+    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker) for c in cues]
+    # Pass 2: each segment with the cues it shows, in its own time.
+    seg_entries, jobs = [], []
+    for i, (shot, (start, dur)) in enumerate(zip(board.shots, spans)):
+        assets = by_id[shot.id]
         trans_in = shot.transition if i > 0 else "cut"
         trans_out = board.shots[i + 1].transition if i + 1 < len(board.shots) else "cut"
         t_in, t_out = TRANSITION_S.get(trans_in, 0.0), TRANSITION_S.get(trans_out, 0.0)
-        cues = _shot_cues(dur, assets.voices)
+        shown = subtitles.cues_for_window(sub_cues, start, start + dur)
         job = {
             "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(dur, 3),
-            "width": board.width, "height": board.height, "fps": board.fps,
-            "cues": [c.model_dump() for c in cues], "label": label, "language": board.language,
+            "width": board.width, "height": board.height, "fps": fps,
+            "cues": [{"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text,
+                      "speaker": c.speaker} for c in shown],
+            "label": label, "language": board.language,
             "platform": ctx.brief.platform, "transition_in": t_in, "transition_out": t_out,
             "transition_in_kind": trans_in, "transition_out_kind": trans_out,
             "format": SEGMENT_FORMAT,
@@ -123,24 +145,13 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
         seg_path = ctx.store.path("segment", key, ".mp4")
         jobs.append({**job, "key": key, "out": seg_path, "shot_id": shot.id})
         seg_entries.append(SegmentEntry(
-            shot_id=shot.id, start=round(t, 3), duration=dur,
+            shot_id=shot.id, start=round(start, 3), duration=dur,
             path=str(seg_path.relative_to(ctx.project.root)), key=key,
             transition=trans_in if t_in else "cut", transition_s=t_in,
         ))
-        for v in assets.voices:
-            dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
-        for c in cues:
-            film_cues.append(CueModel(start=round(t + c.start, 3), end=round(t + c.end, 3),
-                                      text=c.text, speaker=c.speaker))
-        if assets.clip_has_audio and shot.keep_clip_audio:
-            clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=dur))
-        if shot.kind == "shot" and shot.scene != last_scene:
-            scene_starts.append(round(t, 3))
-            last_scene = shot.scene
-        t += dur
-    cut = Cut(duration=round(t, 3), width=board.width, height=board.height, fps=board.fps,
+    cut = Cut(duration=round(t, 3), width=board.width, height=board.height, fps=fps,
               segments=seg_entries, dialogue=dialogue, clip_audio=clip_audio,
-              score=manifest.score, cover=manifest.cover, cues=film_cues, scene_starts=scene_starts)
+              score=manifest.score, cover=manifest.cover, cues=cues, scene_starts=scene_starts)
     return cut, jobs
 
 

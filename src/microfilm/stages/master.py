@@ -21,7 +21,7 @@ from microfilm.stages import cut as cut_stage
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
 
 NAME = "master"
-FORMAT = "2"
+FORMAT = "3"
 MIX_FORMAT = "1"  # bump when the mix changes, so old mixes are not reused
 
 
@@ -132,9 +132,11 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     make_teaser(ctx, cut, sound, files["teaser"], metadata)
 
     ctx.progress(NAME, 3, 4, "measuring the master")
+    voices = tuple(audio.DialoguePlacement(path=root / d.path, start_s=d.start) for d in cut.dialogue)
     report = qc.run_qc(files["film"], qc.QCPlan(duration_s=cut.duration, width=cut.width,
                                                   height=cut.height, fps=cut.fps,
-                                                  max_duration_s=max_duration_s))
+                                                  max_duration_s=max_duration_s,
+                                                  cues=tuple(cues), dialogue=voices))
     write_qc(ctx, report, files["qc"])
     return report
 
