@@ -23,7 +23,11 @@ own peaks; a psutil sampler also watches the whole process tree every 50 ms):
   microfilm's settings (no subtitles, label, sound or parallelism): what any tool that
   re-encodes the picture must pay at least.
 - a threads probe: peak RSS of one real segment encode as x264's thread count grows (what
-  ffmpeg's default of 1.5 x cores threads costs on a bigger machine).
+  ffmpeg's default of 1.5 x cores threads costs on a bigger machine), and a presets probe:
+  CPU seconds and size of one real segment at other x264 presets.
+
+Every case also reports its CPU seconds (getrusage, self + children): on a shared machine
+the wall clock depends on everybody's load, the CPU seconds much less.
 - MoviePy 2: VideoFileClip.subclipped per shot, concatenate_videoclips, every cue and the
   AI label as a TextClip over it (CompositeVideoClip), voices + score as a
   CompositeAudioClip, write_videofile(libx264, aac). Twice: with microfilm's x264 settings
@@ -221,6 +225,7 @@ class Watch:
 
     def __enter__(self) -> "Watch":
         self._t0, self._cpu0 = time.perf_counter(), self._cpu()
+        self.load0 = os.getloadavg()[0]
         self._thread.start()
         return self
 
@@ -264,6 +269,7 @@ class Watch:
             "tree_peak_mb": round(self.peak_tree_mb, 1),
             "cpu_s": round(self.cpu_s, 1),
             "cpu_use": round(self.cpu_s / (self.wall * (os.cpu_count() or 1)), 3),
+            "load_avg_1min": [round(self.load0, 2), round(os.getloadavg()[0], 2)],
         }
 
 
@@ -469,6 +475,38 @@ def case_threads(work: Path, seconds: float) -> dict:
     return {"case": "threads", "film_s": 2.0, "total_s": 0.0, "rows": rows}
 
 
+def case_presets(work: Path, seconds: float) -> dict:
+    """CPU seconds and bytes of one real 6 s segment (segment_args, with subtitles and
+    label) at other x264 presets (a later -preset overrides the master's): what a faster
+    segment encode would buy, and what it costs in size at the same CRF."""
+    from microfilm.media import segments, subtitles
+    from microfilm.media.fonts import find_font
+
+    pool = make_pool(work)
+    d = work / "presets"
+    d.mkdir(exist_ok=True)
+    ass = subtitles.write_ass([subtitles.Cue(0.5, 3.0, LINES[3])], d / "p.ass", width=W,
+                              height=H, language=LANGUAGE, font=find_font(cjk=True))
+    spec = segments.SegmentSpec(source=pool["clips"][5], out=d / "p.mp4", duration=6.0,
+                                ass=ass, label=LABEL)
+    base = [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-y",
+            *segments.segment_args(spec)]
+    rows = []
+    for preset in ("medium", ffmpeg.X264_PRESET, "superfast", "ultrafast"):
+        out = d / f"p_{preset}.mp4"
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*base, "-preset", preset, str(out)],
+                                stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status:
+            raise SystemExit(f"presets probe: ffmpeg failed with -preset {preset}")
+        rows.append({"preset": preset, "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+                     "wall_s": round(time.perf_counter() - t0, 2),
+                     "kbytes": out.stat().st_size // 1024,
+                     "peak_mb": round(usage.ru_maxrss / 1024, 1)})
+    return {"case": "presets", "film_s": 6.0, "total_s": 0.0, "rows": rows}
+
+
 # ------------------------------------------------------------------------------ MoviePy
 
 def case_moviepy(work: Path, seconds: float, preset: str) -> dict:
@@ -528,6 +566,7 @@ def case_moviepy(work: Path, seconds: float, preset: str) -> dict:
 CASES = {
     "x264": lambda a: case_x264(a.work, a.seconds),
     "threads": lambda a: case_threads(a.work, a.seconds),
+    "presets": lambda a: case_presets(a.work, a.seconds),
     "microfilm": lambda a: case_microfilm(a.work, a.seconds),
     "remaster": lambda a: case_remaster(a.work, a.seconds),
     "qc": lambda a: case_qc(a.work, a.seconds),
@@ -659,6 +698,10 @@ def table(res: dict, big_s: float, small_s: float, moviepy_full: bool) -> str:
         pic = rm["encode_s"] + rm["join_s"] + rm["mux_s"]
         lines.append(f"  picture-only change (mix reused): {pic:.1f} s = "
                      f"{100 * pic / mb['total_s']:.1f}%")
+    if "presets" in res:
+        lines.append("one 6 s segment encode at other presets (CPU s, KB): " + ", ".join(
+            f"{r['preset']}: {r['cpu_s']:.1f} s {r['kbytes']} KB"
+            for r in res["presets"]["rows"]))
     if "threads" in res:
         lines.append("one 2 s segment encode (segment_args + -threads N): " + ", ".join(
             f"{r['threads']}: {r['peak_mb']:.0f} MB {r['wall_s']:.1f} s"
@@ -711,6 +754,7 @@ def main() -> int:
             if args.moviepy_full:
                 res["moviepy_veryfast_big"] = run_case("moviepy-veryfast", work, big_s)
         res["threads"] = run_case("threads", work, 2.0)
+        res["presets"] = run_case("presets", work, 6.0)
     text = table(res, big_s, small_s, args.moviepy_full)
     print()
     print(text)
