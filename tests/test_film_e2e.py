@@ -125,7 +125,14 @@ def test_editing_one_line_redoes_only_its_voice_and_segment(films, tmp_path):
     fountain.write_text(text.replace(old, new), encoding="utf-8")
     report = api.make(root)
     assert report.made.get("voice") == 1
-    assert report.made.get("segment") == 1
+    import json
+
+    cut = json.loads((root / ".microfilm" / "cut.json").read_text(encoding="utf-8"))
+    cue = next(c for c in cut["cues"] if c["text"].startswith("Honestly,"))
+    showing = [s for s in cut["segments"]
+               if s["start"] < cue["end"] and cue["start"] < s["start"] + s["duration"]]
+    assert 1 <= len(showing) <= 2  # its shot, and the next if the line runs past the cut
+    assert report.made.get("segment") == len(showing)
     assert report.made.get("keyframe", 0) == 0 and report.made.get("clip", 0) == 0
     assert "score" not in report.made  # same word count, same timing: the score is reused
     cues = (root / "out" / "film.srt").read_text(encoding="utf-8")
