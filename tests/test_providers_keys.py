@@ -74,3 +74,23 @@ def test_log_records_are_scrubbed(cfg, monkeypatch, caplog):
     with caplog.at_level(logging.INFO):
         logger.info("sending with %s", "log-secret-value-77")
     assert "log-secret-value-77" not in caplog.text and keys.MASK in caplog.text
+
+
+def test_a_key_saved_after_the_registry_loaded_is_seen(cfg, monkeypatch):
+    """The registry loads provider classes once; a key added later (keys.toml, the studio's
+    settings page) must make the provider usable without a restart, and removing it must
+    make it unusable again."""
+    pytest.importorskip("runwayml")
+    from microfilm.providers import registry
+
+    monkeypatch.delenv("RUNWAYML_API_SECRET", raising=False)
+    monkeypatch.delenv("RUNWAY_API_KEY", raising=False)
+    entry = registry.entries()["runway-gen4"]
+    assert not entry.usable and any("RUNWAYML_API_SECRET" in m for m in entry.missing)
+    with pytest.raises(ProviderError, match="RUNWAYML_API_SECRET"):
+        registry.get("runway-gen4", "animator")
+    keys.save("RUNWAYML_API_SECRET", "key_file_secret_0123456789")
+    assert registry.entries()["runway-gen4"].usable
+    assert registry.get("runway-gen4", "animator") is not None
+    cfg.unlink()
+    assert not registry.entries()["runway-gen4"].usable

@@ -19,10 +19,20 @@ GROUP = "microfilm.providers"
 
 @dataclass(frozen=True)
 class Entry:
+    """A registered provider. The class is loaded once; what it is missing (an extra, a key)
+    is asked afresh each time, so a key set after start-up (in the environment, in keys.toml
+    or through the studio) is seen without a restart."""
+
     name: str
     cls: type | None
     info: ProviderInfo | None
-    missing: tuple[str, ...]
+    import_error: str = ""
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        if self.cls is None:
+            return (self.import_error,)
+        return tuple(self.cls.missing())
 
     @property
     def usable(self) -> bool:
@@ -36,10 +46,10 @@ def entries() -> dict[str, Entry]:
         try:
             cls = ep.load()
         except ImportError as exc:
-            found[ep.name] = Entry(ep.name, None, None, (f"cannot import: {exc}",))
+            found[ep.name] = Entry(ep.name, None, None, f"cannot import: {exc}")
             continue
         info: ProviderInfo = cls.info
-        found[info.id] = Entry(info.id, cls, info, tuple(cls.missing()))
+        found[info.id] = Entry(info.id, cls, info)
     return found
 
 
@@ -54,6 +64,7 @@ def get(name: str, capability: Capability):
         )
     if entry.info is not None and entry.info.capability != capability:
         raise ProviderError(f"provider {name!r} is a {entry.info.capability}, not a {capability}")
-    if not entry.usable:
-        raise ProviderError(f"{name}: " + "; ".join(entry.missing))
+    missing = entry.missing
+    if missing:
+        raise ProviderError(f"{name}: " + "; ".join(missing))
     return entry.cls()  # type: ignore[misc]
