@@ -575,14 +575,38 @@ CASES = {
 }
 
 
+MOVIEPY_SITE = ROOT / "bench" / ".moviepy"
+MOVIEPY_REQUIREMENTS = ROOT / "bench" / "requirements-moviepy.txt"
+
+
+def moviepy_site() -> Path:
+    """The folder holding MoviePy 2 and the Pillow it accepts, installed on first use.
+
+    MoviePy 2.2.1 refuses Pillow 13, which microfilm pins, so it cannot live in the same
+    environment; its child process gets this folder first on PYTHONPATH instead."""
+    stamp = MOVIEPY_SITE / ".requirements"
+    wanted = MOVIEPY_REQUIREMENTS.read_text(encoding="utf-8")
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+        return MOVIEPY_SITE
+    print(f"  installing MoviePy for the comparison into {MOVIEPY_SITE} ...", flush=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--upgrade",
+                    "--target", str(MOVIEPY_SITE), "-r", str(MOVIEPY_REQUIREMENTS)], check=True)
+    stamp.write_text(wanted, encoding="utf-8")
+    return MOVIEPY_SITE
+
+
 def run_case(name: str, work: Path, seconds: float) -> dict:
     """Run one case in a fresh Python process (its own rusage), return its JSON."""
     result = work / f"result_{name}_{seconds:.0f}.json"
     result.unlink(missing_ok=True)
+    env = dict(os.environ)
+    if name.startswith("moviepy"):
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(moviepy_site()), env.get("PYTHONPATH", "")) if p)
     t0 = time.perf_counter()
     print(f"  {name} ({seconds:.0f} s film) ...", end="", flush=True)
     subprocess.run([sys.executable, __file__, "--case", name, "--seconds", str(seconds),
-                    "--work", str(work), "--result", str(result)], check=True)
+                    "--work", str(work), "--result", str(result)], check=True, env=env)
     print(f" {time.perf_counter() - t0:.1f} s", flush=True)
     return json.loads(result.read_text())
 

@@ -59,6 +59,8 @@ def _story_shots(root) -> list[str]:
 
 def test_budget_stops_before_the_call_that_would_cross_it(paid_env, tmp_path):
     root = _new(tmp_path, budget=0.01)
+    api.make(root, stages=["research", "develop", "board"])
+    api.approve_shots(root)  # approved for paid motion (see tests/test_review.py)
     before = paid_env.counts["submit"]
     with pytest.raises(BudgetExceeded) as exc:
         api.make(root)
@@ -71,6 +73,7 @@ def test_budget_stops_before_the_call_that_would_cross_it(paid_env, tmp_path):
 def test_paid_film_spend_refusal_and_no_second_payment(paid_env, tmp_path):
     root = _new(tmp_path, budget=50)
     api.make(root, stages=["research", "develop", "board"])
+    assert api.approve_shots(root) == _story_shots(root)
     shots = _story_shots(root)
     assert len(shots) >= 2
     plan = estimate_plan(Project.at(root).brief(), Storyboard.load(root / "storyboard.yaml"))

@@ -9,19 +9,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
+from microfilm import review
 from microfilm.cache import WrittenFiles
 from microfilm.errors import MicrofilmError, SpecError
-from microfilm.fsutil import atomic_write_text
-from microfilm.fsutil import atomic_write_text
+from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.pipeline import MakeReport, ProjectStatus, make, status
 from microfilm.project import Project
+from microfilm.review import Pending
 from microfilm.spec.brief import Brief
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages.base import Progress
 
-__all__ = ["MakeReport", "Progress", "ProjectStatus", "approve_shot", "keyframe_path",
-           "lock_shot", "make", "new", "regenerate_shot", "status"]
+__all__ = ["MakeReport", "Pending", "Progress", "ProjectStatus", "approve_reference",
+           "approve_shot", "approve_shots", "keyframe_path", "lock_shot", "make", "new",
+           "pending", "regenerate_shot", "reject_reference", "status"]
 
 
 def new(path: str | Path, *, title: str, genre: str, logline: str, language: str = "en",
@@ -41,37 +44,105 @@ def new(path: str | Path, *, title: str, genre: str, logline: str, language: str
     return project.root
 
 
-def _edit_shot(path: str | Path, shot_id: str, **changes) -> None:
-    """Change one shot's review fields. A re-board carries take, approval and lock over,
-    so this is not a hand edit: the file stays the pipeline's unless a person edited it."""
+def _edit_shots(path: str | Path, shot_ids: Iterable[str] | None, **changes) -> list[str]:
+    """Change review fields of some shots (None: every story shot), in one write. A re-board
+    carries take, approval and lock over, so this is not a hand edit: the file stays the
+    pipeline's unless a person edited it."""
     project = Project.at(path)
     board = Storyboard.load(project.storyboard)
+    wanted = None if shot_ids is None else list(dict.fromkeys(shot_ids))
+    known = {s.id for s in board.shots}
+    unknown = [i for i in wanted or () if i not in known]
+    if unknown:
+        raise MicrofilmError(f"{project.storyboard}: no shot with id {', '.join(map(repr, unknown))}; "
+                             f"shots are {', '.join(s.id for s in board.shots)}")
     written = WrittenFiles(project.root)
     was_ours = not written.edited_by_hand(project.storyboard.name)
+    changed = []
     for shot in board.shots:
-        if shot.id == shot_id:
+        if (shot.id in wanted) if wanted is not None else shot.kind == "shot":
             for k, v in changes.items():
                 setattr(shot, k, v(shot) if callable(v) else v)
-            text = board.to_yaml()
-            atomic_write_text(project.storyboard, text)
-            entry = written.entry(project.storyboard.name)
-            if was_ours and entry:
-                written.record(project.storyboard.name, entry["inputs"], text)
-            return
-    raise MicrofilmError(f"{project.storyboard}: no shot with id {shot_id!r}")
+            changed.append(shot.id)
+    text = board.to_yaml()
+    atomic_write_text(project.storyboard, text)
+    entry = written.entry(project.storyboard.name)
+    if was_ours and entry:
+        written.record(project.storyboard.name, entry["inputs"], text)
+    return changed
 
 
 def regenerate_shot(path: str | Path, shot_id: str) -> None:
-    """A new take of one shot: its keyframe and clip are made again, nothing else."""
-    _edit_shot(path, shot_id, take=lambda s: s.take + 1, approved=False)
+    """A new take of one shot: its keyframe and clip are made again, nothing else; the
+    new take needs approving again before a paid animator renders it."""
+    _edit_shots(path, [shot_id], take=lambda s: s.take + 1, approved=False)
 
 
 def approve_shot(path: str | Path, shot_id: str, approved: bool = True) -> None:
-    _edit_shot(path, shot_id, approved=approved)
+    _edit_shots(path, [shot_id], approved=approved)
+
+
+def approve_shots(path: str | Path, shot_ids: Iterable[str] | None = None,
+                  approved: bool = True) -> list[str]:
+    """Approve (or withdraw approval of) shots for paid motion; None approves every story
+    shot. Returns the ids changed."""
+    return _edit_shots(path, shot_ids, approved=approved)
 
 
 def lock_shot(path: str | Path, shot_id: str, locked: bool = True) -> None:
-    _edit_shot(path, shot_id, locked=locked)
+    _edit_shots(path, [shot_id], locked=locked)
+
+
+def pending(path: str | Path) -> Pending:
+    """What waits for approval after the last generate (nothing before one ran)."""
+    from microfilm.pipeline import context
+    from microfilm.stages import generate
+
+    ctx = context(Project.at(path))
+    if not generate.manifest_path(ctx).exists():
+        return Pending()
+    return generate.load_manifest(ctx).pending
+
+
+def _reference_sheet(project: Project, character_id: str) -> Path:
+    from microfilm.pipeline import context
+    from microfilm.stages import generate
+
+    ctx = context(project)
+    sheets = generate.load_manifest(ctx).references if generate.manifest_path(ctx).exists() else {}
+    if character_id not in sheets:
+        have = ", ".join(sheets) or "none yet"
+        raise MicrofilmError(
+            f"no reference sheet for {character_id!r} (sheets: {have}); sheets are painted by "
+            f"`microfilm generate {project.root}` when the painter or animator takes references")
+    return project.root / sheets[character_id]
+
+
+def approve_reference(path: str | Path, character_id: str, approved: bool = True) -> Path:
+    """Approve a character's current reference sheet (by its content hash): it is then the
+    sheet every shot with the character gets. Returns the sheet's path."""
+    project = Project.at(path)
+    sheet = _reference_sheet(project, character_id)
+    approvals = review.load_approvals(project)
+    if approved:
+        approvals.references[character_id] = sha256_file(sheet)
+    else:
+        approvals.references.pop(character_id, None)
+    review.save_approvals(project, approvals)
+    return sheet
+
+
+def reject_reference(path: str | Path, character_id: str) -> int:
+    """Reject a character's sheet: the next generate paints another (a new take) and every
+    shot with the character waits for that one's approval. Returns the new take."""
+    project = Project.at(path)
+    _reference_sheet(project, character_id)
+    approvals = review.load_approvals(project)
+    approvals.references.pop(character_id, None)
+    take = approvals.reference_takes.get(character_id, 0) + 1
+    approvals.reference_takes[character_id] = take
+    review.save_approvals(project, approvals)
+    return take
 
 
 def keyframe_path(path: str | Path, shot_id: str) -> Path | None:

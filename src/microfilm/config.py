@@ -28,6 +28,9 @@ class Settings(BaseModel):
     # C2PA content credentials: the master is signed when both are set (PEM files).
     c2pa_cert_chain: Path | None = None
     c2pa_private_key: Path | None = None
+    # A paid animator renders a shot only once a person approved it and its characters'
+    # reference sheets; the house animator drafts it meanwhile (see microfilm.review).
+    approve_before_animating: bool = True
 
 
 def user_config_path() -> Path:

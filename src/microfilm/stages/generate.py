@@ -21,6 +21,7 @@ from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.ledger import Ledger
 from microfilm.providers import jobs, registry
 from microfilm.providers.pricing import BudgetGuard
+from microfilm.review import Pending, load_approvals
 from microfilm.providers.base import (
     AnimateRequest, CharacterLook, PaintRequest, Request, ScoreRequest, SpeechRequest,
 )
@@ -55,6 +56,8 @@ class Manifest(BaseModel):
     score: str
     cover: str
     refused: list[str] = []  # shots a provider refused, made by the house provider instead
+    references: dict[str, str] = {}  # character id -> reference sheet
+    pending: Pending = Pending()  # awaiting approval before the paid animator runs
 
 
 def manifest_path(ctx: StageContext) -> Path:
@@ -80,6 +83,8 @@ def inputs_key(ctx: StageContext) -> str:
                   "aspect": ctx.brief.aspect},
         "providers": [_identity(n) for n in (pv.painter, pv.animator, pv.voice, pv.composer)],
         "oversize": ctx.settings.keyframe_oversize,
+        "review": ctx.settings.approve_before_animating,
+        "approvals": load_approvals(p).model_dump(),
     })
 
 
@@ -104,7 +109,12 @@ class _Generator:
         self.refusals: list[str] = []
         self._refs: dict[str, Path | None] = {}
         self._ref_lock = threading.Lock()
+        self._ref_locks: dict[str, threading.Lock] = {}
         self.palette = tuple(bible.style.palette) or ctx.brief.preset.palette
+        # Paid motion waits for a person's approval (see microfilm.review).
+        self.review = ctx.settings.approve_before_animating and self.animator.info.paid
+        self.approvals = load_approvals(ctx.project)
+        self.drafts: list[str] = []
 
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.root))
@@ -168,6 +178,9 @@ class _Generator:
             seed=self.ctx.brief.seed * 1000 + shot.take, **self._references(shot, self.animator),
         )
         animator = self.animator if shot.kind == "shot" else self.house_animator
+        if animator is self.animator and self.review and not self._cleared(shot):
+            animator = self.house_animator  # a free draft of the keyframe until approved
+            self.drafts.append(shot.id)
         key = cache_key("clip", req, animator.info.cache_identity())
         try:
             path = self._produce("clip", animator, req, ".mp4", animator.animate, shot.id)
@@ -185,22 +198,45 @@ class _Generator:
         return self._produce(kind, house, request, ".png" if kind == "keyframe" else ".mp4", call)
 
     def reference(self, character_id: str) -> Path | None:
-        """A character's reference sheet, painted once and passed to every shot with them."""
+        """A character's reference sheet, painted once and passed to every shot with them.
+        Shots are made in parallel; a lock per character keeps two of them from painting
+        (and paying for) the same sheet at once."""
         with self._ref_lock:
+            lock = self._ref_locks.setdefault(character_id, threading.Lock())
+        with lock:
             if character_id in self._refs:
                 return self._refs[character_id]
-        looks = self._looks([character_id])
-        if not looks:
-            return None
-        b = self.ctx.brief
-        req = PaintRequest(kind="reference", prompt=f"{looks[0].name}: {looks[0].look}; {looks[0].wardrobe}",
-                           width=1024, height=1536, genre=b.genre.value, palette=self.palette,
-                           framing="full figure", characters=looks, title=looks[0].name,
-                           language=b.language, seed=b.seed)
-        path = self._produce("reference", self.painter, req, ".png", self.painter.paint, character_id)
-        with self._ref_lock:
+            looks = self._looks([character_id])
+            path = self._paint_reference(looks[0], character_id) if looks else None
             self._refs[character_id] = path
-        return path
+            return path
+
+    def _paint_reference(self, look: CharacterLook, character_id: str) -> Path:
+        b = self.ctx.brief
+        take = self.approvals.reference_takes.get(character_id, 0)
+        req = PaintRequest(kind="reference", prompt=f"{look.name}: {look.look}; {look.wardrobe}",
+                           width=1024, height=1536, genre=b.genre.value, palette=self.palette,
+                           framing="full figure", characters=(look,), title=look.name,
+                           language=b.language, seed=b.seed + 1_000_003 * take)
+        return self._produce("reference", self.painter, req, ".png", self.painter.paint, character_id)
+
+    def _cleared(self, shot: Shot) -> bool:
+        """Approved by a person: the shot, and the sheet of each character in it."""
+        if not shot.approved:
+            return False
+        takes_refs = (self.animator.info.capabilities.references
+                      or self.painter.info.capabilities.references)
+        for cid in shot.characters if takes_refs else ():
+            sheet = self.reference(cid)
+            if sheet and not self.approvals.approves(cid, sha256_file(sheet)):
+                return False
+        return True
+
+    def pending(self) -> Pending:
+        sheets = {c: p for c, p in self._refs.items() if p is not None}
+        return Pending(shots=[s.id for s in self.board.shots if s.id in self.drafts],
+                       references={c: self._rel(p) for c, p in sorted(sheets.items())
+                                   if not self.approvals.approves(c, sha256_file(p))})
 
     def _references(self, shot: Shot, provider) -> dict:
         """Reference fields for a provider that takes references; none otherwise."""
@@ -284,8 +320,10 @@ class _Generator:
             tick("score")
             cover = cover_f.result()
             tick("cover")
+        sheets = {c: self._rel(p) for c, p in sorted(self._refs.items()) if p is not None}
         return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover),
-                        refused=self.refusals)
+                        refused=self.refusals, references=sheets,
+                        pending=self.pending() if self.review else Pending())
 
 
 def _wav_seconds(path: Path) -> float:
@@ -318,6 +356,22 @@ def run(ctx: StageContext) -> StageOutcome:
     if manifest.refused:
         summary += (f"; {len(manifest.refused)} refused by the provider and made by the house "
                     f"providers instead: " + "; ".join(manifest.refused))
+    if not manifest.pending.empty:
+        summary += "; " + pending_message(ctx.project.root, manifest.pending)
     return StageOutcome(stage=NAME, ran=True, message=f"made {summary}")
+
+
+def pending_message(root: Path, pending: Pending) -> str:
+    """What waits for approval, and the command that gives it."""
+    parts = []
+    if pending.shots:
+        parts.append(f"{len(pending.shots)} shot(s) drafted by the house animator until approved "
+                     f"({', '.join(pending.shots)}): look at their keyframes, then "
+                     f"`microfilm approve {root} SHOT...` or `--all`")
+    if pending.references:
+        sheets = ", ".join(f"{c} ({p})" for c, p in pending.references.items())
+        parts.append(f"reference sheets to approve: {sheets}: "
+                     f"`microfilm approve {root} --reference CHARACTER`")
+    return "; ".join(parts)
 
 
