@@ -62,3 +62,29 @@ def test_brief_round_trips_through_toml(tmp_path):
     root = _new(tmp_path, language="zh", title="外婆的饺子", budget=500)
     b = Brief.load(root / "film.toml")
     assert b.title == "外婆的饺子" and b.language == "zh" and b.budget.amount == 500
+
+
+def test_settings_table_is_checked_and_reaches_the_run(tmp_path):
+    from microfilm.pipeline import context
+    from microfilm.project import Project
+
+    root = api.new(tmp_path / "f", title="T", genre="youth-romance", logline="x", duration=30)
+    toml = root / "film.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "[settings]" in text
+    toml.write_text(text.replace("[settings]", "[settings]\nworkerz = 3"), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"film.toml: field 'settings': unknown setting\(s\) workerz; "
+                                        r"allowed: .*approve_before_animating"):
+        Project.at(root).brief()
+    toml.write_text(text.replace("[settings]", '[settings]\nworkers = "many"'), encoding="utf-8")
+    with pytest.raises(SpecError, match="settings.*workers"):
+        Project.at(root).brief()
+    toml.write_text(text.replace("[settings]", "[settings]\nworkers = 1\napprove_before_animating = false"),
+                    encoding="utf-8")
+    settings = context(Project.at(root)).settings
+    assert settings.workers == 1 and settings.approve_before_animating is False
+
+
+def test_brief_accepts_a_genre_member_as_well_as_a_name():
+    brief = Brief(title="T", genre=form.Genre.YOUTH_ROMANCE, logline="x")
+    assert brief.genre is form.Genre.YOUTH_ROMANCE

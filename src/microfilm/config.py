@@ -47,9 +47,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SpecError(f"{path}: not valid TOML: {exc}") from None
 
 
-def load_settings(project_settings: dict[str, Any] | None = None, **cli: Any) -> Settings:
+def load_settings(project_settings: dict[str, Any] | None = None, *, source: str = "settings",
+                  **cli: Any) -> Settings:
+    """The settings for one run; `source` names the project's table in errors."""
     layers: dict[str, Any] = {}
     layers.update(_read_toml(user_config_path()).get("settings", {}))
+    unknown = sorted(set(project_settings or {}) - set(Settings.model_fields))
+    if unknown:
+        raise SpecError(f"{source}: unknown setting(s) {', '.join(unknown)}; allowed: "
+                        f"{', '.join(Settings.model_fields)}")
     layers.update(project_settings or {})
     for name in Settings.model_fields:
         env = os.environ.get(ENV_PREFIX + name.upper())
@@ -59,7 +65,7 @@ def load_settings(project_settings: dict[str, Any] | None = None, **cli: Any) ->
     try:
         return Settings.model_validate(layers)
     except ValidationError as exc:
-        raise SpecError.from_validation("settings", exc) from None
+        raise SpecError.from_validation(source, exc) from None
 
 
 def default_ai_label(language: str) -> str:

@@ -84,7 +84,8 @@ def context(project: Project, *, on_progress: ProgressFn | None = None,
             edit_policy: EditPolicy = "ask", force: bool = False,
             settings: Settings | None = None) -> StageContext:
     brief = project.brief()
-    return StageContext(project=project, brief=brief, settings=settings or load_settings(),
+    settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]")
+    return StageContext(project=project, brief=brief, settings=settings,
                         counters=RunCounters(), on_progress=on_progress,
                         edit_policy=edit_policy, force=force)
 

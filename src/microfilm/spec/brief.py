@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -52,11 +52,32 @@ class Brief(BaseModel):
     deadline: date | None = None
     budget: Budget = Budget()
     providers: ProviderChoice = ProviderChoice()
+    # [settings]: this film's overrides of microfilm's settings (see microfilm.config);
+    # checked against those settings when a run starts.
+    settings: dict[str, Any] = {}
 
     @field_validator("genre", mode="before")
     @classmethod
     def _genre(cls, value: object) -> form.Genre:
+        if isinstance(value, form.Genre):
+            return value
         return form.parse_genre(str(value))
+
+    @field_validator("settings")
+    @classmethod
+    def _settings(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from microfilm.config import Settings
+
+        unknown = sorted(set(value) - set(Settings.model_fields))
+        if unknown:
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)}; allowed: "
+                             f"{', '.join(Settings.model_fields)}")
+        try:
+            Settings.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                       for e in exc.errors())) from None
+        return value
 
     @field_validator("duration")
     @classmethod
