@@ -74,4 +74,21 @@ EN: dict[str, str] = {
     "account.tokens": "API tokens", "account.tokens_hint": "For scripts and CI: the JSON API at /api/v1 mirrors the CLI (see /api/docs).",
     "account.token_once": "Copy this token now; it is not shown again.", "account.token_name": "Token name",
     "account.create_token": "Create token", "account.revoke": "Revoke",
+    "review.references": "References",
+    "review.references_hint": ("Each character's reference sheet goes to every shot they are in. A paid "
+                               "animator renders a shot only once the shot and the sheets of its characters "
+                               "are approved; until then the house animator drafts it."),
+    "review.approved": "approved", "review.awaiting": "awaiting approval", "review.approve": "Approve",
+    "review.unapprove": "Withdraw approval", "review.reject": "Reject",
+    "review.reject_hint": "Reject: a new sheet is painted on the next render.",
+    "review.open_sheet": "Open the full sheet",
+    "review.badge_awaiting": "Draft · awaiting approval", "review.badge_approved": "Draft · approved",
+    "review.draft_awaiting": "Drafted by the house animator until approved",
+    "review.draft_approved": "Approved: the paid animator renders it on the next render",
+    "review.approve_all": "Approve all shots",
+    "review.drafts_summary": "{n} shot(s) are drafts awaiting approval before paid motion.",
+    "flash.reference_approved": "Reference sheet approved.",
+    "flash.reference_unapproved": "Approval of the reference sheet withdrawn.",
+    "flash.reference_rejected": "Sheet rejected: a new sheet is painted on the next render.",
+    "flash.shots_approved": "Every shot approved. Render changes to animate them.",
 }

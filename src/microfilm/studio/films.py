@@ -165,6 +165,132 @@ def shot_action(folder: Path, shot_id: str, action: str, value: bool = True) -> 
         raise MicrofilmError(f"unknown shot action {action!r}; allowed: regenerate, approve, lock")
 
 
+# ---- review before paid motion (microfilm.review) ----------------------------------------
+
+
+class NoSuchReference(MicrofilmError):
+    """A character id with no reference sheet in the last generate (a 404, naming it)."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A character's reference sheet as the film page and the API show it."""
+
+    character_id: str
+    name: str  # from bible.yaml; the id when the bible no longer has the character
+    path: str  # relative to the project folder (a content-addressed file in .microfilm/)
+    approved: bool  # its current content is the approved one
+    take: int  # bumped by each rejection; the next render paints that take
+
+
+@dataclass(frozen=True)
+class Review:
+    """What waits for a person before paid motion, as of now.
+
+    `microfilm.api.pending` is what the last generate found; approvals given since then
+    are applied here, so the page shows a sheet approved the moment it is, not after the
+    next render. `drafts` are the shots the house animator drafted in the last render (they
+    stay drafts until the next one); `awaiting` are those of them not approved yet.
+    """
+
+    sheets: tuple[Sheet, ...] = ()
+    drafts: tuple[str, ...] = ()
+    awaiting: tuple[str, ...] = ()
+
+    @property
+    def sheets_awaiting(self) -> tuple[Sheet, ...]:
+        return tuple(s for s in self.sheets if not s.approved)
+
+
+def _sheet_paths(folder: Path) -> dict[str, str]:
+    """{character id: sheet path} from the generate manifest ({} before a generate)."""
+    from microfilm.pipeline import context
+    from microfilm.stages import generate
+
+    ctx = context(Project.at(folder))
+    if not generate.manifest_path(ctx).exists():
+        return {}
+    return dict(generate.load_manifest(ctx).references)
+
+
+def _sheets(folder: Path) -> tuple[Sheet, ...]:
+    from microfilm.fsutil import sha256_file
+    from microfilm.review import load_approvals
+    from microfilm.spec.bible import Bible
+
+    project = Project.at(folder)
+    paths = _sheet_paths(folder)
+    if not paths:
+        return ()
+    approvals = load_approvals(project)
+    try:
+        bible_ = Bible.load(project.bible) if project.bible.exists() else None
+    except (MicrofilmError, ValueError, OSError):
+        bible_ = None  # the bible tab shows that error; the sheets still list by id
+    out = []
+    for cid, rel in paths.items():
+        sheet = resolve_inside(project.root, rel)
+        character = bible_.character(cid) if bible_ else None
+        out.append(Sheet(character_id=cid, name=character.name if character else cid, path=rel,
+                         approved=sheet is not None and approvals.approves(cid, sha256_file(sheet)),
+                         take=approvals.reference_takes.get(cid, 0)))
+    return tuple(out)
+
+
+def review(folder: Path) -> Loaded:
+    """The film's `Review` (empty before a generate), or the error reading it."""
+
+    def call():
+        from microfilm import api
+        from microfilm.spec.storyboard import Storyboard
+
+        pending = api.pending(folder)
+        project = Project.at(folder)
+        approved = set()
+        if project.storyboard.exists():
+            approved = {s.id for s in Storyboard.load(project.storyboard).shots if s.approved}
+        return Review(sheets=_sheets(folder), drafts=tuple(pending.shots),
+                      awaiting=tuple(s for s in pending.shots if s not in approved))
+
+    return _load(call)
+
+
+def reference_sheet(folder: Path, character_id: str) -> Path | None:
+    """The sheet file of `character_id`, only if it lies inside the film's folder."""
+    try:
+        rel = _sheet_paths(folder).get(character_id)
+    except (MicrofilmError, ImportError, OSError, ValueError):
+        return None
+    return resolve_inside(folder, rel) if rel else None
+
+
+def reference_action(folder: Path, character_id: str, action: str, value: bool = True) -> Sheet:
+    """Approve (value False: withdraw approval) or reject a character's sheet, as
+    `microfilm approve --reference [--reject]` does; returns the sheet's new state."""
+    from microfilm import api
+
+    paths = _sheet_paths(folder)
+    if character_id not in paths:
+        have = ", ".join(sorted(paths)) or "none yet (sheets are painted by a render whose painter or animator takes references)"
+        raise NoSuchReference(f"no reference sheet for character {character_id!r}; sheets: {have}")
+    if resolve_inside(folder, paths[character_id]) is None:
+        raise MicrofilmError(f"the reference sheet of {character_id!r} ({paths[character_id]}) is not an image "
+                             f"inside the film's folder; render again to paint it")
+    if action == "approve":
+        api.approve_reference(folder, character_id, value)
+    elif action == "reject":
+        api.reject_reference(folder, character_id)
+    else:
+        raise MicrofilmError(f"unknown reference action {action!r}; allowed: approve, reject")
+    return next(s for s in _sheets(folder) if s.character_id == character_id)
+
+
+def approve_all_shots(folder: Path, value: bool = True) -> list[str]:
+    from microfilm import api
+
+    return api.approve_shots(folder, None, approved=value)
+
+
 def outputs(folder: Path) -> dict[str, Path]:
     out = Project.at(folder).out
     names = {"film": "film.mp4", "cover": "cover.png", "vtt": "film.vtt", "srt": "film.srt",

@@ -4,7 +4,9 @@
 
 new -> POST /api/v1/films; make -> POST /films/{id}/make; status -> GET /films/{id}/status;
 regenerate/approve/lock a shot -> POST /films/{id}/shots/{shot}/{action}; publish ->
-POST /films/{id}/publish. Bearer tokens are not sent by browsers on their own, so these
+POST /films/{id}/publish. Review before paid motion (`microfilm approve`): what waits ->
+GET /films/{id}/pending; --all -> POST /films/{id}/approve-shots; --reference [--reject] ->
+POST /films/{id}/references/{character}/approve|reject. Bearer tokens are not sent by browsers on their own, so these
 routes need no CSRF token. No token: 401. Another workspace's film: 404.
 """
 
@@ -153,6 +155,66 @@ def shot(fid: str, shot_id: str, action: Literal["regenerate", "approve", "lock"
     board = pipeline_files.storyboard(folder).value
     s = next(s for s in board.shots if s.id == shot_id)
     return {"id": s.id, "take": s.take, "approved": s.approved, "locked": s.locked}
+
+
+class SheetOut(BaseModel):
+    character: str
+    name: str
+    sheet: str  # relative to the project folder
+    approved: bool
+    take: int
+
+
+class PendingOut(BaseModel):
+    """`microfilm approve DIR` without arguments, as of now: approvals given since the last
+    render are applied (`drafts` still lists every shot that render drafted)."""
+
+    shots: list[str]  # drafted by the house animator and not approved yet
+    references: dict[str, str]  # character id -> sheet path, not approved yet
+    drafts: list[str]
+    sheets: list[SheetOut]
+
+
+def _sheet_out(s: pipeline_files.Sheet) -> SheetOut:
+    return SheetOut(character=s.character_id, name=s.name, sheet=s.path, approved=s.approved, take=s.take)
+
+
+@router.get("/films/{fid}/pending", response_model=PendingOut)
+def pending(fid: str, ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    loaded = pipeline_files.review(folder_of(ctx, film))
+    if loaded.error:
+        raise HTTPException(422, loaded.error)
+    rv = loaded.value
+    return PendingOut(shots=list(rv.awaiting), references={s.character_id: s.path for s in rv.sheets_awaiting},
+                      drafts=list(rv.drafts), sheets=[_sheet_out(s) for s in rv.sheets])
+
+
+@router.post("/films/{fid}/approve-shots")
+def approve_shots(fid: str, body: ShotFlag = Body(default_factory=ShotFlag), ctx: Ctx = Depends(api_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    ensure_idle(ctx, film)
+    try:
+        changed = pipeline_files.approve_all_shots(folder_of(ctx, film), body.value)
+    except MicrofilmError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"approved": body.value, "shots": changed}
+
+
+@router.post("/films/{fid}/references/{character_id}/{action}", response_model=SheetOut)
+def reference(fid: str, character_id: str, action: Literal["approve", "reject"],
+              body: ShotFlag = Body(default_factory=ShotFlag), ctx: Ctx = Depends(api_ctx)):
+    """approve: the sheet's current content is the one every shot with the character gets
+    (value false withdraws it); reject: the next render paints a new sheet (take + 1)."""
+    film = film_for(ctx.db, ctx.user, fid)
+    ensure_idle(ctx, film)
+    try:
+        sheet = pipeline_files.reference_action(folder_of(ctx, film), character_id[:128], action, body.value)
+    except pipeline_files.NoSuchReference as exc:
+        raise HTTPException(404, str(exc)) from None
+    except MicrofilmError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return _sheet_out(sheet)
 
 
 @router.get("/films/{fid}/screenplay", response_class=PlainTextResponse)

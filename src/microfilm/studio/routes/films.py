@@ -30,7 +30,8 @@ from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect
 
 router = APIRouter()
 
-FLASH = ("saved", "published", "unpublished", "started", "uploaded", "shot_updated", "created")
+FLASH = ("saved", "published", "unpublished", "started", "uploaded", "shot_updated", "created",
+         "reference_approved", "reference_unapproved", "reference_rejected", "shots_approved")
 
 
 def folder_of(ctx: Ctx, film: Film) -> Path:
@@ -136,7 +137,7 @@ def film_page(fid: str, ctx: Ctx = Depends(page_ctx), msg: str = ""):
         research=pipeline_files.read_text(folder / "research.md"), bible=pipeline_files.bible(folder),
         screenplay=screenplay, preview=preview, board=board, outputs=pipeline_files.outputs(folder),
         job=snap, job_active=bool(snap and not snap.finished), uploads=uploads,
-        flash=msg if msg in FLASH else "",
+        review=pipeline_files.review(folder), flash=msg if msg in FLASH else "",
     )
 
 
@@ -183,6 +184,48 @@ def shot_action(fid: str, shot_id: str, action: str, ctx: Ctx = Depends(page_ctx
         return {"ok": True, "shot": {"id": shot.id, "take": shot.take, "approved": shot.approved,
                                      "locked": shot.locked}}
     return redirect(f"/films/{fid}?msg=shot_updated#storyboard")
+
+
+@router.post("/films/{fid}/approve-shots", dependencies=[Depends(csrf_protect)])
+def approve_shots(fid: str, ctx: Ctx = Depends(page_ctx)):
+    """Approve every story shot for the paid animator (`microfilm approve DIR --all`)."""
+    film = film_for(ctx.db, ctx.user, fid)
+    ensure_idle(ctx, film)
+    try:
+        changed = pipeline_files.approve_all_shots(folder_of(ctx, film))
+    except MicrofilmError as exc:
+        raise HTTPException(422, str(exc)) from None
+    film.updated_at = utcnow()
+    ctx.db.commit()
+    if wants_json(ctx.request):
+        return {"ok": True, "approved": changed}
+    return redirect(f"/films/{fid}?msg=shots_approved#storyboard")
+
+
+@router.post("/films/{fid}/references/{character_id}/{action}", dependencies=[Depends(csrf_protect)])
+def reference_action(fid: str, character_id: str, action: str, ctx: Ctx = Depends(page_ctx),
+                     value: str = Form("1")):
+    """Approve (value 0: withdraw) or reject a character's reference sheet; a rejected
+    sheet is painted again, alone, by the next render."""
+    film = film_for(ctx.db, ctx.user, fid)
+    if action not in ("approve", "reject"):
+        raise HTTPException(404)
+    ensure_idle(ctx, film)
+    approve = value not in ("0", "false", "")
+    try:
+        sheet = pipeline_files.reference_action(folder_of(ctx, film), character_id[:128], action, approve)
+    except pipeline_files.NoSuchReference as exc:
+        raise HTTPException(404, str(exc)) from None
+    except MicrofilmError as exc:
+        raise HTTPException(422, str(exc)) from None
+    film.updated_at = utcnow()
+    ctx.db.commit()
+    if wants_json(ctx.request):
+        return {"ok": True, "reference": {"character": sheet.character_id, "approved": sheet.approved,
+                                          "take": sheet.take, "sheet": sheet.path}}
+    msg = "reference_rejected" if action == "reject" else \
+        ("reference_approved" if approve else "reference_unapproved")
+    return redirect(f"/films/{fid}?msg={msg}#storyboard")
 
 
 @router.post("/films/{fid}/make", dependencies=[Depends(csrf_protect)])
@@ -344,6 +387,18 @@ def shot_thumb(fid: str, shot_id: str, ctx: Ctx = Depends(page_ctx)):
     if key is None or pipeline_files.resolve_inside(folder, str(key.relative_to(folder.resolve()))) is None:
         raise HTTPException(404)
     thumb = thumbnail(key, ctx.request.app.state.settings.thumbs)
+    return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/films/{fid}/references/{character_id}/sheet.jpg")
+def reference_thumb(fid: str, character_id: str, ctx: Ctx = Depends(page_ctx)):
+    """A thumbnail of a character's reference sheet: the sheet named by the generate
+    manifest, served only if it lies inside the film's folder (like a shot's keyframe)."""
+    film = film_for(ctx.db, ctx.user, fid)
+    sheet = pipeline_files.reference_sheet(folder_of(ctx, film), character_id[:128])
+    if sheet is None:
+        raise HTTPException(404)
+    thumb = thumbnail(sheet, ctx.request.app.state.settings.thumbs, width=320)
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 

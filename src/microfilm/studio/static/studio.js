@@ -130,6 +130,11 @@
     $("input[name=value]", lock).value = s.locked ? "0" : "1";
     $("button", lock).textContent = s.locked ? grid.dataset.unlock : grid.dataset.lock;
     $("form[action$='/regenerate'] button", card).disabled = s.locked;
+    const draft = $(".shot-draft", card);  // a house draft: awaiting approval, or approved for the next render
+    if (draft) {
+      draft.textContent = s.approved ? draft.dataset.approved : draft.dataset.awaiting;
+      draft.title = s.approved ? draft.dataset.approvedTitle : draft.dataset.awaitingTitle;
+    }
     let take = $(".take", card);
     if (s.take) {
       if (!take) { take = document.createElement("span"); take.className = "chip small take"; $(".shot-id", card).append(" ", take); }
