@@ -95,9 +95,10 @@ def test_approved_shot_with_approved_sheets_is_the_only_paid_render(film, server
 
     before = rw.counts["submit"]
     api.approve_shots(film, [first.id])
+    assert first.id not in api.pending(film).shots  # pending is what waits for a person now
     api.make(film)
     assert rw.counts["submit"] == before  # its characters' sheets are not approved yet
-    assert first.id in api.pending(film).shots
+    assert set(first.characters) <= set(api.pending(film).references)  # it waits on these
 
     for cid in first.characters:
         api.approve_reference(film, cid)
@@ -111,10 +112,11 @@ def test_approved_shot_with_approved_sheets_is_the_only_paid_render(film, server
     cid = first.characters[0]
     old_sheet = api.approve_reference(film, cid)  # already approved: names the sheet
     assert api.reject_reference(film, cid) == 1
-    api.make(film, stages=["generate"])
+    report = api.make(film, stages=["generate"])
     assert oa.counts["call"] == painted + 1
     waiting = api.pending(film)
-    assert cid in waiting.references and first.id in waiting.shots
+    drafted = _generate_message(report).split("by the house animator (", 1)[1].split(")", 1)[0]
+    assert cid in waiting.references and first.id in drafted.split(", ")
     assert film / waiting.references[cid] != old_sheet
     assert rw.counts["submit"] == before + 1
 

@@ -94,14 +94,26 @@ def lock_shot(path: str | Path, shot_id: str, locked: bool = True) -> None:
 
 
 def pending(path: str | Path) -> Pending:
-    """What waits for approval after the last generate (nothing before one ran)."""
+    """What still waits for a person's approval: shots the last generate drafted that are
+    not approved in storyboard.yaml now, and reference sheets it painted whose approval
+    (by content) is missing now. Nothing before a generate ran, or when no review applies."""
     from microfilm.pipeline import context
     from microfilm.stages import generate
 
-    ctx = context(Project.at(path))
+    project = Project.at(path)
+    ctx = context(project)
     if not generate.manifest_path(ctx).exists():
         return Pending()
-    return generate.load_manifest(ctx).pending
+    manifest = generate.load_manifest(ctx)
+    if not manifest.review:
+        return Pending()
+    approved = {s.id for s in Storyboard.load(project.storyboard).shots if s.approved}
+    approvals = review.load_approvals(project)
+    sheets = {c: p for c, p in manifest.references.items()
+              if not ((project.root / p).is_file()
+                      and approvals.approves(c, sha256_file(project.root / p)))}
+    return Pending(shots=[s for s in manifest.pending.shots if s not in approved], references=sheets,
+                   drafts=list(manifest.pending.shots))
 
 
 def _reference_sheet(project: Project, character_id: str) -> Path:

@@ -36,7 +36,8 @@ class Approvals(BaseModel):
 class Pending(BaseModel):
     """What waits for a person before paid motion is made."""
 
-    shots: list[str] = []  # drafted by the house animator until approved
+    shots: list[str] = []  # drafted by the house animator and not approved yet
+    drafts: list[str] = []  # every shot the last generate drafted (approved since or not)
     references: dict[str, str] = {}  # character id -> sheet path (relative to the project)
 
     @property

@@ -53,7 +53,8 @@ def write_generated(folder: Path, sheets: dict[str, str] | None = None) -> dict[
     if sheets is not None:
         rel = sheets
     manifest = Manifest(shots=shots, score="out/score.wav", cover="out/cover.png", references=rel,
-                        pending=Pending(shots=["s01", "s02"], references=rel))
+                        pending=Pending(shots=["s01", "s02"], drafts=["s01", "s02"], references=rel),
+                        review=True)
     (folder / ".microfilm" / "generated.json").write_text(manifest.model_dump_json(indent=1), "utf-8")
     return files
 

@@ -58,6 +58,7 @@ class Manifest(BaseModel):
     refused: list[str] = []  # shots a provider refused, made by the house provider instead
     references: dict[str, str] = {}  # character id -> reference sheet
     pending: Pending = Pending()  # awaiting approval before the paid animator runs
+    review: bool = False  # the paid animator waited for approvals in this run
 
 
 def manifest_path(ctx: StageContext) -> Path:
@@ -234,7 +235,9 @@ class _Generator:
 
     def pending(self) -> Pending:
         sheets = {c: p for c, p in self._refs.items() if p is not None}
-        return Pending(shots=[s.id for s in self.board.shots if s.id in self.drafts],
+        drafted = [s.id for s in self.board.shots if s.id in self.drafts]
+        approved = {s.id for s in self.board.shots if s.approved}
+        return Pending(shots=[s for s in drafted if s not in approved], drafts=drafted,
                        references={c: self._rel(p) for c, p in sorted(sheets.items())
                                    if not self.approvals.approves(c, sha256_file(p))})
 
@@ -323,7 +326,7 @@ class _Generator:
         sheets = {c: self._rel(p) for c, p in sorted(self._refs.items()) if p is not None}
         return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover),
                         refused=self.refusals, references=sheets,
-                        pending=self.pending() if self.review else Pending())
+                        pending=self.pending() if self.review else Pending(), review=self.review)
 
 
 def _wav_seconds(path: Path) -> float:
@@ -356,22 +359,20 @@ def run(ctx: StageContext) -> StageOutcome:
     if manifest.refused:
         summary += (f"; {len(manifest.refused)} refused by the provider and made by the house "
                     f"providers instead: " + "; ".join(manifest.refused))
-    if not manifest.pending.empty:
+    if manifest.pending.drafts or not manifest.pending.empty:
         summary += "; " + pending_message(ctx.project.root, manifest.pending)
     return StageOutcome(stage=NAME, ran=True, message=f"made {summary}")
 
 
 def pending_message(root: Path, pending: Pending) -> str:
-    """What waits for approval, and the command that gives it."""
-    parts = []
+    """What the house animator drafted, what waits for approval, and the command that gives it."""
+    parts = [f"{len(pending.drafts)} shot(s) drafted by the house animator ({', '.join(pending.drafts)}) "
+             "until approved"] if pending.drafts else []
     if pending.shots:
-        parts.append(f"{len(pending.shots)} shot(s) drafted by the house animator until approved "
-                     f"({', '.join(pending.shots)}): look at their keyframes, then "
+        parts.append(f"shots to approve after looking at their keyframes: {', '.join(pending.shots)}: "
                      f"`microfilm approve {root} SHOT...` or `--all`")
     if pending.references:
         sheets = ", ".join(f"{c} ({p})" for c, p in pending.references.items())
         parts.append(f"reference sheets to approve: {sheets}: "
                      f"`microfilm approve {root} --reference CHARACTER`")
     return "; ".join(parts)
-
-

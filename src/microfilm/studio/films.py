@@ -187,10 +187,10 @@ class Sheet:
 class Review:
     """What waits for a person before paid motion, as of now.
 
-    `microfilm.api.pending` is what the last generate found; approvals given since then
-    are applied here, so the page shows a sheet approved the moment it is, not after the
-    next render. `drafts` are the shots the house animator drafted in the last render (they
-    stay drafts until the next one); `awaiting` are those of them not approved yet.
+    From `microfilm.api.pending`, which applies approvals given since the last render, so
+    the page shows a sheet approved the moment it is. `drafts` are the shots the house
+    animator drafted in the last render (they stay drafts until the next one); `awaiting`
+    are those of them not approved yet.
     """
 
     sheets: tuple[Sheet, ...] = ()
@@ -242,15 +242,10 @@ def review(folder: Path) -> Loaded:
 
     def call():
         from microfilm import api
-        from microfilm.spec.storyboard import Storyboard
 
         pending = api.pending(folder)
-        project = Project.at(folder)
-        approved = set()
-        if project.storyboard.exists():
-            approved = {s.id for s in Storyboard.load(project.storyboard).shots if s.approved}
-        return Review(sheets=_sheets(folder), drafts=tuple(pending.shots),
-                      awaiting=tuple(s for s in pending.shots if s not in approved))
+        return Review(sheets=_sheets(folder), drafts=tuple(pending.drafts),
+                      awaiting=tuple(pending.shots))
 
     return _load(call)
 
