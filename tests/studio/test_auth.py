@@ -110,3 +110,32 @@ def test_redirects_stay_on_this_site(app):
     r = c.post("/login", data={"csrf": token, "email": "ann@brand.example", "password": "correct horse battery",
                                "next": "//evil.example"}, follow_redirects=False)
     assert r.headers["location"] == "/projects"
+
+
+def test_failed_logins_are_throttled_per_account_even_with_the_right_password(app):
+    from microfilm.studio.throttle import LoginThrottle
+
+    now = [1000.0]
+    app.state.login_throttle = LoginThrottle(per_account=3, per_client=10, window_s=600,
+                                             clock=lambda: now[0])
+    signup(TestClient(app), "ann@brand.example", workspace="Brand")
+    signup(TestClient(app), "bob@agency.example", workspace="Agency")
+    def attempt(email: str, password: str):
+        c = TestClient(app)  # a fresh browser each time, from the same address
+        token = csrf_of(c.get("/login").text)
+        return c.post("/login", data={"csrf": token, "email": email, "password": password},
+                      follow_redirects=False)
+
+    for _ in range(3):
+        assert attempt("ann@brand.example", "wrong password!").status_code == 400
+    locked = attempt("ann@brand.example", "correct horse battery")
+    assert locked.status_code == 429 and 0 < int(locked.headers["retry-after"]) <= 600
+    assert "Too many failed attempts" in locked.text
+    assert attempt("bob@agency.example", "correct horse battery").status_code == 303  # another account
+    now[0] += 601  # the failures leave the window
+    assert attempt("ann@brand.example", "correct horse battery").status_code == 303
+    # From one address, failures across accounts add up to the per-client limit (the
+    # earlier three have left the window).
+    for i in range(10):
+        assert attempt(f"guess{i}@x.example", "wrong password!").status_code == 400
+    assert attempt("bob@agency.example", "correct horse battery").status_code == 429

@@ -24,6 +24,7 @@ from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.jobs import JobManager
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
 from microfilm.studio.settings import StudioSettings
+from microfilm.studio.throttle import LoginThrottle
 from microfilm.studio.web import LoginRequired, page_ctx
 
 HERE = Path(__file__).parent
@@ -69,6 +70,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.jobs = jobs
+    app.state.login_throttle = LoginThrottle()
     app.state.templates = _templates()
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

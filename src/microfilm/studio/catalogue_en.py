@@ -10,7 +10,7 @@ EN: dict[str, str] = {
     "error.csrf": "The form expired or did not come from this studio; reload the page and try again.",
     "error.rendering": "This film is rendering; wait for the render to finish.",
     "login.title": "Log in", "login.lead": "Welcome back to the studio.", "login.submit": "Log in",
-    "login.no_account": "No account yet?", "login.failed": "That e-mail and password do not match an account.",
+    "login.no_account": "No account yet?", "login.throttled": "Too many failed attempts for this account or address; try again in {minutes} min.", "login.failed": "That e-mail and password do not match an account.",
     "signup.title": "Create your studio", "signup.lead": "A workspace holds a brand's or an agency's films; only its members see its drafts.",
     "signup.submit": "Create account", "signup.have_account": "Already have an account?",
     "signup.password_hint": "At least 10 characters.", "signup.workspace": "Workspace",

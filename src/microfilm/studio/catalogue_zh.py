@@ -10,7 +10,7 @@ ZH: dict[str, str] = {
     "error.csrf": "表单已过期或并非来自本工作室，请刷新页面后重试。",
     "error.rendering": "这部影片正在渲染，请等待渲染完成。",
     "login.title": "登录", "login.lead": "欢迎回到工作室。", "login.submit": "登录",
-    "login.no_account": "还没有账号？", "login.failed": "邮箱或密码不正确。",
+    "login.no_account": "还没有账号？", "login.throttled": "此账号或地址登录失败次数过多，请 {minutes} 分钟后再试。", "login.failed": "邮箱或密码不正确。",
     "signup.title": "创建你的工作室", "signup.lead": "工作区属于一个品牌或一家代理公司；只有成员能看到其中的草稿。",
     "signup.submit": "创建账号", "signup.have_account": "已有账号？",
     "signup.password_hint": "至少 10 个字符。", "signup.workspace": "工作区",

@@ -86,11 +86,22 @@ def login_form(ctx: Ctx = Depends(page_ctx), next: str = ""):
 def login_post(ctx: Ctx = Depends(page_ctx), email: str = Form(""), password: str = Form(""),
                next: str = Form("")):
     email = email.strip().lower()
+    throttle = ctx.request.app.state.login_throttle
+    client = ctx.request.client.host if ctx.request.client else "unknown"
+    wait = throttle.retry_after(email, client)
+    if wait:
+        response = render(ctx, "login.html", status_code=429, next=safe_next(next),
+                          errors=[ctx.t("login.throttled", minutes=max(1, round(wait / 60)))],
+                          email=email)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = ctx.db.scalars(select(User).where(User.email == email)).first()
     ok, rehash = security.verify_password(user.password_hash if user else security.DUMMY_HASH, password)
     if user is None or not ok:
+        throttle.failed(email, client)
         return render(ctx, "login.html", status_code=400, next=safe_next(next),
                       errors=[ctx.t("login.failed")], email=email)
+    throttle.succeeded(email)
     if rehash:
         user.password_hash = rehash
         ctx.db.commit()
