@@ -48,6 +48,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -322,8 +323,11 @@ def _finish(plan: Plan, pool: dict, score: Path, seg_paths: list[Path], d: Path,
     from microfilm.media import audio, master, segments
 
     t = time.perf_counter()
+    # as the master stage joins: on the cores, blended windows kept by content in the
+    # film's store (here one per film length, shared by the full master and the re-master)
     video = segments.join_with_transitions(seg_paths, _transitions(plan), d / "video.mp4",
-                                           fps=FPS)
+                                           fps=FPS, workers=os.cpu_count() or 1,
+                                           reuse=d.parent / f"blends_{plan.seconds:.0f}s")
     times["join_s"] = time.perf_counter() - t
     t = time.perf_counter()
     mixed = audio.render_mix(_mix_spec(plan, pool, score, d / "mix.wav"))
@@ -345,6 +349,7 @@ def case_microfilm(work: Path, seconds: float) -> dict:
     d = work / f"microfilm_{seconds:.0f}s"
     seg_dir = d / "segments"
     seg_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work / f"blends_{plan.seconds:.0f}s", ignore_errors=True)  # a full master
     from microfilm.media import segments
 
     workers = os.cpu_count() or 1

@@ -215,6 +215,34 @@ def test_transitions_keep_the_plan_and_copy_the_bodies(media: Path) -> None:
     assert got[23:38] != a[23:38]  # the window was re-encoded
 
 
+def test_a_rejoin_re_encodes_only_the_transitions_whose_pictures_changed(media: Path) -> None:
+    trans = [Transition("dissolve", 0.4), Transition("fade", 0.4)]
+    colours = ("red", "blue", "green")
+
+    def segment(i: int, colour: str, tag: str = "") -> Path:
+        return encode_segment(SegmentSpec(
+            source=_colour_clip(media / f"rj{i}{colour}.mp4", colour), out=media / f"rj{i}{tag}.mp4",
+            duration=1.0, **SMALL, transition_in=trans[i - 1] if i else None,
+            transition_out=trans[i] if i < 2 else None))
+
+    segs = [segment(i, c) for i, c in enumerate(colours)]
+    reuse = media / "blends"
+    first = join_with_transitions(segs, trans, media / "rj-a.mp4", workers=2, reuse=reuse)
+    kept = sorted(reuse.iterdir())
+    assert len(kept) == 2  # one blended window per transition
+    again = join_with_transitions(segs, trans, media / "rj-b.mp4", workers=2, reuse=reuse)
+    assert sorted(reuse.iterdir()) == kept  # nothing re-encoded
+    assert [p[2] for p in iter_packets(again)] == [p[2] for p in iter_packets(first)]
+
+    segs[2] = segment(2, "white", tag="v2")  # the last shot changed: only its transition
+    changed = join_with_transitions(segs, trans, media / "rj-c.mp4", workers=2, reuse=reuse)
+    now = sorted(reuse.iterdir())
+    assert len(now) == 3 and set(kept) < set(now)
+    assert count_frames(changed) == 90
+    assert decode_frame(changed, 2.5).mean() > 200  # white, where green was
+    assert decode_frame(changed, 1.0).astype(int).mean(axis=(0, 1))[2] > 60  # the reused dissolve
+
+
 def test_transition_join_needs_matching_segments(media: Path, colour_segments) -> None:
     with pytest.raises(MediaError, match="keyframe|transitions"):
         join_with_transitions(colour_segments[:2], [Transition("dissolve", 0.3)],

@@ -26,13 +26,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
 from microfilm.errors import MediaError
 from microfilm.form import FPS
-from microfilm.fsutil import atomic_output, sha256_text
+from microfilm.fsutil import atomic_output, sha256_file, sha256_text
 from microfilm.media.ffmpeg import run, video_encode_args
 from microfilm.media.fonts import find_font
 from microfilm.media.probe import count_frames, iter_packets
@@ -387,13 +388,55 @@ def _xfade(a_piece: Path, b_piece: Path, transition: Transition, frames: int, fp
         what=f"transition {transition.kind} into {out.name}")
 
 
+def _cut_for_transitions(seg: Path, t_in: Transition | None, t_out: Transition | None,
+                         fps: int, work: Path, stem: str) -> list[Path]:
+    """A segment cut by stream copy at its transition windows: [head?, body..., tail?]."""
+    total = count_frames(seg)
+    c_in = sum(t_in.split(fps)) if t_in else 0
+    c_out = total - sum(t_out.split(fps)) if t_out else total
+    if c_in > total or c_out < 0 or c_in > c_out:
+        raise MediaError(f"{seg}: its {total} frames cannot hold its transitions "
+                         f"(incoming window ends at frame {c_in}, outgoing starts "
+                         f"at {c_out}); the shot is shorter than its transitions")
+    points = sorted({c for c in (c_in, c_out) if 0 < c < total})
+    if not points:
+        return [seg]
+    keys = _keyframe_indices(seg)
+    missing = [c for c in points if c not in keys]
+    if missing:
+        raise MediaError(f"{seg}: no keyframe at frame(s) {missing}; encode it with "
+                         "SegmentSpec.transition_in/transition_out matching the join")
+    return _split(seg, points, work, stem)
+
+
+def _blend(tail: Path, head: Path, transition: Transition, fps: int, out: Path,
+           reuse: Path | None) -> Path:
+    """The transition window re-encoded; with `reuse`, kept there under a hash of the two
+    windows' bytes, so a re-master re-encodes only the transitions whose pictures changed."""
+    frames = sum(transition.split(fps))
+    if reuse is None:
+        _xfade(tail, head, transition, frames, fps, out)
+        return out
+    key = sha256_text("|".join([sha256_file(tail), sha256_file(head), transition.kind,
+                                repr(transition.seconds), str(fps), str(frames)]))
+    kept = reuse / f"{key}.mp4"
+    if not kept.exists():
+        reuse.mkdir(parents=True, exist_ok=True)
+        with atomic_output(kept) as tmp:
+            _xfade(tail, head, transition, frames, fps, tmp)
+    return kept
+
+
 def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transition | None],
-                          out: Path, *, fps: int = FPS) -> Path:
+                          out: Path, *, fps: int = FPS, workers: int = 1,
+                          reuse: Path | None = None) -> Path:
     """Join segments, `transitions[i]` between segments i and i+1 (None or "cut": a cut).
 
     Each segment must have been encoded with the matching SegmentSpec.transition_in/out (its
     handles and forced keyframes). Only the transition windows are re-encoded; the rest is
     stream-copied. Total frames = the sum of the segments' planned frames (handles excluded).
+    Cutting and blending run on `workers` threads (the work is in ffmpeg). With `reuse`, a
+    folder, each blended window is kept there by content and reused by a later join.
     """
     n = len(segments)
     if len(transitions) != max(0, n - 1):
@@ -407,35 +450,21 @@ def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transi
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".join.", dir=out.parent))
     try:
-        order: list[Path] = []
-        pending_tail: Path | None = None  # A's tail window, waiting for B's head
-        for i, seg in enumerate(segments):
-            seg = Path(seg)
-            t_in = trans[i - 1] if i > 0 else None
-            t_out = trans[i] if i < n - 1 else None
-            total = count_frames(seg)
-            c_in = sum(t_in.split(fps)) if t_in else 0
-            c_out = total - sum(t_out.split(fps)) if t_out else total
-            if c_in > total or c_out < 0 or c_in > c_out:
-                raise MediaError(f"{seg}: its {total} frames cannot hold its transitions "
-                                 f"(incoming window ends at frame {c_in}, outgoing starts "
-                                 f"at {c_out}); the shot is shorter than its transitions")
-            points = sorted({c for c in (c_in, c_out) if 0 < c < total})
-            keys = _keyframe_indices(seg)
-            missing = [c for c in points if c not in keys]
-            if missing:
-                raise MediaError(f"{seg}: no keyframe at frame(s) {missing}; encode it with "
-                                 "SegmentSpec.transition_in/transition_out matching the join")
-            pieces = _split(seg, points, work, f"s{i:04d}")
-            if t_in:
-                head, pieces = pieces[0], pieces[1:]
-                assert pending_tail is not None
-                blended = work / f"t{i - 1:04d}.mp4"
-                _xfade(pending_tail, head, t_in, c_in, fps, blended)
-                order.append(blended)
-            if t_out:
-                pending_tail, pieces = pieces[-1], pieces[:-1]
-            order.extend(pieces)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            cut = list(pool.map(
+                lambda i: _cut_for_transitions(Path(segments[i]), trans[i - 1] if i > 0 else None,
+                                               trans[i] if i < n - 1 else None, fps, work,
+                                               f"s{i:04d}"), range(n)))
+            blends = {i: pool.submit(_blend, cut[i][-1], cut[i + 1][0], t, fps,
+                                     work / f"t{i:04d}.mp4", reuse)
+                      for i, t in enumerate(trans) if t}
+            order: list[Path] = []
+            for i, pieces in enumerate(cut):
+                body = pieces[1 if i > 0 and trans[i - 1] else 0:]
+                body = body[:-1] if i < n - 1 and trans[i] else body
+                order.extend(body)
+                if i in blends:
+                    order.append(blends[i].result())
         return concat(order, out, fps=fps)
     finally:
         shutil.rmtree(work, ignore_errors=True)

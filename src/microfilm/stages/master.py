@@ -98,7 +98,8 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
                    for s in cut.segments[1:]]
     join_key = cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
     video = store.produce("join", join_key, ".mp4", lambda tmp: segments.join_with_transitions(
-        seg_paths, transitions, tmp, fps=cut.fps))
+        seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers,
+        reuse=store.root / "transitions"))
 
     ctx.progress(NAME, 1, 4, "mixing sound")
     sound = mix_sound(ctx, cut)
