@@ -237,7 +237,7 @@ def test_a_rejoin_re_encodes_only_the_transitions_whose_pictures_changed(media: 
     segs[2] = segment(2, "white", tag="v2")  # the last shot changed: only its transition
     changed = join_with_transitions(segs, trans, media / "rj-c.mp4", workers=2, reuse=reuse)
     now = sorted(reuse.iterdir())
-    assert len(now) == 3 and set(kept) < set(now)
+    assert len(now) == 2 and len(set(kept) & set(now)) == 1  # one reused, the stale one gone
     assert count_frames(changed) == 90
     assert decode_frame(changed, 2.5).mean() > 200  # white, where green was
     assert decode_frame(changed, 1.0).astype(int).mean(axis=(0, 1))[2] > 60  # the reused dissolve

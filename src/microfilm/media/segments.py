@@ -427,6 +427,13 @@ def _blend(tail: Path, head: Path, transition: Transition, fps: int, out: Path,
     return kept
 
 
+def _prune(reuse: Path, keep: set[str]) -> None:
+    """Windows of an earlier cut are dropped once a join no longer needs them."""
+    for old in reuse.glob("*.mp4"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+
+
 def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transition | None],
                           out: Path, *, fps: int = FPS, workers: int = 1,
                           reuse: Path | None = None) -> Path:
@@ -436,7 +443,8 @@ def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transi
     handles and forced keyframes). Only the transition windows are re-encoded; the rest is
     stream-copied. Total frames = the sum of the segments' planned frames (handles excluded).
     Cutting and blending run on `workers` threads (the work is in ffmpeg). With `reuse`, a
-    folder, each blended window is kept there by content and reused by a later join.
+    folder, each blended window is kept there by content and reused by a later join; after a
+    join the folder holds only the windows that join used, so it never outgrows one film.
     """
     n = len(segments)
     if len(transitions) != max(0, n - 1):
@@ -465,6 +473,9 @@ def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transi
                 order.extend(body)
                 if i in blends:
                     order.append(blends[i].result())
-        return concat(order, out, fps=fps)
+        joined = concat(order, out, fps=fps)
+        if reuse is not None:
+            _prune(reuse, keep={b.result().name for b in blends.values()})
+        return joined
     finally:
         shutil.rmtree(work, ignore_errors=True)
