@@ -19,7 +19,7 @@ def test_every_brief_platform_has_typed_specs() -> None:
     assert set(platforms.PLATFORMS) == set(BRIEF_PLATFORMS)
     assert isinstance(platforms.READ_ON, date)
     for p in platforms.PLATFORMS.values():
-        x, y, w, h = p.safe_area.box()
+        x, y, w, h = p.safe_area.box(1080, 1920)
         assert 0 < x and 0 < y and w > 540 and h > 900, p.id  # a usable centre remains
         assert x + w <= 1080 and y + h <= 1920
         assert all(a in form.ASPECTS for a in p.aspects)

@@ -16,30 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from microfilm import form
+from microfilm.media.subtitles import SafeArea
 
 READ_ON = date(2026, 11, 25)
 REFERENCE_SIZE = (1080, 1920)
-
-
-@dataclass(frozen=True)
-class SafeArea:
-    """Margins in pixels at 1080x1920 that platform UI may cover."""
-
-    top: int
-    bottom: int
-    left: int
-    right: int
-
-    def scaled(self, width: int, height: int) -> "SafeArea":
-        """The same margins on a frame of another size (proportional per axis)."""
-        sx, sy = width / REFERENCE_SIZE[0], height / REFERENCE_SIZE[1]
-        return SafeArea(round(self.top * sy), round(self.bottom * sy),
-                        round(self.left * sx), round(self.right * sx))
-
-    def box(self, width: int = 1080, height: int = 1920) -> tuple[int, int, int, int]:
-        """(x, y, w, h) of the area nothing covers, on a frame of width x height."""
-        s = self.scaled(width, height)
-        return (s.left, s.top, width - s.left - s.right, height - s.top - s.bottom)
 
 
 @dataclass(frozen=True)
@@ -188,4 +168,4 @@ def get(platform_id: str) -> Platform:
 
 def safe_area(platform_id: str, width: int = 1080, height: int = 1920) -> SafeArea:
     """The platform's safe margins on a frame of width x height (for subtitles, titles)."""
-    return get(platform_id).safe_area.scaled(width, height)
+    return get(platform_id).safe_area.scaled(width, height, REFERENCE_SIZE)

@@ -191,7 +191,7 @@ def write_research(brief: Brief, *, writer: Any = None,
 
     # platform
     sa = plat.safe_area
-    box = sa.box(*brief.size)
+    box = platforms.safe_area(plat.id, *brief.size).box(*brief.size)
     prow = [
         ["Aspects" if not zh else "画幅", ", ".join(plat.aspects)],
         ["Upload size" if not zh else "上传尺寸", f"{plat.resolution[0]}x{plat.resolution[1]}"],

@@ -80,6 +80,19 @@ class SafeArea:
         return cls(round(0.05 * height), round(0.08 * height),
                    round(0.05 * width), round(0.05 * width))
 
+    def scaled(self, width: int, height: int,
+               reference: tuple[int, int] = (1080, 1920)) -> "SafeArea":
+        """These margins, given on a `reference` frame, on a width x height frame (each axis
+        in proportion): platforms publish theirs for 1080x1920."""
+        sx, sy = width / reference[0], height / reference[1]
+        return SafeArea(round(self.top * sy), round(self.bottom * sy),
+                        round(self.left * sx), round(self.right * sx))
+
+    def box(self, width: int, height: int) -> tuple[int, int, int, int]:
+        """(x, y, w, h) of the part of a width x height frame nothing covers."""
+        return (self.left, self.top, width - self.left - self.right,
+                height - self.top - self.bottom)
+
     def check(self, width: int, height: int) -> None:
         if self.left + self.right >= width * 0.8 or self.top + self.bottom >= height * 0.8:
             raise ValueError(f"SafeArea {self} leaves too little of a {width}x{height} frame")

@@ -157,8 +157,7 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
 
 def safe_area(platform: str, width: int, height: int) -> subtitles.SafeArea:
     """The target platform's UI-free area, where subtitles and the AI label go."""
-    s = platforms.safe_area(platform, width, height)
-    return subtitles.SafeArea(top=s.top, bottom=s.bottom, left=s.left, right=s.right)
+    return platforms.safe_area(platform, width, height)
 
 
 def _transition(kind: str, seconds: float) -> segments.Transition | None:
