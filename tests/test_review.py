@@ -127,3 +127,76 @@ def test_approval_errors_name_what_exists(film):
         api.approve_shots(film, ["nope"])
     with pytest.raises(MicrofilmError, match="no reference sheet for 'ghost'.*microfilm generate"):
         api.approve_reference(film, "ghost")
+
+
+def _picture(path, colour) -> bytes:
+    from PIL import Image
+
+    Image.new("RGB", (96, 144), colour).save(path, format="JPEG")
+    return path.read_bytes()
+
+
+def test_a_persons_own_picture_is_the_sheet_and_needs_no_approval(film, servers, tmp_path):
+    import hashlib
+
+    from microfilm.spec.bible import Bible
+
+    oa, rw = servers
+    api.make(film, stages=["research", "develop", "board"])
+    story = [s for s in Storyboard.load(film / "storyboard.yaml").shots if s.kind == "shot"]
+    first = next(s for s in story if s.characters)
+    cast = sorted({c for s in story for c in s.characters})
+    photos = {cid: _picture(tmp_path / f"{cid}-photo.png", (40 + 60 * i, 90, 160))  # a JPEG named .png
+              for i, cid in enumerate(cast)}
+    for cid in cast:
+        kept = api.use_reference(film, cid, tmp_path / f"{cid}-photo.png")
+        assert kept.suffix == ".jpg" and kept.read_bytes() == photos[cid]
+        assert Bible.load(film / "bible.yaml").character(cid).reference == kept.relative_to(film).as_posix()
+
+    before_calls, before_submits = oa.counts["call"], rw.counts["submit"]
+    seen = len(oa.references_seen)
+    api.approve_shots(film, [first.id])
+    report = api.make(film)
+    assert "kept your edits" not in report.outcomes[1].message  # not a hand edit: no conflict later
+    # No sheet painted for anyone, every keyframe with people carried their own pictures, and
+    # the approved shot went to Runway without a sheet approval: the person chose them.
+    sent = set(oa.references_seen[seen:])
+    assert {hashlib.sha256(b).hexdigest() for b in photos.values()} <= sent
+    assert rw.counts["submit"] == before_submits + 1
+    waiting = api.pending(film)
+    assert waiting.references == {} and first.id not in waiting.shots
+    painted = oa.counts["call"] - before_calls  # generations: keyframes without people, cover
+    assert painted <= sum(1 for s in story if not s.characters) + 2
+
+    # A rewrite of the story keeps the pictures (by character id).
+    from microfilm.stages import develop
+
+    rewritten = develop.keep_supplied_references(
+        Bible.load(film / "bible.yaml").model_copy(update={"characters": [
+            c.model_copy(update={"reference": ""}) for c in Bible.load(film / "bible.yaml").characters]}),
+        film / "bible.yaml")
+    assert all(c.reference for c in rewritten.characters if c.id in cast)
+
+    # Rejecting one's own picture goes back to a painted sheet that waits for approval.
+    api.reject_reference(film, cast[0])
+    assert Bible.load(film / "bible.yaml").character(cast[0]).reference == ""
+    api.make(film, stages=["generate"])
+    assert cast[0] in api.pending(film).references
+
+
+def test_a_bad_own_picture_is_refused_naming_it(film, tmp_path):
+    api.make(film, stages=["research", "develop", "board"])
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture", encoding="utf-8")
+    cid = __import__("microfilm.spec.bible", fromlist=["Bible"]).Bible.load(film / "bible.yaml").characters[0].id
+    before = (film / "bible.yaml").read_bytes()
+    with pytest.raises(MicrofilmError, match="notes.png: only PNG, JPEG and WebP"):
+        api.use_reference(film, cid, bad)
+    with pytest.raises(MicrofilmError, match="no character 'ghost'; characters are"):
+        api.use_reference(film, "ghost", bad)
+    assert (film / "bible.yaml").read_bytes() == before  # nothing written
+    # A hand-edited bible naming a missing picture stops generate with the field named.
+    text = before.decode("utf-8").replace("reference: ''", "reference: refs/gone.jpg", 1)
+    (film / "bible.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(MicrofilmError, match=r"bible.yaml: characters\[.*\]\.reference: .*gone.jpg does not exist"):
+        api.make(film, stages=["generate"])

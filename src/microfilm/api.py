@@ -14,7 +14,7 @@ from typing import Iterable
 from microfilm import review
 from microfilm.cache import WrittenFiles
 from microfilm.errors import MicrofilmError, SpecError
-from microfilm.fsutil import atomic_write_text, sha256_file
+from microfilm.fsutil import atomic_write_bytes, atomic_write_text, sha256_file
 from microfilm.pipeline import MakeReport, ProjectStatus, make, status
 from microfilm.project import Project
 from microfilm.review import Pending
@@ -24,7 +24,7 @@ from microfilm.stages.base import Progress
 
 __all__ = ["MakeReport", "Pending", "Progress", "ProjectStatus", "approve_reference",
            "approve_shot", "approve_shots", "keyframe_path", "lock_shot", "make", "new",
-           "pending", "regenerate_shot", "reject_reference", "status"]
+           "pending", "regenerate_shot", "reject_reference", "status", "use_reference"]
 
 
 def new(path: str | Path, *, title: str, genre: str, logline: str, language: str = "en",
@@ -45,9 +45,8 @@ def new(path: str | Path, *, title: str, genre: str, logline: str, language: str
 
 
 def _edit_shots(path: str | Path, shot_ids: Iterable[str] | None, **changes) -> list[str]:
-    """Change review fields of some shots (None: every story shot), in one write. A re-board
-    carries take, approval and lock over, so this is not a hand edit: the file stays the
-    pipeline's unless a person edited it."""
+    """Change review fields of some shots (None: every story shot), in one write; a re-board
+    carries take, approval and lock over."""
     project = Project.at(path)
     board = Storyboard.load(project.storyboard)
     wanted = None if shot_ids is None else list(dict.fromkeys(shot_ids))
@@ -56,20 +55,26 @@ def _edit_shots(path: str | Path, shot_ids: Iterable[str] | None, **changes) -> 
     if unknown:
         raise MicrofilmError(f"{project.storyboard}: no shot with id {', '.join(map(repr, unknown))}; "
                              f"shots are {', '.join(s.id for s in board.shots)}")
-    written = WrittenFiles(project.root)
-    was_ours = not written.edited_by_hand(project.storyboard.name)
     changed = []
     for shot in board.shots:
         if (shot.id in wanted) if wanted is not None else shot.kind == "shot":
             for k, v in changes.items():
                 setattr(shot, k, v(shot) if callable(v) else v)
             changed.append(shot.id)
-    text = board.to_yaml()
-    atomic_write_text(project.storyboard, text)
-    entry = written.entry(project.storyboard.name)
-    if was_ours and entry:
-        written.record(project.storyboard.name, entry["inputs"], text)
+    _rewrite_carried(project, project.storyboard, board.to_yaml())
     return changed
+
+
+def _rewrite_carried(project: Project, path: Path, text: str) -> None:
+    """Write a field the pipeline carries over when it rewrites the file (a shot's review
+    state, a character's reference picture): the file stays the pipeline's unless a person
+    had edited it, so this alone never turns a later re-run into a conflict."""
+    written = WrittenFiles(project.root)
+    was_ours = not written.edited_by_hand(path.name)
+    atomic_write_text(path, text)
+    entry = written.entry(path.name)
+    if was_ours and entry:
+        written.record(path.name, entry["inputs"], text)
 
 
 def regenerate_shot(path: str | Path, shot_id: str) -> None:
@@ -98,6 +103,7 @@ def pending(path: str | Path) -> Pending:
     not approved in storyboard.yaml now, and reference sheets it painted whose approval
     (by content) is missing now. Nothing before a generate ran, or when no review applies."""
     from microfilm.pipeline import context
+    from microfilm.spec.bible import Bible
     from microfilm.stages import generate
 
     project = Project.at(path)
@@ -109,9 +115,10 @@ def pending(path: str | Path) -> Pending:
         return Pending()
     approved = {s.id for s in Storyboard.load(project.storyboard).shots if s.approved}
     approvals = review.load_approvals(project)
+    supplied = {c.id: c.reference for c in Bible.load(project.bible).characters if c.reference}
     sheets = {c: p for c, p in manifest.references.items()
-              if not ((project.root / p).is_file()
-                      and approvals.approves(c, sha256_file(project.root / p)))}
+              if supplied.get(c) != p and not ((project.root / p).is_file()
+                                               and approvals.approves(c, sha256_file(project.root / p)))}
     return Pending(shots=[s for s in manifest.pending.shots if s not in approved], references=sheets,
                    drafts=list(manifest.pending.shots))
 
@@ -146,15 +153,58 @@ def approve_reference(path: str | Path, character_id: str, approved: bool = True
 
 def reject_reference(path: str | Path, character_id: str) -> int:
     """Reject a character's sheet: the next generate paints another (a new take) and every
-    shot with the character waits for that one's approval. Returns the new take."""
+    shot with the character waits for that one's approval; a person's own picture of them
+    is dropped from bible.yaml. Returns the new take."""
+    from microfilm.spec.bible import Bible
+
     project = Project.at(path)
     _reference_sheet(project, character_id)
+    character = Bible.load(project.bible).character(character_id)
+    if character is not None and character.reference:
+        use_reference(project.root, character_id, None)  # their own picture is dropped
     approvals = review.load_approvals(project)
     approvals.references.pop(character_id, None)
     take = approvals.reference_takes.get(character_id, 0) + 1
     approvals.reference_takes[character_id] = take
     review.save_approvals(project, approvals)
     return take
+
+
+def use_reference(path: str | Path, character_id: str,
+                  image: str | Path | bytes | None) -> Path | None:
+    """A person's own picture of a character (an actor, a mascot) as their reference sheet:
+    checked (PNG, JPEG or WebP that decodes), copied into refs/reference/ under its content
+    hash and named in bible.yaml, so every shot with the character gets it instead of a
+    painted sheet. It counts as approved: the person chose it. A re-develop keeps it.
+    `image` is a file or its bytes; None goes back to a painted sheet. Returns the picture's
+    place in the film."""
+    from microfilm.media.images import ImageRefused, check_image
+    from microfilm.spec.bible import Bible
+    from microfilm.stages.generate import MAX_REFERENCE_BYTES
+
+    project = Project.at(path)
+    bible = Bible.load(project.bible)
+    character = bible.character(character_id)
+    if character is None:
+        raise MicrofilmError(f"{project.bible}: no character {character_id!r}; characters are "
+                             f"{', '.join(c.id for c in bible.characters) or 'none'}")
+    kept: Path | None = None
+    if image is not None:
+        source = "the picture" if isinstance(image, bytes) else str(image)
+        try:
+            data = image if isinstance(image, bytes) else Path(image).read_bytes()
+            checked = check_image(data, MAX_REFERENCE_BYTES)
+        except OSError as exc:
+            raise MicrofilmError(f"{source}: cannot read it ({exc.strerror or exc})") from None
+        except ImageRefused as exc:
+            raise MicrofilmError(f"{source}: {exc}") from None
+        kept = project.root / "refs" / "reference" / checked.stored_name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if not kept.exists():
+            atomic_write_bytes(kept, checked.data)
+    character.reference = kept.relative_to(project.root).as_posix() if kept else ""
+    _rewrite_carried(project, project.bible, bible.to_yaml())
+    return kept
 
 
 def keyframe_path(path: str | Path, shot_id: str) -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 
 from tests.fakes import media
@@ -13,6 +14,7 @@ REFUSED = Resp(400, {"error": {"message": "Your request was rejected by the safe
 
 
 def install(server: FakeServer) -> FakeServer:
+    server.references_seen = []  # sha256 of every image sent to /v1/images/edits
     def _image(req: Req, size: str) -> Resp:
         if server.take_fault("call", "refuse"):
             return REFUSED
@@ -29,7 +31,9 @@ def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/v1/images/edits", "edit")
     def edit(req: Req) -> Resp:
         form = req.form()
-        server.counts["edit_images"] += sum(1 for k in form if k.startswith("image"))
+        images = [data for k, data in req.form_parts() if k.startswith("image")]
+        server.counts["edit_images"] += len(images)
+        server.references_seen.extend(hashlib.sha256(data).hexdigest() for data in images)
         return _image(req, form["size"].decode())
 
     @server.route("POST", "/v1/audio/speech", "speech")

@@ -41,17 +41,21 @@ class Req:
 
     def form(self) -> dict[str, bytes]:
         """The fields of a multipart/form-data body (files and plain values alike)."""
+        fields: dict[str, bytes] = {}
+        for name, value in self.form_parts():
+            fields.setdefault(name, value)
+        return fields
+
+    def form_parts(self) -> list[tuple[str, bytes]]:
+        """Every part of a multipart/form-data body in order, repeated names included
+        (image[] sends one part per file)."""
         from email.parser import BytesParser
         from email.policy import HTTP
 
         head = f"Content-Type: {self.header('content-type')}\r\n\r\n".encode()
         message = BytesParser(policy=HTTP).parsebytes(head + self.body)
-        fields: dict[str, bytes] = {}
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            if name:
-                fields.setdefault(name, part.get_payload(decode=True) or b"")
-        return fields
+        return [(name, part.get_payload(decode=True) or b"") for part in message.iter_parts()
+                if (name := part.get_param("name", header="content-disposition"))]
 
 
 @dataclass

@@ -10,6 +10,7 @@ no paid provider is needed; the approvals go through `microfilm.api` for real.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -22,6 +23,7 @@ from PIL import Image
 from microfilm.cache import Store
 from microfilm.fsutil import sha256_file
 from microfilm.review import Pending
+from microfilm.spec.bible import Bible
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages.generate import Manifest, ShotAssets
 from tests.studio.conftest import BIBLE, csrf_of
@@ -176,7 +178,8 @@ def test_api_pending_and_reference_actions_mirror_the_cli(reviewed):
 
     r = api.post(f"/api/v1/films/{fid}/references/mei/approve", headers=h)
     assert r.status_code == 200
-    assert r.json() == {"character": "mei", "name": XSS_NAME, "sheet": rel["mei"], "approved": True, "take": 0}
+    assert r.json() == {"character": "mei", "name": XSS_NAME, "sheet": rel["mei"], "approved": True, "take": 0,
+                        "own": False}
     assert approvals(folder)["references"]["mei"] == sha256_file(sheets["mei"])
     r = api.post(f"/api/v1/films/{fid}/references/driver/reject", headers=h)
     assert r.status_code == 200 and r.json()["take"] == 1 and not r.json()["approved"]
@@ -220,6 +223,133 @@ def test_only_the_films_workspace_sees_or_changes_its_review(reviewed):
     assert not any(s.approved for s in Storyboard.load(folder / "storyboard.yaml").shots)
 
 
+def picture(kind: str = "JPEG", color: str = "#336699") -> bytes:
+    """A person's own picture of a character (an actor's photo, say), as a browser sends it."""
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 90), color).save(buf, kind)
+    return buf.getvalue()
+
+
+def reference_of(folder: Path, cid: str) -> str:
+    return Bible.load(folder / "bible.yaml").character(cid).reference
+
+
+def card_of(page: str, cid: str) -> str:
+    """The HTML of one character's card on the film page."""
+    return page.split(f'data-character="{cid}"', 1)[1].split("</article>", 1)[0]
+
+
+def test_a_persons_own_picture_becomes_the_reference_from_the_page(reviewed):
+    owner, fid, csrf, folder = reviewed["owner"], reviewed["fid"], reviewed["csrf"], reviewed["folder"]
+    page = owner.get(f"/films/{fid}").text
+    for cid in CAST:  # every card offers it, a multipart form
+        form = card_of(page, cid).split(f'action="/films/{fid}/references/{cid}/picture"', 1)[1].split("</form>")[0]
+        assert 'enctype="multipart/form-data"' in form and 'accept="image/png,image/jpeg,image/webp"' in form
+        assert ">Use my picture</button>" in form
+    data = picture()
+    # No CSRF token: refused, nothing written.
+    r = owner.post(f"/films/{fid}/references/mei/picture", files={"file": ("mei.jpg", data, "image/jpeg")},
+                   follow_redirects=False)
+    assert r.status_code == 403 and reference_of(folder, "mei") == ""
+
+    r = owner.post(f"/films/{fid}/references/mei/picture", data={"csrf": csrf},
+                   files={"file": ("actor mei.jpg", data, "image/jpeg")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?msg=reference_own#storyboard")
+    ref = reference_of(folder, "mei")
+    assert ref == f"refs/reference/{hashlib.sha256(data).hexdigest()[:16]}.jpg"
+    assert (folder / ref).read_bytes() == data
+    page = owner.get(r.headers["location"]).text
+    assert "Your picture is now the character&#39;s reference" in page
+    assert f'src="/films/{fid}/media/{ref}"' in page and "actor mei.jpg" in page  # under Assets
+    assert ">Your picture</span>" not in page  # the last render still painted Mei's sheet
+
+    # The next render uses it as Mei's sheet: counted approved, nothing to approve.
+    driver = str(reviewed["sheets"]["driver"].relative_to(folder))
+    write_generated(folder, sheets={"mei": ref, "driver": driver})
+    page = owner.get(f"/films/{fid}").text
+    mei = card_of(page, "mei")
+    assert ">Your picture</span>" in mei and ">approved</span>" in mei and "/approve" not in mei
+    assert f'href="/films/{fid}/media/{ref}"' in mei and "/reject" in mei
+    assert page.count(">Your picture</span>") == 1 and page.count(">awaiting approval</span>") == 1
+    thumb = owner.get(f"/films/{fid}/references/mei/sheet.jpg")
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    h = token_for(owner)
+    waiting = TestClient(owner.app).get(f"/api/v1/films/{fid}/pending", headers=h).json()
+    assert waiting["references"] == {"driver": driver}
+    assert {s["character"]: (s["own"], s["approved"]) for s in waiting["sheets"]} == {
+        "mei": (True, True), "driver": (False, False)}
+
+    # The page's fetch gets JSON back; the same picture again is the same file.
+    r = owner.post(f"/films/{fid}/references/mei/picture", headers={"x-csrf-token": csrf},
+                   files={"file": ("again.jpg", data, "image/jpeg")})
+    assert r.status_code == 200 and r.json() == {"ok": True, "reference": ref}
+    assert len(list((folder / "refs" / "reference").iterdir())) == 1
+
+    # Rejecting it drops the picture: a sheet is painted again on the next render.
+    r = owner.post(f"/films/{fid}/references/mei/reject", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and reference_of(folder, "mei") == ""
+
+
+def test_a_picture_that_is_not_an_image_or_for_no_character_is_refused(reviewed):
+    owner, fid, csrf, folder = reviewed["owner"], reviewed["fid"], reviewed["csrf"], reviewed["folder"]
+    bible = (folder / "bible.yaml").read_bytes()
+    r = owner.post(f"/films/{fid}/references/mei/picture", data={"csrf": csrf},
+                   files={"file": ("mei.png", b"#!/bin/sh\nrm -rf /\n", "image/png")}, follow_redirects=False)
+    assert r.status_code == 415 and "only PNG, JPEG and WebP" in r.json()["detail"]
+    r = owner.post(f"/films/{fid}/references/mei/picture", data={"csrf": csrf},
+                   files={"file": ("mei.jpg", picture()[:40], "image/jpeg")}, follow_redirects=False)
+    assert r.status_code == 415 and "does not decode" in r.json()["detail"]
+    r = owner.post(f"/films/{fid}/references/nobody/picture", data={"csrf": csrf},
+                   files={"file": ("n.jpg", picture(), "image/jpeg")}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "no character 'nobody'" in r.json()["detail"] and "mei, driver" in r.json()["detail"]
+    assert (folder / "bible.yaml").read_bytes() == bible and not (folder / "refs" / "reference").exists()
+    assert "/media/refs/reference/" not in owner.get(f"/films/{fid}").text  # nothing under Assets
+
+
+def test_only_the_films_workspace_gives_a_character_its_picture(reviewed):
+    fid, folder = reviewed["fid"], reviewed["folder"]
+    bible = (folder / "bible.yaml").read_bytes()
+    file = {"file": ("mei.jpg", picture(), "image/jpeg")}
+    for client, csrf in ((reviewed["other"], reviewed["other_csrf"]),
+                         (reviewed["anon"], csrf_of(reviewed["anon"].get("/login").text))):
+        r = client.post(f"/films/{fid}/references/mei/picture", data={"csrf": csrf}, files=file,
+                        follow_redirects=False)
+        assert r.status_code == 404
+    api = TestClient(reviewed["other"].app)
+    r = api.post(f"/api/v1/films/{fid}/references/mei/picture", headers=token_for(reviewed["other"]), files=file)
+    assert r.status_code == 404
+    assert api.post(f"/api/v1/films/{fid}/references/mei/picture", files=file).status_code == 401
+    assert (folder / "bible.yaml").read_bytes() == bible and not (folder / "refs" / "reference").exists()
+    assert "/media/refs/reference/" not in reviewed["owner"].get(f"/films/{fid}").text
+
+
+def test_api_gives_a_character_its_own_picture(reviewed):
+    owner, fid, folder, sheets = reviewed["owner"], reviewed["fid"], reviewed["folder"], reviewed["sheets"]
+    h = token_for(owner)
+    api = TestClient(owner.app)
+    data = picture("PNG", "#8fb996")
+    r = api.post(f"/api/v1/films/{fid}/references/driver/picture", headers=h,
+                 files={"file": ("driver.png", data, "image/png")})
+    assert r.status_code == 200
+    ref = f"refs/reference/{hashlib.sha256(data).hexdigest()[:16]}.png"
+    assert r.json() == {"character": "driver", "reference": ref}
+    assert reference_of(folder, "driver") == ref and (folder / ref).read_bytes() == data
+    bad = api.post(f"/api/v1/films/{fid}/references/driver/picture", headers=h,
+                   files={"file": ("d.png", b"GIF89a not allowed", "image/png")})
+    assert bad.status_code == 415 and reference_of(folder, "driver") == ref
+    bad = api.post(f"/api/v1/films/{fid}/references/nobody/picture", headers=h,
+                   files={"file": ("d.png", data, "image/png")})
+    assert bad.status_code == 422 and "characters are mei, driver" in bad.json()["detail"]
+
+    write_generated(folder, sheets={"mei": str(sheets["mei"].relative_to(folder)), "driver": ref})
+    waiting = api.get(f"/api/v1/films/{fid}/pending", headers=h).json()
+    assert set(waiting["references"]) == {"mei"}
+    driver = next(s for s in waiting["sheets"] if s["character"] == "driver")
+    assert driver == {"character": "driver", "name": "DRIVER", "sheet": ref, "approved": True, "take": 0,
+                      "own": True}
+
+
 @pytest.mark.parametrize("sheet", ["../../../../etc/passwd", "/etc/hostname", "film.toml", "out/../../x.png"])
 def test_a_sheet_outside_the_folder_or_not_an_image_is_never_served(two_workspaces, app, sheet):
     """A hand-edited (or hostile) manifest cannot make the sheet route read another file."""
@@ -244,22 +374,20 @@ def test_before_any_generate_there_is_nothing_to_review(two_workspaces):
     assert r.status_code == 404 and "'mei'" in r.json()["detail"] and "none yet" in r.json()["detail"]
 
 
-def test_review_in_a_browser(reviewed, app, tmp_path):
-    """The page as a person uses it: approve a sheet, approve every shot, then withdraw one
-    shot's approval in place (its draft badge follows). Screenshots under tmp_path."""
+@contextlib.contextmanager
+def owner_browser(reviewed, app):
+    """The film page's owner in headless Chromium on a live studio: (page, errors), where
+    errors collects page errors and console errors; skips without Playwright or Chromium."""
     pytest.importorskip("playwright")
-    from tests.studio.browser import Shots, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    from microfilm.studio.security import SESSION_COOKIE
+    from tests.studio.browser import CHROMIUM_ARGS, chromium_path
     from tests.studio.conftest import start_server, stop_server
 
     exe = chromium_path()
     if exe is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium); browser tests need it")
-    from playwright.sync_api import sync_playwright
-
-    from microfilm.studio.security import SESSION_COOKIE
-    from tests.studio.browser import CHROMIUM_ARGS
-
-    fid, shots = reviewed["fid"], Shots(tmp_path, "review")
     live = start_server(app)
     try:
         with sync_playwright() as pw:
@@ -271,24 +399,67 @@ def test_review_in_a_browser(reviewed, app, tmp_path):
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.goto(f"{live.url}/films/{fid}#storyboard")
-            page.wait_for_selector("#references .ref[data-character=mei].awaiting")
-            assert page.evaluate("document.querySelector('.ref[data-character=mei] img').naturalWidth") == 320
-            page.evaluate("window.scrollTo(0, 0)")
-            shots(page, "storyboard-awaiting", full_page=True)
-            page.click(".ref[data-character=mei] form[action$='/approve'] button")
-            page.wait_for_selector(".ref[data-character=mei].approved")
-            page.click("#approve-all")
-            page.wait_for_url("**msg=shots_approved**")
-            assert page.locator(".shot.approved").count() == 2
-            page.click(".shot[data-shot=s01] form[action$='/approve'] button")
-            page.wait_for_selector(".shot[data-shot=s01]:not(.approved)")
-            assert page.inner_text(".shot[data-shot=s01] .shot-draft") == "Draft · awaiting approval"
-            assert page.inner_text(".shot[data-shot=s02] .shot-draft") == "Draft · approved"
-            page.evaluate("window.scrollTo(0, 0)")
-            shots(page, "storyboard-reviewed", full_page=True)
-            assert not errors, errors
+            yield page, errors, live.url
             browser.close()
     finally:
         stop_server(live)
+
+
+def test_review_in_a_browser(reviewed, app, tmp_path):
+    """The page as a person uses it: approve a sheet, approve every shot, then withdraw one
+    shot's approval in place (its draft badge follows). Screenshots under tmp_path."""
+    from tests.studio.browser import Shots
+
+    fid, shots = reviewed["fid"], Shots(tmp_path, "review")
+    with owner_browser(reviewed, app) as (page, errors, base):
+        page.goto(f"{base}/films/{fid}#storyboard")
+        page.wait_for_selector("#references .ref[data-character=mei].awaiting")
+        assert page.evaluate("document.querySelector('.ref[data-character=mei] img').naturalWidth") == 320
+        page.evaluate("window.scrollTo(0, 0)")
+        shots(page, "storyboard-awaiting", full_page=True)
+        page.click(".ref[data-character=mei] form[action$='/approve'] button")
+        page.wait_for_selector(".ref[data-character=mei].approved")
+        page.click("#approve-all")
+        page.wait_for_url("**msg=shots_approved**")
+        assert page.locator(".shot.approved").count() == 2
+        page.click(".shot[data-shot=s01] form[action$='/approve'] button")
+        page.wait_for_selector(".shot[data-shot=s01]:not(.approved)")
+        assert page.inner_text(".shot[data-shot=s01] .shot-draft") == "Draft · awaiting approval"
+        assert page.inner_text(".shot[data-shot=s02] .shot-draft") == "Draft · approved"
+        page.evaluate("window.scrollTo(0, 0)")
+        shots(page, "storyboard-reviewed", full_page=True)
+        assert not errors, errors
+    shots.keep()
+
+
+def test_own_picture_in_a_browser(reviewed, app, tmp_path):
+    """A person picks a file on Mei's card and uses it; after the next render her card shows
+    it as her sheet, marked as their picture. Screenshots under tmp_path."""
+    from tests.studio.browser import Shots
+
+    fid, folder, shots = reviewed["fid"], reviewed["folder"], Shots(tmp_path, "own-picture")
+    actor = tmp_path / "actor.jpg"
+    actor.write_bytes(picture(color="#4a7fb5"))
+    with owner_browser(reviewed, app) as (page, errors, base):
+        page.goto(f"{base}/films/{fid}#storyboard")
+        card = ".ref[data-character=mei]"
+        page.wait_for_selector(f"{card}.awaiting")
+        page.set_input_files(f"{card} form.ref-picture input[type=file]", str(actor))
+        page.click(f"{card} form.ref-picture button")
+        page.wait_for_url("**msg=reference_own**")
+        assert "Your picture is now the character's reference" in page.inner_text("#flash")
+        ref = reference_of(folder, "mei")
+        write_generated(folder, sheets={"mei": ref,
+                                        "driver": str(reviewed["sheets"]["driver"].relative_to(folder))})
+        page.goto(f"{base}/films/{fid}#storyboard")
+        page.wait_for_selector(f"{card}.approved .chip.own")
+        assert page.inner_text(f"{card} .chip.own") == "Your picture"
+        assert page.evaluate(f"document.querySelector('{card} img').naturalWidth") == 320
+        page.evaluate("window.scrollTo(0, 0)")  # at the top, the sticky header covers nothing below
+        box = page.locator("#references").bounding_box()
+        shots.n += 1
+        page.screenshot(path=str(shots.dir / f"{shots.n:02d}-references.png"), full_page=True,
+                        clip={"x": box["x"] - 8, "y": box["y"] - 8, "width": box["width"] + 16,
+                              "height": box["height"] + 16})
+        assert not errors, errors
     shots.keep()

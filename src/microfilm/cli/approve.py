@@ -23,13 +23,22 @@ def register(app: typer.Typer) -> None:
             [], "--reference", "-r", help="Approve this character's current reference sheet."),
         reject: bool = typer.Option(
             False, "--reject", help="Withdraw approval; with --reference, paint another sheet."),
+        image: Path = typer.Option(
+            None, "--image", help="With one --reference: use this picture of the character (an "
+                                  "actor, a mascot) as their sheet instead of a painted one."),
     ) -> None:
         """Approve shots and reference sheets so a paid animator renders them; without
         arguments, list what waits for approval."""
         if all_shots and shots:
             raise MicrofilmError("give shot ids or --all, not both")
+        if image is not None and (len(reference) != 1 or reject):
+            raise MicrofilmError("--image needs exactly one --reference CHARACTER (and no --reject)")
         for cid in reference:
-            if reject:
+            if image is not None:
+                kept = api.use_reference(directory, cid, image)
+                out.print(f"{cid}'s reference is now {kept} (yours, so approved); shots with "
+                          f"{cid} are made again by the next `microfilm make {directory}`")
+            elif reject:
                 take = api.reject_reference(directory, cid)
                 out.print(f"rejected the sheet of {cid}: take {take} is painted by the next "
                           f"`microfilm make {directory}`")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from microfilm.errors import ProviderError
+from microfilm.media.images import mime_of
 from microfilm.providers.base import (
     AnimateRequest,
     Capabilities,
@@ -135,7 +136,7 @@ class GeminiImage(_Gemini):
 
         contents: list[Any] = [request.prompt]
         for p in getattr(request, "reference_paths", ())[:3]:
-            contents.append(types.Part.from_bytes(data=Path(p).read_bytes(), mime_type="image/png"))
+            contents.append(types.Part.from_bytes(data=Path(p).read_bytes(), mime_type=mime_of(p)))
         response = self._client().models.generate_content(
             model=self.info.model, contents=contents,
             config=types.GenerateContentConfig(

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
+from microfilm.media.images import mime_of
 from microfilm.providers.base import (
     AnimateRequest,
     AudioResult,
@@ -94,7 +95,7 @@ class OpenAIImage(_OpenAIBase):
         common = dict(model=self.info.model, prompt=request.prompt, size=f"{w}x{h}",
                       quality=self.quality, n=1, output_format="png")
         if refs:
-            files = [(p.name, p.read_bytes(), "image/png") for p in refs[:16]]
+            files = [(p.name, p.read_bytes(), mime_of(p)) for p in refs[:16]]
             response = client.images.edit(image=files, **common)
         else:
             response = client.images.generate(**common)
@@ -169,3 +170,4 @@ class Sora2(_OpenAIBase):
         content = self._client().videos.download_content(job_id, variant="video")
         Path(out).write_bytes(content.content)
         return ClipResult(path=out, duration=0.0, has_audio=True)
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from microfilm.spec._yaml import dump_yaml, load_yaml, save_yaml
 
@@ -37,6 +37,19 @@ class Character(BaseModel):
     wardrobe: str = ""
     color: str = Field(default="#c0a080", pattern=r"^#[0-9a-fA-F]{6}$")
     voice: VoiceSpec = VoiceSpec()
+    # A person's own picture of the character (an actor, a mascot), relative to the film
+    # folder: it is their reference sheet instead of a painted one (`microfilm approve
+    # --reference ID --image FILE` puts it in refs/reference/ and here).
+    reference: str = ""
+
+    @field_validator("reference")
+    @classmethod
+    def _inside_the_film(cls, value: str) -> str:
+        value = value.strip().replace("\\", "/")
+        if value and (value.startswith("/") or ".." in value.split("/") or ":" in value):
+            raise ValueError(f"{value!r} must be a path inside the film folder, e.g. "
+                             "refs/reference/mei.jpg")
+        return value
 
 
 class Location(BaseModel):

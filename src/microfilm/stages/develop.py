@@ -9,7 +9,9 @@ from __future__ import annotations
 from microfilm.cache import cache_key
 from microfilm.providers import registry
 from microfilm.providers.base import DevelopRequest, Draft
+from microfilm.errors import SpecError
 from microfilm.spec import fountain
+from microfilm.spec.bible import Bible
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, write_managed
 
 NAME = "develop"
@@ -38,7 +40,8 @@ def run(ctx: StageContext) -> StageOutcome:
         ),
     )
     draft = Draft.model_validate_json(draft_path.read_text(encoding="utf-8"))
-    results = write_managed(ctx, {p.bible: draft.bible.to_yaml(),
+    bible = keep_supplied_references(draft.bible, p.bible)
+    results = write_managed(ctx, {p.bible: bible.to_yaml(),
                                   p.screenplay: fountain.dump(draft.screenplay)}, key, NAME)
     kept = [r.path.name for r in results if not r.written]
     record_run(ctx, NAME, key, timer)
@@ -47,3 +50,18 @@ def run(ctx: StageContext) -> StageOutcome:
     if kept:
         msg += f" (kept your edits to {', '.join(kept)})"
     return StageOutcome(stage=NAME, ran=True, message=msg)
+
+
+def keep_supplied_references(bible: Bible, old_path) -> Bible:
+    """A new draft keeps the pictures a person gave its characters (by character id): a
+    rewrite of the story must not quietly drop an actor's photo."""
+    try:
+        old = Bible.load(old_path) if old_path.exists() else None
+    except SpecError:
+        return bible  # a broken hand edit: write_managed keeps it and says so
+    given = {c.id: c.reference for c in (old.characters if old else ()) if c.reference}
+    if not given:
+        return bible
+    return bible.model_copy(update={"characters": [
+        c.model_copy(update={"reference": given[c.id]}) if c.id in given else c
+        for c in bible.characters]})

@@ -17,8 +17,10 @@ from pydantic import BaseModel
 
 from microfilm import form
 from microfilm.cache import cache_key
+from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.ledger import Ledger
+from microfilm.media.images import ImageRefused, check_image
 from microfilm.providers import jobs, registry
 from microfilm.providers.pricing import BudgetGuard
 from microfilm.review import Pending, load_approvals
@@ -30,6 +32,7 @@ from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
 
 NAME = "generate"
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # a person's reference picture; providers take less
 
 
 class VoiceAsset(BaseModel):
@@ -111,6 +114,7 @@ class _Generator:
         self._refs: dict[str, Path | None] = {}
         self._ref_lock = threading.Lock()
         self._ref_locks: dict[str, threading.Lock] = {}
+        self._checked: set[Path] = set()  # supplied reference pictures that decoded
         self.palette = tuple(bible.style.palette) or ctx.brief.preset.palette
         # Paid motion waits for a person's approval (see microfilm.review).
         self.review = ctx.settings.approve_before_animating and self.animator.info.paid
@@ -207,10 +211,32 @@ class _Generator:
         with lock:
             if character_id in self._refs:
                 return self._refs[character_id]
-            looks = self._looks([character_id])
-            path = self._paint_reference(looks[0], character_id) if looks else None
+            path = self.supplied_reference(character_id)
+            if path is None:
+                looks = self._looks([character_id])
+                path = self._paint_reference(looks[0], character_id) if looks else None
             self._refs[character_id] = path
             return path
+
+    def supplied_reference(self, character_id: str) -> Path | None:
+        """A person's own picture of the character (bible.yaml `reference`), checked before
+        any shot uses it: it must be in the film folder and decode as PNG, JPEG or WebP."""
+        c = self.bible.character(character_id)
+        if c is None or not c.reference:
+            return None
+        path = self.root / c.reference
+        if path in self._checked:
+            return path
+        where = f"{self.ctx.project.bible}: characters[{c.id}].reference"
+        try:
+            check_image(path.read_bytes(), MAX_REFERENCE_BYTES)
+        except FileNotFoundError:
+            raise SpecError(f"{where}: {path} does not exist; put the picture there or clear "
+                            "the field to have a sheet painted") from None
+        except ImageRefused as exc:
+            raise SpecError(f"{where}: {path}: {exc}") from None
+        self._checked.add(path)
+        return path
 
     def _paint_reference(self, look: CharacterLook, character_id: str) -> Path:
         b = self.ctx.brief
@@ -229,9 +255,14 @@ class _Generator:
                       or self.painter.info.capabilities.references)
         for cid in shot.characters if takes_refs else ():
             sheet = self.reference(cid)
-            if sheet and not self.approvals.approves(cid, sha256_file(sheet)):
+            if sheet and not self._approved_sheet(cid, sheet):
                 return False
         return True
+
+    def _approved_sheet(self, character_id: str, sheet: Path) -> bool:
+        """A person's own picture needs no approval: they chose it."""
+        return (sheet == self.supplied_reference(character_id)
+                or self.approvals.approves(character_id, sha256_file(sheet)))
 
     def pending(self) -> Pending:
         sheets = {c: p for c, p in self._refs.items() if p is not None}
@@ -239,7 +270,7 @@ class _Generator:
         approved = {s.id for s in self.board.shots if s.approved}
         return Pending(shots=[s for s in drafted if s not in approved], drafts=drafted,
                        references={c: self._rel(p) for c, p in sorted(sheets.items())
-                                   if not self.approvals.approves(c, sha256_file(p))})
+                                   if not self._approved_sheet(c, p)})
 
     def _references(self, shot: Shot, provider) -> dict:
         """Reference fields for a provider that takes references; none otherwise."""

@@ -91,4 +91,9 @@ EN: dict[str, str] = {
     "flash.reference_unapproved": "Approval of the reference sheet withdrawn.",
     "flash.reference_rejected": "Sheet rejected: a new sheet is painted on the next render.",
     "flash.shots_approved": "Every shot approved. Render changes to animate them.",
+    "review.own": "Your picture", "review.use_picture": "Use my picture",
+    "review.use_picture_hint": ("Your own picture of a character (an actor's photo, a mascot) becomes their "
+                                "reference for every shot they are in; it needs no approval."),
+    "flash.reference_own": ("Your picture is now the character's reference; shots with them are made again "
+                            "on the next render."),
 }

@@ -90,4 +90,7 @@ ZH: dict[str, str] = {
     "flash.reference_unapproved": "已撤销参考图的通过。",
     "flash.reference_rejected": "参考图已驳回：下次渲染时会重新绘制。",
     "flash.shots_approved": "所有镜头已通过。渲染改动即可生成动画。",
+    "review.own": "你的图片", "review.use_picture": "用我的图片",
+    "review.use_picture_hint": "你自己的角色图片（演员照片、吉祥物）会成为该角色在每个出场镜头中的参考图，无需审核。",
+    "flash.reference_own": "你的图片已成为该角色的参考图；下次渲染时会重新生成有该角色的镜头。",
 }

@@ -179,8 +179,9 @@ class Sheet:
     character_id: str
     name: str  # from bible.yaml; the id when the bible no longer has the character
     path: str  # relative to the project folder (a content-addressed file in .microfilm/)
-    approved: bool  # its current content is the approved one
+    approved: bool  # its current content is the approved one (always, for a person's own picture)
     take: int  # bumped by each rejection; the next render paints that take
+    own: bool = False  # a person's own picture (bible.yaml names it), not a painted sheet
 
 
 @dataclass(frozen=True)
@@ -231,9 +232,10 @@ def _sheets(folder: Path) -> tuple[Sheet, ...]:
     for cid, rel in paths.items():
         sheet = resolve_inside(project.root, rel)
         character = bible_.character(cid) if bible_ else None
+        own = bool(character and character.reference and character.reference == rel)
         out.append(Sheet(character_id=cid, name=character.name if character else cid, path=rel,
-                         approved=sheet is not None and approvals.approves(cid, sha256_file(sheet)),
-                         take=approvals.reference_takes.get(cid, 0)))
+                         approved=own or (sheet is not None and approvals.approves(cid, sha256_file(sheet))),
+                         take=approvals.reference_takes.get(cid, 0), own=own))
     return tuple(out)
 
 
@@ -278,6 +280,23 @@ def reference_action(folder: Path, character_id: str, action: str, value: bool =
     else:
         raise MicrofilmError(f"unknown reference action {action!r}; allowed: approve, reject")
     return next(s for s in _sheets(folder) if s.character_id == character_id)
+
+
+def use_picture(folder: Path, character_id: str, data: bytes) -> str:
+    """A person's own picture of a character (an actor's photo, a mascot) as their reference
+    sheet, as `microfilm approve --reference ID --image FILE` does: only for a character of
+    bible.yaml, with or without a painted sheet yet. It needs no approval; the next render
+    uses it for every shot with the character. Returns its path in the film's folder."""
+    from microfilm import api
+
+    project = Project.at(folder)
+    if not project.bible.exists():
+        raise MicrofilmError(f"{project.bible.name}: no characters yet; make the film (or its develop "
+                             f"stage) first")
+    kept = api.use_reference(folder, character_id, data)
+    if kept is None:  # bytes in, a file out; None only clears
+        raise MicrofilmError(f"no picture was kept for {character_id!r}")
+    return kept.relative_to(project.root).as_posix()
 
 
 def approve_all_shots(folder: Path, value: bool = True) -> list[str]:

@@ -6,15 +6,17 @@ new -> POST /api/v1/films; make -> POST /films/{id}/make; status -> GET /films/{
 regenerate/approve/lock a shot -> POST /films/{id}/shots/{shot}/{action}; publish ->
 POST /films/{id}/publish. Review before paid motion (`microfilm approve`): what waits ->
 GET /films/{id}/pending; --all -> POST /films/{id}/approve-shots; --reference [--reject] ->
-POST /films/{id}/references/{character}/approve|reject. Bearer tokens are not sent by browsers on their own, so these
-routes need no CSRF token. No token: 401. Another workspace's film: 404.
+POST /films/{id}/references/{character}/approve|reject; --reference ID --image FILE ->
+POST /films/{id}/references/{character}/picture (multipart `file`). Bearer tokens are not
+sent by browsers on their own, so these routes need no CSRF token. No token: 401. Another
+workspace's film: 404.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -27,7 +29,7 @@ from microfilm.studio.films import BriefForm
 from microfilm.studio.i18n import Translator
 from microfilm.studio.jobs import JobConflict, Snapshot
 from microfilm.studio.models import ApiToken, Film, Job, aware, utcnow
-from microfilm.studio.routes.films import do_publish, ensure_idle, folder_of, new_film
+from microfilm.studio.routes.films import do_publish, ensure_idle, folder_of, new_film, use_picture
 from microfilm.studio.web import Ctx, film_for, get_db
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -163,6 +165,7 @@ class SheetOut(BaseModel):
     sheet: str  # relative to the project folder
     approved: bool
     take: int
+    own: bool  # a person's own picture of the character (approved by choosing it)
 
 
 class PendingOut(BaseModel):
@@ -176,7 +179,8 @@ class PendingOut(BaseModel):
 
 
 def _sheet_out(s: pipeline_files.Sheet) -> SheetOut:
-    return SheetOut(character=s.character_id, name=s.name, sheet=s.path, approved=s.approved, take=s.take)
+    return SheetOut(character=s.character_id, name=s.name, sheet=s.path, approved=s.approved, take=s.take,
+                    own=s.own)
 
 
 @router.get("/films/{fid}/pending", response_model=PendingOut)
@@ -199,6 +203,20 @@ def approve_shots(fid: str, body: ShotFlag = Body(default_factory=ShotFlag), ctx
     except MicrofilmError as exc:
         raise HTTPException(422, str(exc)) from None
     return {"approved": body.value, "shots": changed}
+
+
+class PictureOut(BaseModel):
+    character: str
+    reference: str  # the picture's path in the film's folder, as bible.yaml names it
+
+
+# Before the generic /references/{character_id}/{action} route, which would take "picture".
+@router.post("/films/{fid}/references/{character_id}/picture", response_model=PictureOut)
+def reference_picture(fid: str, character_id: str, file: UploadFile = File(...), ctx: Ctx = Depends(api_ctx)):
+    """A person's own picture (PNG, JPEG or WebP) as the character's reference sheet, for a
+    character of bible.yaml: no approval needed; the next render uses it for their shots."""
+    film = film_for(ctx.db, ctx.user, fid)
+    return PictureOut(character=character_id[:128], reference=use_picture(ctx, film, character_id, file))
 
 
 @router.post("/films/{fid}/references/{character_id}/{action}", response_model=SheetOut)

@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Streamin
 from sqlalchemy import select
 
 from microfilm.errors import MicrofilmError, SpecError
+from microfilm.media.images import ImageRefused, check_image
 from microfilm.spec.brief import PLATFORMS
 from microfilm.studio import films as pipeline_files
 from microfilm.studio import publish as publishing
@@ -25,13 +26,14 @@ from microfilm.studio.jobs import JobConflict, Snapshot
 from microfilm.studio.models import JOB_ACTIVE, Film, Job, Upload, utcnow
 from microfilm.studio.security import new_public_id
 from microfilm.studio.thumbs import thumbnail
-from microfilm.studio.uploads import KINDS, UploadRefused, check_image
 from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, render
 
 router = APIRouter()
+UPLOAD_KINDS = ("reference", "logo")
 
 FLASH = ("saved", "published", "unpublished", "started", "uploaded", "shot_updated", "created",
-         "reference_approved", "reference_unapproved", "reference_rejected", "shots_approved")
+         "reference_approved", "reference_unapproved", "reference_rejected", "reference_own",
+         "shots_approved")
 
 
 def folder_of(ctx: Ctx, film: Film) -> Path:
@@ -202,6 +204,44 @@ def approve_shots(fid: str, ctx: Ctx = Depends(page_ctx)):
     return redirect(f"/films/{fid}?msg=shots_approved#storyboard")
 
 
+def use_picture(ctx: Ctx, film: Film, character_id: str, file: UploadFile) -> str:
+    """A person's own picture of a character becomes their reference sheet (the page's and
+    the API's route): checked like an upload, kept in refs/reference/ and named in
+    bible.yaml, and listed under Assets. Returns its path in the film's folder."""
+    ensure_idle(ctx, film)
+    settings = ctx.request.app.state.settings
+    data = file.file.read(settings.max_upload_bytes + 1)
+    try:
+        image = check_image(data, settings.max_upload_bytes)
+    except ImageRefused as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    try:
+        path = pipeline_files.use_picture(folder_of(ctx, film), character_id[:128], image.data)
+    except MicrofilmError as exc:
+        raise HTTPException(422, str(exc)) from None
+    stored = f"reference/{image.stored_name}"
+    exists = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id, Upload.stored_name == stored)).first()
+    if exists is None:
+        ctx.db.add(Upload(film_id=film.id, kind="reference", stored_name=stored,
+                          original_name=(file.filename or "")[:255], mime=image.mime, size=len(image.data),
+                          sha256=image.sha256, created_at=utcnow()))
+    film.updated_at = utcnow()
+    ctx.db.commit()
+    return path
+
+
+# Before the generic /references/{character_id}/{action} route, which would take "picture".
+@router.post("/films/{fid}/references/{character_id}/picture", dependencies=[Depends(csrf_protect)])
+def reference_picture(fid: str, character_id: str, ctx: Ctx = Depends(page_ctx), file: UploadFile = File(...)):
+    """Use a person's own picture (an actor's photo, a mascot) as a character's reference
+    sheet: no approval needed, and the next render makes their shots again with it."""
+    film = film_for(ctx.db, ctx.user, fid)
+    path = use_picture(ctx, film, character_id, file)
+    if wants_json(ctx.request):
+        return {"ok": True, "reference": path}
+    return redirect(f"/films/{fid}?msg=reference_own#storyboard")
+
+
 @router.post("/films/{fid}/references/{character_id}/{action}", dependencies=[Depends(csrf_protect)])
 def reference_action(fid: str, character_id: str, action: str, ctx: Ctx = Depends(page_ctx),
                      value: str = Form("1")):
@@ -342,12 +382,12 @@ async def upload(fid: str, request: Request, kind: str = Form("reference"), file
     with request.app.state.sessions() as db:
         ctx = page_ctx(request, db)
         film = film_for(db, ctx.user, fid)
-        if kind not in KINDS:
-            raise HTTPException(422, f"kind must be one of {', '.join(KINDS)}")
+        if kind not in UPLOAD_KINDS:
+            raise HTTPException(422, f"kind must be one of {', '.join(UPLOAD_KINDS)}")
         data = await file.read(settings.max_upload_bytes + 1)
         try:
             image = check_image(data, settings.max_upload_bytes)
-        except UploadRefused as exc:
+        except ImageRefused as exc:
             raise HTTPException(exc.status, str(exc)) from None
         dest_dir = settings.projects / film.folder / "refs" / kind
         dest_dir.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
-"""Uploads (reference images, logos): type checked by magic bytes and by decoding, size capped.
+"""Images a person brings (reference pictures, logos): type checked by magic bytes and by
+decoding, size capped, before anything keeps them.
 
-The file's name and Content-Type from the browser are not trusted: the stored name is made
-here from the content's hash, and the type is what the bytes are.
+A file's name and claimed type (a browser's Content-Type, an extension) are not trusted: the
+stored name is made here from the content's hash, and the type is what the bytes are.
 """
 
 from __future__ import annotations
@@ -9,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from microfilm.errors import MicrofilmError
 
-KINDS = ("reference", "logo")
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
 
 
-class UploadRefused(MicrofilmError):
+class ImageRefused(MicrofilmError):
     def __init__(self, message: str, status: int = 415):
         super().__init__(message)
         self.status = status
@@ -49,24 +50,32 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def mime_of(path: Path) -> str:
+    """An image file's type from its bytes (a painted sheet is a PNG, a person's own picture
+    may be a JPEG or WebP whatever its name says); PNG when unknown."""
+    with open(path, "rb") as f:
+        kind = sniff(f.read(16))
+    return kind[0] if kind else "image/png"
+
+
 def check_image(data: bytes, max_bytes: int) -> CheckedImage:
     if len(data) > max_bytes:
-        raise UploadRefused(f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB", 413)
+        raise ImageRefused(f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB", 413)
     if not data:
-        raise UploadRefused("the file is empty", 400)
+        raise ImageRefused("the file is empty", 400)
     kind = sniff(data[:16])
     if kind is None:
-        raise UploadRefused("only PNG, JPEG and WebP images are accepted")
+        raise ImageRefused("only PNG, JPEG and WebP images are accepted")
     mime, ext = kind
     try:
         with Image.open(io.BytesIO(data)) as im:
             if im.width * im.height > MAX_PIXELS:
-                raise UploadRefused(f"the image is {im.width}x{im.height}; at most {MAX_PIXELS // 1_000_000} MP", 413)
+                raise ImageRefused(f"the image is {im.width}x{im.height}; at most {MAX_PIXELS // 1_000_000} MP", 413)
             size = im.size
             im.verify()
-    except UploadRefused:
+    except ImageRefused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise UploadRefused(f"the image does not decode: {exc}") from None
+        raise ImageRefused(f"the image does not decode: {exc}") from None
     return CheckedImage(data=data, mime=mime, ext=ext, sha256=hashlib.sha256(data).hexdigest(),
                         width=size[0], height=size[1])
