@@ -282,3 +282,17 @@ def test_odd_paths_and_label_text_are_escaped(media: Path) -> None:
     a, b = decode_frame(seg, 0.1).astype(int), decode_frame(plain, 0.1).astype(int)
     assert np.abs(a[:80] - b[:80]).max() > 100  # the label drew
     assert np.abs(a[160:] - b[160:]).max() > 100  # the subtitle drew
+
+
+def test_x264_threads_are_capped_on_big_machines_only(media: Path) -> None:
+    from microfilm.media.segments import MAX_X264_THREADS, x264_threads
+
+    assert x264_threads(2) is None  # ffmpeg's default (3 threads) is within the cap
+    assert x264_threads(16) == x264_threads(64) == MAX_X264_THREADS
+    src = _colour_clip(media / "threads-src.mp4", "teal")
+    spec = SegmentSpec(source=src, out=media / "threads.mp4", duration=0.5, threads=4, **SMALL)
+    args = segment_args(spec)
+    assert args[args.index("-threads") + 1] == "4"
+    assert "-threads" not in segment_args(SegmentSpec(source=src, out=media / "t0.mp4",
+                                                      duration=0.5, **SMALL))
+    assert count_frames(encode_segment(spec)) == 15

@@ -182,6 +182,7 @@ def _encode(ctx: StageContext, job: dict) -> Path:
                 label=job["label"], safe_area=area,
                 transition_in=_transition(job["transition_in_kind"], job["transition_in"]),
                 transition_out=_transition(job["transition_out_kind"], job["transition_out"]),
+                threads=segments.x264_threads(),
             ))
         finally:
             if ass is not None:
