@@ -115,10 +115,9 @@ def pending(path: str | Path) -> Pending:
         return Pending()
     approved = {s.id for s in Storyboard.load(project.storyboard).shots if s.approved}
     approvals = review.load_approvals(project)
-    supplied = {c.id: c.reference for c in Bible.load(project.bible).characters if c.reference}
+    own = {c.id: project.root / c.reference for c in Bible.load(project.bible).characters if c.reference}
     sheets = {c: p for c, p in manifest.references.items()
-              if supplied.get(c) != p and not ((project.root / p).is_file()
-                                               and approvals.approves(c, sha256_file(project.root / p)))}
+              if not approvals.clears(c, project.root / p, own.get(c))}
     return Pending(shots=[s for s in manifest.pending.shots if s not in approved], references=sheets,
                    drafts=list(manifest.pending.shots))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from microfilm.fsutil import atomic_write_text
+from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.project import Project
 
 APPROVALS_NAME = "approvals.json"
@@ -31,6 +31,13 @@ class Approvals(BaseModel):
 
     def approves(self, character_id: str, sheet_sha256: str) -> bool:
         return self.references.get(character_id) == sheet_sha256
+
+    def clears(self, character_id: str, sheet: Path | None, own: Path | None = None) -> bool:
+        """The sheet may go to paid motion: it is the person's own picture of the character
+        (bible.yaml `reference`: they chose it), or its current content is the approved one."""
+        if sheet is None:
+            return False
+        return sheet == own or (sheet.is_file() and self.approves(character_id, sha256_file(sheet)))
 
 
 class Pending(BaseModel):

@@ -170,4 +170,3 @@ class Sora2(_OpenAIBase):
         content = self._client().videos.download_content(job_id, variant="video")
         Path(out).write_bytes(content.content)
         return ClipResult(path=out, duration=0.0, has_audio=True)
-

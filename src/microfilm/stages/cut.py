@@ -155,18 +155,13 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     return cut, jobs
 
 
-def safe_area(platform: str, width: int, height: int) -> subtitles.SafeArea:
-    """The target platform's UI-free area, where subtitles and the AI label go."""
-    return platforms.safe_area(platform, width, height)
-
-
 def _transition(kind: str, seconds: float) -> segments.Transition | None:
     return segments.Transition(kind, seconds) if seconds > 0 else None
 
 
 def _encode(ctx: StageContext, job: dict) -> Path:
     def make(tmp: Path) -> None:
-        area = safe_area(job["platform"], job["width"], job["height"])
+        area = platforms.safe_area(job["platform"], job["width"], job["height"])  # UI-free: subtitles, label
         ass = None
         if job["cues"]:
             ass = tmp.with_suffix(".ass")

@@ -6,10 +6,12 @@ never asked twice for the same brief, even if the files are deleted.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from microfilm.cache import cache_key
+from microfilm.errors import SpecError
 from microfilm.providers import registry
 from microfilm.providers.base import DevelopRequest, Draft
-from microfilm.errors import SpecError
 from microfilm.spec import fountain
 from microfilm.spec.bible import Bible
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, write_managed
@@ -52,7 +54,7 @@ def run(ctx: StageContext) -> StageOutcome:
     return StageOutcome(stage=NAME, ran=True, message=msg)
 
 
-def keep_supplied_references(bible: Bible, old_path) -> Bible:
+def keep_supplied_references(bible: Bible, old_path: Path) -> Bible:
     """A new draft keeps the pictures a person gave its characters (by character id): a
     rewrite of the story must not quietly drop an actor's photo."""
     try:

@@ -260,9 +260,7 @@ class _Generator:
         return True
 
     def _approved_sheet(self, character_id: str, sheet: Path) -> bool:
-        """A person's own picture needs no approval: they chose it."""
-        return (sheet == self.supplied_reference(character_id)
-                or self.approvals.approves(character_id, sha256_file(sheet)))
+        return self.approvals.clears(character_id, sheet, self.supplied_reference(character_id))
 
     def pending(self) -> Pending:
         sheets = {c: p for c, p in self._refs.items() if p is not None}

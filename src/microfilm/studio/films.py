@@ -215,7 +215,6 @@ def _sheet_paths(folder: Path) -> dict[str, str]:
 
 
 def _sheets(folder: Path) -> tuple[Sheet, ...]:
-    from microfilm.fsutil import sha256_file
     from microfilm.review import load_approvals
     from microfilm.spec.bible import Bible
 
@@ -234,7 +233,7 @@ def _sheets(folder: Path) -> tuple[Sheet, ...]:
         character = bible_.character(cid) if bible_ else None
         own = bool(character and character.reference and character.reference == rel)
         out.append(Sheet(character_id=cid, name=character.name if character else cid, path=rel,
-                         approved=own or (sheet is not None and approvals.approves(cid, sha256_file(sheet))),
+                         approved=own or approvals.clears(cid, sheet),
                          take=approvals.reference_takes.get(cid, 0), own=own))
     return tuple(out)
 
@@ -293,10 +292,7 @@ def use_picture(folder: Path, character_id: str, data: bytes) -> str:
     if not project.bible.exists():
         raise MicrofilmError(f"{project.bible.name}: no characters yet; make the film (or its develop "
                              f"stage) first")
-    kept = api.use_reference(folder, character_id, data)
-    if kept is None:  # bytes in, a file out; None only clears
-        raise MicrofilmError(f"no picture was kept for {character_id!r}")
-    return kept.relative_to(project.root).as_posix()
+    return api.use_reference(folder, character_id, data).relative_to(project.root).as_posix()
 
 
 def approve_all_shots(folder: Path, value: bool = True) -> list[str]:

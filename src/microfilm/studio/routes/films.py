@@ -17,7 +17,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Streamin
 from sqlalchemy import select
 
 from microfilm.errors import MicrofilmError, SpecError
-from microfilm.media.images import ImageRefused, check_image
+from microfilm.fsutil import atomic_write_bytes
+from microfilm.media.images import CheckedImage, ImageRefused, check_image
 from microfilm.spec.brief import PLATFORMS
 from microfilm.studio import films as pipeline_files
 from microfilm.studio import publish as publishing
@@ -209,25 +210,32 @@ def use_picture(ctx: Ctx, film: Film, character_id: str, file: UploadFile) -> st
     the API's route): checked like an upload, kept in refs/reference/ and named in
     bible.yaml, and listed under Assets. Returns its path in the film's folder."""
     ensure_idle(ctx, film)
-    settings = ctx.request.app.state.settings
-    data = file.file.read(settings.max_upload_bytes + 1)
-    try:
-        image = check_image(data, settings.max_upload_bytes)
-    except ImageRefused as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    image = checked_upload(ctx.request, file.file.read(ctx.request.app.state.settings.max_upload_bytes + 1))
     try:
         path = pipeline_files.use_picture(folder_of(ctx, film), character_id[:128], image.data)
     except MicrofilmError as exc:
         raise HTTPException(422, str(exc)) from None
-    stored = f"reference/{image.stored_name}"
-    exists = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id, Upload.stored_name == stored)).first()
-    if exists is None:
-        ctx.db.add(Upload(film_id=film.id, kind="reference", stored_name=stored,
-                          original_name=(file.filename or "")[:255], mime=image.mime, size=len(image.data),
-                          sha256=image.sha256, created_at=utcnow()))
+    list_upload(ctx.db, film, "reference", image, file.filename)
     film.updated_at = utcnow()
     ctx.db.commit()
     return path
+
+
+def checked_upload(request: Request, data: bytes) -> CheckedImage:
+    """An uploaded image checked against the studio's size cap (an HTTP error otherwise)."""
+    try:
+        return check_image(data, request.app.state.settings.max_upload_bytes)
+    except ImageRefused as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+
+
+def list_upload(db, film: Film, kind: str, image: CheckedImage, filename: str | None) -> None:
+    """The film's Assets list names a stored upload once (the caller commits)."""
+    stored = f"{kind}/{image.stored_name}"
+    if db.scalars(select(Upload).where(Upload.film_id == film.id, Upload.stored_name == stored)).first():
+        return
+    db.add(Upload(film_id=film.id, kind=kind, stored_name=stored, original_name=(filename or "")[:255],
+                  mime=image.mime, size=len(image.data), sha256=image.sha256, created_at=utcnow()))
 
 
 # Before the generic /references/{character_id}/{action} route, which would take "picture".
@@ -384,23 +392,12 @@ async def upload(fid: str, request: Request, kind: str = Form("reference"), file
         film = film_for(db, ctx.user, fid)
         if kind not in UPLOAD_KINDS:
             raise HTTPException(422, f"kind must be one of {', '.join(UPLOAD_KINDS)}")
-        data = await file.read(settings.max_upload_bytes + 1)
-        try:
-            image = check_image(data, settings.max_upload_bytes)
-        except ImageRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from None
+        image = checked_upload(request, await file.read(settings.max_upload_bytes + 1))
         dest_dir = settings.projects / film.folder / "refs" / kind
         dest_dir.mkdir(parents=True, exist_ok=True)
-        from microfilm.fsutil import atomic_write_bytes
-
         atomic_write_bytes(dest_dir / image.stored_name, image.data)
-        exists = db.scalars(select(Upload).where(Upload.film_id == film.id,
-                                                 Upload.stored_name == f"{kind}/{image.stored_name}")).first()
-        if exists is None:
-            db.add(Upload(film_id=film.id, kind=kind, stored_name=f"{kind}/{image.stored_name}",
-                          original_name=(file.filename or "")[:255], mime=image.mime, size=len(image.data),
-                          sha256=image.sha256, created_at=utcnow()))
-            db.commit()
+        list_upload(db, film, kind, image, file.filename)
+        db.commit()
         if wants_json(request):
             return {"ok": True, "path": f"refs/{kind}/{image.stored_name}", "width": image.width,
                     "height": image.height, "mime": image.mime}
