@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -26,10 +27,9 @@ def _register() -> None:
     make.register(app)
     project_status.register(app)
     for optional in ("approve", "check", "estimate", "providers", "qc", "serve_cmd"):
-        try:
-            module = __import__(f"microfilm.cli.{optional}", fromlist=["register"])
-        except ImportError:
-            continue
+        # No command needs an optional extra to import (they import those lazily), so an
+        # ImportError here is a broken command: it stops `microfilm` instead of vanishing.
+        module = importlib.import_module(f"microfilm.cli.{optional}")
         module.register(app)
 
 

@@ -19,11 +19,21 @@ from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, r
 NAME = "develop"
 
 
-def inputs_key(ctx: StageContext) -> str:
-    writer_id = ctx.brief.providers.writer
+def writer_identity(writer_id: str) -> dict[str, str]:
+    """The identity of the writer as it runs now. An LLM writer takes its model from the
+    environment (MICROFILM_LLM_MODEL, MICROFILM_ANTHROPIC_MODEL...), and only an instance's
+    info names that model; the class's names its default. A writer that cannot run here
+    (no key, no SDK) is named by its class: develop would stop before writing anyway."""
     entry = registry.entries().get(writer_id)
-    identity = entry.info.cache_identity() if entry and entry.info else {"provider": writer_id}
-    return cache_key(NAME, {"brief": ctx.brief}, identity)
+    if entry is None or entry.info is None:
+        return {"provider": writer_id}
+    if entry.usable:
+        return registry.get(writer_id, "writer").info.cache_identity()
+    return entry.info.cache_identity()
+
+
+def inputs_key(ctx: StageContext) -> str:
+    return cache_key(NAME, {"brief": ctx.brief}, writer_identity(ctx.brief.providers.writer))
 
 
 def run(ctx: StageContext) -> StageOutcome:
