@@ -18,6 +18,7 @@ from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
 from microfilm.errors import MicrofilmError
 from microfilm.project import Project
+from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
     MANAGED_FILES, EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
@@ -60,24 +61,6 @@ class ProjectStatus(BaseModel):
     currency: str
     elapsed_s: float
     duration_s: float  # planned runtime from the storyboard (0 before board)
-
-
-class Spend(BaseModel):
-    """Money paid to providers, from the ledger: the film's total and each shot's."""
-
-    currency: str
-    total: float = 0.0
-    by_shot: dict[str, float] = {}
-
-
-def spend(project: Project, currency: str) -> Spend:
-    from microfilm.ledger import LEDGER_NAME, Ledger
-
-    if not (project.state / LEDGER_NAME).exists():
-        return Spend(currency=currency)
-    ledger = Ledger.for_project(project.root)
-    return Spend(currency=currency, total=round(ledger.total(currency).amount, 4),
-                 by_shot={k: round(v.amount, 4) for k, v in ledger.spend_by_shot(currency).items()})
 
 
 def context(project: Project, *, on_progress: ProgressFn | None = None,

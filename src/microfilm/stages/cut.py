@@ -11,14 +11,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from microfilm import platforms
 from microfilm.cache import cache_key
 from microfilm.config import default_ai_label
 from microfilm.fsutil import atomic_write_text
 from microfilm.media import segments, subtitles
 from microfilm.media.fonts import find_font
+# re-exported: the cut's types live in spec/, below every stage
+from microfilm.spec.cut import CueModel, Cut, Placement, SegmentEntry
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages import generate
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
@@ -29,50 +29,12 @@ TRANSITION_S = {"cut": 0.0, "dissolve": 0.6, "fade": 0.8, "wipeleft": 0.5, "slid
 SEGMENT_FORMAT = "3"  # bump when the segment encode changes, so old segments are not reused
 
 
-class CueModel(BaseModel):
-    start: float
-    end: float
-    text: str
-    speaker: str = ""
-
-
-class SegmentEntry(BaseModel):
-    shot_id: str
-    start: float  # in the film
-    duration: float
-    path: str  # relative to the project
-    key: str
-    transition: str = "cut"  # how it joins the previous segment
-    transition_s: float = 0.0
-
-
-class Placement(BaseModel):
-    path: str
-    start: float
-    duration: float
-    gain_db: float = 0.0
-
-
-class Cut(BaseModel):
-    duration: float
-    width: int
-    height: int
-    fps: int
-    segments: list[SegmentEntry]
-    dialogue: list[Placement]
-    clip_audio: list[Placement] = []
-    score: str
-    cover: str
-    cues: list[CueModel]  # film time
-    scene_starts: list[float] = []
-
-
 def cut_path(ctx: StageContext) -> Path:
-    return ctx.project.state / "cut.json"
+    return ctx.project.cut_json
 
 
 def load_cut(ctx: StageContext) -> Cut:
-    return Cut.model_validate_json(cut_path(ctx).read_text(encoding="utf-8"))
+    return Cut.load(cut_path(ctx))
 
 
 def inputs_key(ctx: StageContext) -> str:

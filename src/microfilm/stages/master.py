@@ -17,6 +17,7 @@ from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.fsutil import atomic_output, atomic_write_text, sha256_text
 from microfilm.media import audio, deliverables, master, qc, segments, subtitles, timeline
+from microfilm.spend import spend
 from microfilm.stages import cut as cut_stage
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
 
@@ -79,8 +80,6 @@ def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
 
 def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
     """qc.json: the measurements of the finished file, plus what the film cost."""
-    from microfilm.pipeline import spend
-
     data = json.loads(report.model_dump_json())
     data["spend"] = spend(ctx.project, ctx.brief.budget.currency).model_dump()
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -205,13 +205,8 @@ class Review:
 
 def _sheet_paths(folder: Path) -> dict[str, str]:
     """{character id: sheet path} from the generate manifest ({} before a generate)."""
-    from microfilm.pipeline import context
-    from microfilm.stages import generate
-
-    ctx = context(Project.at(folder))
-    if not generate.manifest_path(ctx).exists():
-        return {}
-    return dict(generate.load_manifest(ctx).references)
+    manifest = Project.at(folder).load_manifest()
+    return dict(manifest.references) if manifest else {}
 
 
 def _sheets(folder: Path) -> tuple[Sheet, ...]:
