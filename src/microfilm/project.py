@@ -40,10 +40,6 @@ class Project:
         return self.root / "storyboard.yaml"
 
     @property
-    def cut_otio(self) -> Path:
-        return self.root / "cut.otio"
-
-    @property
     def out(self) -> Path:
         return self.root / "out"
 

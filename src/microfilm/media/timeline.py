@@ -68,7 +68,3 @@ def write_timeline(cut: Cut, path: Path, root: Path, title: str) -> Path:
         raise ValueError(f"{path}: timeline suffix must be one of {', '.join(EXPORTS)}")
     atomic_write_text(path, otio.adapters.write_to_string(build_timeline(cut, root, title), adapter))
     return path
-
-
-def write_otio(cut: Cut, path: Path, root: Path, title: str) -> Path:
-    return write_timeline(cut, path, root, title)

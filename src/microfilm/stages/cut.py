@@ -1,9 +1,10 @@
 """Cut: the edit as data, and every shot encoded once into a uniform segment.
 
-The cut is a typed timeline (segments, transitions, dialogue placements, cues) saved as
-.microfilm/cut.json and exported as cut.otio. Each segment is a pure function of its clip,
-duration, cues and label: its key says whether it must be encoded, so changing one line
-re-encodes only the segment that shows it. Segments encode in parallel, one ffmpeg each.
+The cut is a typed timeline (segments, transitions, dialogue placements, cues: spec/cut.py)
+saved as .microfilm/cut.json; master exports it for editors (out/cut.otio, cut.fcpxml,
+cut.xml). Each segment is a pure function of its clip, duration, cues and label: its key
+says whether it must be encoded, so changing one line re-encodes only the segment that
+shows it. Segments encode in parallel, one ffmpeg each.
 """
 
 from __future__ import annotations
@@ -168,9 +169,6 @@ def run(ctx: StageContext) -> StageOutcome:
     before = ctx.counters.made.get("segment", 0)
     encode_all(ctx, jobs)
     atomic_write_text(cut_path(ctx), cut.model_dump_json(indent=1))
-    from microfilm.media.timeline import write_otio
-
-    write_otio(cut, ctx.project.cut_otio, ctx.project.root, title=ctx.brief.title)
     record_run(ctx, NAME, key, timer, outputs=[cut_path(ctx)])
     encoded = ctx.counters.made.get("segment", 0) - before
     return StageOutcome(stage=NAME, ran=True,

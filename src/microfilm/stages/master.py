@@ -38,7 +38,8 @@ def outputs(ctx: StageContext, out: Path | None = None) -> dict[str, Path]:
     return {"film": out / "film.mp4", "cover": out / "cover.png", "srt": out / "film.srt",
             "vtt": out / "film.vtt", "qc": out / "qc.json",
             "cover_3x4": out / "cover-3x4.png", "cover_1x1": out / "cover-1x1.png",
-            "teaser": out / "teaser.mp4", "fcpxml": out / "cut.fcpxml", "fcp7xml": out / "cut.xml"}
+            "teaser": out / "teaser.mp4", "fcpxml": out / "cut.fcpxml", "fcp7xml": out / "cut.xml",
+            "otio": out / "cut.otio"}
 
 
 def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
@@ -126,7 +127,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
         shutil.copyfile(root / cut.cover, tmp)
 
     deliverables.cover_crops(files["cover"], files["cover"].parent)
-    for fmt in ("fcpxml", "fcp7xml"):
+    for fmt in ("fcpxml", "fcp7xml", "otio"):
         timeline.write_timeline(cut, files[fmt], root, ctx.brief.title)
     ctx.progress(NAME, 3, 4, "cutting the teaser")
     make_teaser(ctx, cut, sound, files["teaser"], metadata)
