@@ -22,10 +22,12 @@ err = Console(stderr=True)
 
 def _register() -> None:
     from microfilm.cli import make, new, project_status
+    from microfilm.cli import gc as gc_command
 
     new.register(app)
     make.register(app)
     project_status.register(app)
+    gc_command.register(app)
     for optional in ("approve", "check", "estimate", "providers", "qc", "serve_cmd"):
         # No command needs an optional extra to import (they import those lazily), so an
         # ImportError here is a broken command: it stops `microfilm` instead of vanishing.

@@ -42,12 +42,21 @@ def outputs(ctx: StageContext, out: Path | None = None) -> dict[str, Path]:
             "otio": out / "cut.otio"}
 
 
+def mix_key(cut: cut_stage.Cut) -> str:
+    """The mix's cache key: the cut's sound (relative, content-addressed paths)."""
+    return cache_key("mix", {"duration": cut.duration, "dialogue": cut.dialogue, "score": cut.score,
+                             "clip_audio": cut.clip_audio, "scene_starts": cut.scene_starts,
+                             "format": MIX_FORMAT})
+
+
+def join_key(cut: cut_stage.Cut) -> str:
+    """The joined picture's cache key: its segments and how they join."""
+    return cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
+
+
 def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
-    """One mix pass, cached by the cut's sound (relative, content-addressed paths)."""
+    """One mix pass, cached by the cut's sound."""
     root = ctx.project.root
-    sound_plan = {"duration": cut.duration, "dialogue": cut.dialogue, "score": cut.score,
-                  "clip_audio": cut.clip_audio, "scene_starts": cut.scene_starts,
-                  "format": MIX_FORMAT}
     spec = audio.MixSpec(
         duration=cut.duration, out=root,
         dialogue=tuple(audio.DialoguePlacement(path=root / d.path, start_s=d.start, gain_db=d.gain_db)
@@ -58,7 +67,7 @@ def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
         scene_changes=tuple(cut.scene_starts),
         scene_swell_db=1.0,  # the house score already swells at scene changes
     )
-    return ctx.store.produce("mix", cache_key("mix", sound_plan), ".wav",
+    return ctx.store.produce("mix", mix_key(cut), ".wav",
                              lambda tmp: audio.mix(spec.model_copy(update={"out": tmp})))
 
 
@@ -96,8 +105,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     seg_paths = [root / s.path for s in cut.segments]
     transitions = [segments.Transition(s.transition, s.transition_s) if s.transition_s > 0 else None
                    for s in cut.segments[1:]]
-    join_key = cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
-    video = store.produce("join", join_key, ".mp4", lambda tmp: segments.join_with_transitions(
+    video = store.produce("join", join_key(cut), ".mp4", lambda tmp: segments.join_with_transitions(
         seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers,
         reuse=store.root / "transitions"))
 
@@ -150,8 +158,12 @@ def run(ctx: StageContext) -> StageOutcome:
     timer = Timer()
     cut = cut_stage.load_cut(ctx)
     report = render(ctx, cut, files, key)
+    # the store's join and mix this master used, so `microfilm gc` keeps them
+    used = [ctx.store.path("join", join_key(cut), ".mp4"),
+            ctx.store.path("mix", mix_key(cut), ".wav")]
     record_run(ctx, NAME, key, timer, outputs=list(files.values()),
-               data={"qc_passed": report.passed})
+               data={"qc_passed": report.passed,
+                     "assets": [str(p.relative_to(ctx.project.root)) for p in used]})
     ctx.progress(NAME, 4, 4, "done")
     verdict = "QC passed" if report.passed else "QC FAILED: see out/qc.json"
     return StageOutcome(stage=NAME, ran=True, message=f"out/film.mp4 written; {verdict}")
