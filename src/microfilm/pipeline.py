@@ -1,6 +1,6 @@
 """The pipeline: stage order, staleness, and one `make` that runs whatever is stale.
 
-Stages run in the order of DESIGN.md. Each decides for itself whether it is fresh (its
+Stages run in the order docs/architecture.md gives. Each decides whether it is fresh (its
 inputs key matches its last run and its outputs are intact), so `make` on an unchanged
 project opens a few files, hashes them, and does nothing else.
 """

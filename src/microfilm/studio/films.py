@@ -132,7 +132,7 @@ def parse_fountain(text: str) -> Loaded:
 
 
 def save_screenplay(folder: Path, text: str) -> None:
-    """A person's edit: written as is (the pipeline keeps hand edits, DESIGN.md principle 1).
+    """A person's edit: written as is (the pipeline keeps hand edits: docs/architecture.md).
     Text that does not parse is refused so a typo never reaches a render."""
     parsed = parse_fountain(text)
     if parsed.error:
