@@ -39,3 +39,22 @@ def house_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
         api.make(root)
     return root
 
+
+# ---- test lanes --------------------------------------------------------------------------
+# Slow tests are marked here, by the fixtures they use, rather than in every file: the fast
+# lane is `bash scripts/test.sh -m "not e2e and not browser"`; CI runs every lane.
+FILM_FIXTURES = {"house_film"}  # a real film is made: e2e
+BROWSER_FIXTURES = {"browser", "owner_browser"}  # headless chromium through Playwright
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless chromium through Playwright (slow)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & FILM_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
