@@ -44,7 +44,8 @@ def house_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # Slow tests are marked here, by the fixtures they use, rather than in every file: the fast
 # lane is `bash scripts/test.sh -m "not e2e and not browser"`; CI runs every lane.
 FILM_FIXTURES = {"house_film"}  # a real film is made: e2e
-BROWSER_FIXTURES = {"browser", "owner_browser"}  # headless chromium through Playwright
+BROWSER_FIXTURES = {"browser"}  # headless chromium through Playwright
+BROWSER_HELPERS = {"owner_browser"}  # a context manager a test calls (tests/studio/test_review.py)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,5 +57,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         used = set(getattr(item, "fixturenames", ()))
         if used & FILM_FIXTURES:
             item.add_marker(pytest.mark.e2e)
-        if used & BROWSER_FIXTURES:
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        if used & BROWSER_FIXTURES or (code and BROWSER_HELPERS & set(code.co_names)):
             item.add_marker(pytest.mark.browser)
