@@ -39,6 +39,9 @@ _register()
 
 
 def main() -> None:
+    from microfilm.media import ffmpeg
+
+    ffmpeg.stop_on_signals()  # Ctrl-C or kill ends the encodes too, none left orphaned
     try:
         app()
     except MicrofilmError as exc:
