@@ -9,12 +9,14 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
@@ -52,7 +54,7 @@ def genre_name(genre: str, lang: str) -> str:
 def create_app(settings: StudioSettings | None = None) -> FastAPI:
     settings = settings or StudioSettings()
     settings.projects.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_wait_s)
     migrate(engine)
     sessions = session_factory(engine)
     jobs = JobManager(sessions, settings.projects, settings.runner, workers=settings.job_workers)
@@ -60,6 +62,8 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # Blocking routes run on this many threads; the pool above has a connection for each.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         yield
         jobs.shutdown()
         engine.dispose()
@@ -93,6 +97,12 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
         return _error_page(request, exc.status_code, str(exc.detail or ""))
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_request: Request, _exc: PoolTimeout):
+        # Only if every connection stays taken for db_wait_s: a short, retryable answer.
+        return PlainTextResponse("the studio is busy; try again in a few seconds", status_code=503,
+                                 headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

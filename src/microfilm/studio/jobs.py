@@ -218,13 +218,27 @@ class JobManager:
 
     # ---- reading -----------------------------------------------------------------------
 
-    def snapshot(self, public_id: str) -> Snapshot | None:
+    def live(self, public_id: str) -> Snapshot | None:
+        """A copy of the snapshot of a job this server is running, from memory (no
+        catalogue): cheap enough for the event loop, which the progress stream polls from."""
         with self._lock:
             live = self._live.get(public_id)
             if live is not None:
                 return Snapshot(**{**live.__dict__, "stages": {k: dict(v) for k, v in live.stages.items()}})
-        with self._sessions() as db:
+        return None
+
+    def snapshot(self, public_id: str, db: Session | None = None) -> Snapshot | None:
+        """The live snapshot, else the row's. A request passes its own session `db`, so it
+        never holds two pooled connections at once (two per request is how a burst of
+        page loads used to drain the pool)."""
+        live = self.live(public_id)
+        if live is not None:
+            return live
+        if db is not None:
             job = db.scalars(select(Job).where(Job.public_id == public_id)).first()
+            return Snapshot.from_row(job) if job else None
+        with self._sessions() as own:
+            job = own.scalars(select(Job).where(Job.public_id == public_id)).first()
             return Snapshot.from_row(job) if job else None
 
     def latest_for_film(self, db: Session, film_id: int) -> Job | None:

@@ -27,7 +27,7 @@ from microfilm.studio.jobs import JobConflict, Snapshot
 from microfilm.studio.models import JOB_ACTIVE, Film, Job, Upload, utcnow
 from microfilm.studio.security import new_public_id
 from microfilm.studio.thumbs import thumbnail
-from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, render
+from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, release, render
 
 router = APIRouter()
 UPLOAD_KINDS = ("reference", "logo")
@@ -48,6 +48,7 @@ def wants_json(request: Request) -> bool:
 def ensure_idle(ctx: Ctx, film: Film) -> None:
     """Files a render reads are not changed under it: 409 while a job is queued or running."""
     active = ctx.request.app.state.jobs.active_for_film(ctx.db, film.id)
+    release(ctx.db)
     if active is not None:
         raise HTTPException(409, ctx.t("error.rendering"))
 
@@ -62,10 +63,12 @@ def projects(ctx: Ctx = Depends(page_ctx)):
                           .order_by(Film.updated_at.desc())).all()
     jobs = ctx.request.app.state.jobs
     cards = []
+    latest = {film.id: jobs.latest_for_film(ctx.db, film.id) for film in rows}
+    release(ctx.db)
     for film in rows:
-        latest = jobs.latest_for_film(ctx.db, film.id)
         outs = pipeline_files.outputs(folder_of(ctx, film))
-        cards.append({"film": film, "job": latest, "has_cover": "cover" in outs, "has_film": "film" in outs})
+        cards.append({"film": film, "job": latest[film.id], "has_cover": "cover" in outs,
+                      "has_film": "film" in outs})
     return render(ctx, "projects.html", cards=cards, workspace=user.workspace)
 
 
@@ -125,7 +128,9 @@ def film_page(fid: str, ctx: Ctx = Depends(page_ctx), msg: str = ""):
     folder = folder_of(ctx, film)
     jobs = ctx.request.app.state.jobs
     latest = jobs.latest_for_film(ctx.db, film.id)
-    snap = jobs.snapshot(latest.public_id) if latest else None
+    snap = jobs.snapshot(latest.public_id, ctx.db) if latest else None
+    uploads = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id).order_by(Upload.id)).all()
+    release(ctx.db)  # what follows reads the film's files: no pooled connection held meanwhile
     screenplay = pipeline_files.read_text(folder / "screenplay.fountain")
     preview = pipeline_files.parse_fountain(screenplay) if screenplay else None
     brief = None
@@ -134,7 +139,6 @@ def film_page(fid: str, ctx: Ctx = Depends(page_ctx), msg: str = ""):
     except MicrofilmError:
         pass
     board = pipeline_files.storyboard(folder)
-    uploads = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id).order_by(Upload.id)).all()
     return render(
         ctx, "film.html", film=film, brief=brief, status=pipeline_files.status(folder),
         research=pipeline_files.read_text(folder / "research.md"), bible=pipeline_files.bible(folder),
@@ -304,7 +308,7 @@ def _job_of(ctx: Ctx, film: Film, job_id: str) -> Snapshot:
     row = ctx.db.scalars(select(Job).where(Job.public_id == job_id, Job.film_id == film.id)).first()
     if row is None:
         raise HTTPException(404)
-    return ctx.request.app.state.jobs.snapshot(job_id) or Snapshot.from_row(row)
+    return ctx.request.app.state.jobs.live(job_id) or Snapshot.from_row(row)
 
 
 @router.get("/films/{fid}/jobs/{job_id}/events")
@@ -323,7 +327,8 @@ async def job_events(fid: str, job_id: str, request: Request):
         idle = 0.0
         yield "retry: 2000\n\n"
         while True:
-            snap = await asyncio.to_thread(jobs.snapshot, job_id)
+            # From memory while the job runs; the catalogue (in a thread) only once it ended.
+            snap = jobs.live(job_id) or await asyncio.to_thread(jobs.snapshot, job_id)
             if snap is None:
                 return
             if snap.version != last or snap.finished:
@@ -359,11 +364,12 @@ def publish(fid: str, ctx: Ctx = Depends(page_ctx)):
 
 
 def do_publish(ctx: Ctx, film: Film) -> None:
-    ensure_idle(ctx, film)
+    studio = film.workspace.name
+    ensure_idle(ctx, film)  # and no connection held while the cut is copied
     settings = ctx.request.app.state.settings
     rev = film.published_rev + 1
     try:
-        publishing.publish(folder_of(ctx, film), settings.published, film.public_id, rev, film.workspace.name)
+        publishing.publish(folder_of(ctx, film), settings.published, film.public_id, rev, studio)
     except MicrofilmError as exc:
         raise HTTPException(409, str(exc)) from None
     film.published_rev, film.published_at = rev, utcnow()

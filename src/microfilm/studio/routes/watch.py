@@ -13,7 +13,7 @@ from sqlalchemy import select
 from microfilm import form
 from microfilm.studio import publish as publishing
 from microfilm.studio.models import Film
-from microfilm.studio.web import Ctx, page_ctx, render
+from microfilm.studio.web import Ctx, page_ctx, release, render
 
 router = APIRouter()
 
@@ -23,6 +23,7 @@ FILES = {"film.mp4": "video/mp4", "cover.png": "image/png", "card.jpg": "image/j
 
 def _published(ctx: Ctx, pid: str) -> Film:
     film = ctx.db.scalars(select(Film).where(Film.public_id == pid[:32])).first()
+    release(ctx.db)
     if film is None or not film.published:
         raise HTTPException(404)
     return film
@@ -40,7 +41,9 @@ def gallery(ctx: Ctx = Depends(page_ctx), genre: str = ""):
         query = query.where(Film.genre == chosen)
     settings = ctx.request.app.state.settings
     cards = []
-    for film in ctx.db.scalars(query.limit(200)).all():
+    rows = ctx.db.scalars(query.limit(200)).all()
+    release(ctx.db)  # the cards are read from the published snapshots' files
+    for film in rows:
         info = publishing.load_info(settings.published, film.public_id, film.published_rev)
         if info is not None:
             cards.append({"film": film, "info": info})
