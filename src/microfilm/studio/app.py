@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +25,7 @@ from microfilm import form
 from microfilm.studio import render as fmt
 from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.jobs import JobManager
+from microfilm.studio.pagecache import PageCache
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
@@ -75,6 +77,8 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.jobs = jobs
     app.state.login_throttle = LoginThrottle()
+    app.state.page_cache = PageCache()
+    app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
     app.state.templates = _templates()
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

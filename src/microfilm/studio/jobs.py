@@ -285,9 +285,12 @@ class JobManager:
             state, error, kind = "failed", str(exc), exc.kind
         except Exception as exc:  # noqa: BLE001 - a render must never take the server down
             state, error, kind = "failed", f"{type(exc).__name__}: {exc}", "error"
+        # The row first, then the live snapshot: whoever sees the job finished (the page, the
+        # stream) finds the catalogue agreeing, so an action right after is not refused (409).
         with self._lock:
-            snap.state, snap.message, snap.error, snap.error_kind = state, message, error, kind
-            snap.finished_at, snap.version = time.time(), snap.version + 1
-        self._persist(snap, final=True)
+            final = Snapshot(**{**snap.__dict__, "stages": dict(snap.stages)})
+        final.state, final.message, final.error, final.error_kind = state, message, error, kind
+        final.finished_at, final.version = time.time(), final.version + 1
+        self._persist(final, final=True)
         with self._lock:
             self._live.pop(public_id, None)

@@ -41,7 +41,7 @@ class StudioSettings:
     auto_resume: bool = False  # on startup, re-run jobs a restart interrupted
     runner: Optional["Runner"] = None  # None: the real pipeline (microfilm.pipeline.make)
     sse_poll_s: float = 0.25
-    web_threads: int = 40  # the server's thread pool for blocking routes (Starlette's default)
+    web_threads: int = 4  # threads for blocking routes: Python runs one at a time, more only add waiting
     db_wait_s: float = 10.0  # a request waits this long for a pooled connection, then gets 503
 
     @property

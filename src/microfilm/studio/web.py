@@ -77,12 +77,18 @@ class Ctx:
 SESSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
+def current_session_cookie(request: Request) -> str | None:
+    """The session cookie if it has the shape of one of our tokens, else None."""
+    token = request.cookies.get(security.SESSION_COOKIE)
+    return token if token and SESSION_TOKEN.match(token) else None
+
+
 def current_session(request: Request, db: Session) -> AuthSession | None:
     """The login the session cookie names, with its user and workspace loaded (the page
     header shows both), in one query. A cookie that cannot be one of our tokens never
     reaches the catalogue: a flood of junk cookies costs a regex, not a connection."""
-    token = request.cookies.get(security.SESSION_COOKIE)
-    if not token or not SESSION_TOKEN.match(token):
+    token = current_session_cookie(request)
+    if token is None:
         return None
     row = db.scalars(select(AuthSession).options(joinedload(AuthSession.user).joinedload(User.workspace))
                      .where(AuthSession.token_hash == security.token_hash(token))).first()

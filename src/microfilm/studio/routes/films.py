@@ -374,6 +374,7 @@ def do_publish(ctx: Ctx, film: Film) -> None:
         raise HTTPException(409, str(exc)) from None
     film.published_rev, film.published_at = rev, utcnow()
     ctx.db.commit()
+    ctx.request.app.state.page_cache.clear()
 
 
 @router.post("/films/{fid}/unpublish", dependencies=[Depends(csrf_protect)])
@@ -382,6 +383,7 @@ def unpublish(fid: str, ctx: Ctx = Depends(page_ctx)):
     film.published_at = None
     ctx.db.commit()
     publishing.unpublish(ctx.request.app.state.settings.published, film.public_id)
+    ctx.request.app.state.page_cache.clear()
     if wants_json(ctx.request):
         return {"ok": True}
     return redirect(f"/films/{fid}?msg=unpublished")
