@@ -401,8 +401,10 @@ async def upload(fid: str, request: Request, kind: str = Form("reference"), file
         if kind not in UPLOAD_KINDS:
             raise HTTPException(422, f"kind must be one of {', '.join(UPLOAD_KINDS)}")
         image = checked_upload(request, await file.read(settings.max_upload_bytes + 1))
-        dest_dir = settings.projects / film.folder / "refs" / kind
-        dest_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            dest_dir = pipeline_files.folder_inside(settings.projects / film.folder, f"refs/{kind}")
+        except MicrofilmError as exc:
+            raise HTTPException(409, str(exc)) from None
         atomic_write_bytes(dest_dir / image.stored_name, image.data)
         list_upload(db, film, kind, image, file.filename)
         db.commit()
@@ -432,6 +434,8 @@ def shot_thumb(fid: str, shot_id: str, ctx: Ctx = Depends(page_ctx)):
     if key is None or pipeline_files.resolve_inside(folder, str(key.relative_to(folder.resolve()))) is None:
         raise HTTPException(404)
     thumb = thumbnail(key, ctx.request.app.state.settings.thumbs)
+    if thumb is None:
+        raise HTTPException(404, "the image does not decode")
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -444,6 +448,8 @@ def reference_thumb(fid: str, character_id: str, ctx: Ctx = Depends(page_ctx)):
     if sheet is None:
         raise HTTPException(404)
     thumb = thumbnail(sheet, ctx.request.app.state.settings.thumbs, width=320)
+    if thumb is None:
+        raise HTTPException(404, "the image does not decode")
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -454,6 +460,8 @@ def cover_thumb(fid: str, ctx: Ctx = Depends(page_ctx)):
     if "cover" not in outs:
         raise HTTPException(404)
     thumb = thumbnail(outs["cover"], ctx.request.app.state.settings.thumbs, width=480)
+    if thumb is None:
+        raise HTTPException(404, "the image does not decode")
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, no-cache"})
 
 
