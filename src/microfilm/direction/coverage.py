@@ -93,7 +93,11 @@ def _time_lines(lines: list[Line], lang: str, start: float) -> tuple[list[ShotLi
 
 
 def _listeners(st: SceneStaging, beat: Beat, speaking: set[str]) -> list[str]:
-    pool = [c for c in beat.actors if c not in speaking] or [c for c in st.present if c not in speaking]
+    """Who is there to listen: the action's people, else whoever has come in by now; never
+    a speaker, and never the owner of a voice-over while it plays."""
+    voices = {st.speakers[ln.id] for ln in beat.lines}
+    pool = ([c for c in beat.actors if c not in speaking | voices]
+            or [c for c in beat.on_stage if c not in speaking | voices])
     return pool[:2]
 
 
@@ -155,8 +159,10 @@ def cover_scene(st: SceneStaging, lang: str, caps: Capabilities, new_place: bool
                 take.framing = "wide"
             take.action = beat.action
             take.props = list(beat.props)
+            voices = {st.speakers[ln.id] for ln in lines if st.is_heard(ln.id)}
             take.characters = list(dict.fromkeys(take.characters + (
-                [c for c in beat.actors if c in st.present] if beat.action else [])))
+                [c for c in beat.actors if c in st.present and c not in voices]
+                if beat.action else [])))
             shots.append((f"sc{st.number:02d}-sh{bi:02d}", take, timed, duration))
             continue
         # longer than one rendered clip: each line gets a shot of its own

@@ -93,6 +93,7 @@ class Beat:
     lines: tuple[Line, ...]
     actors: tuple[str, ...]  # present characters the action names (ids)
     props: tuple[str, ...]
+    on_stage: tuple[str, ...] = ()  # present characters who have come in by this beat
 
 
 @dataclass(frozen=True)
@@ -166,12 +167,15 @@ def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
     heard = tuple(dict.fromkeys(speakers[i] for i in sorted(heard_ids)
                                 if speakers[i] not in order and speakers[i] not in brought_in))
     beats = []
+    came_in: dict[str, None] = {}
     for action, blines in raw:
         actors = [cid for cid, there in mentions(bible, action) if there and cid in order]
+        came_in.update(dict.fromkeys(actors))
+        came_in.update(dict.fromkeys(speakers[ln.id] for ln in blines if ln.id not in heard_ids))
         if action and not actors and _GROUP.search(action):
-            actors = list(present)
+            actors = list(came_in)
         beats.append(Beat(action=action.strip(), lines=tuple(blines), actors=tuple(actors),
-                          props=tuple(props_in(action))))
+                          props=tuple(props_in(action)), on_stage=tuple(came_in)))
     loc = bible.location(scene.location)
     return SceneStaging(
         number=number, heading=scene.heading, interior=scene.interior,
