@@ -154,6 +154,10 @@ class Setting:
         return self.time in ("night", "dusk")
 
 
+_SAYS_INSIDE = re.compile(r"(?<![a-z])(?:interior|indoors|int\.)(?![a-z])|内景|室内")
+_SAYS_OUTSIDE = re.compile(r"(?<![a-z])(?:exterior|outdoors|ext\.)(?![a-z])|外景|室外|户外")
+
+
 def read_setting(location: str, motifs: tuple[str, ...], prompt: str, time_of_day: str,
                  genre: str) -> Setting:
     """Read the place from its words; the location and motifs count more than the prompt."""
@@ -162,7 +166,10 @@ def read_setting(location: str, motifs: tuple[str, ...], prompt: str, time_of_da
     pro = f" {prompt} ".casefold()
     place = loc + mot
     everything = place + pro
-    if re.search(r"(?<![a-z])int\.", everything) and not re.search(r"(?<![a-z])ext\.", everything):
+    inside, outside = _SAYS_INSIDE.search(pro), _SAYS_OUTSIDE.search(pro)
+    if bool(inside) != bool(outside):
+        interior = bool(inside)  # the shot says where it is: "Interior, ..." / "外景"
+    elif re.search(r"(?<![a-z])int\.", everything) and not re.search(r"(?<![a-z])ext\.", everything):
         interior = True
     elif re.search(r"(?<![a-z])ext\.", everything) and not re.search(r"(?<![a-z])int\.", everything):
         interior = False
