@@ -61,3 +61,29 @@ def test_a_line_no_shot_plays_is_found():
         if "sc01-l02" in s.covers:
             s.lines = [ln for ln in s.lines if ln.line_id != "sc01-l02"]
     assert any(f.code == "line-not-played" and f.line == "sc01-l02" for f in lint(board, sp, BIBLE))
+
+
+def test_hand_edits_to_the_direction_fields_are_kept_on_a_reboard(tmp_path):
+    from microfilm import api
+    from microfilm.spec.storyboard import Storyboard
+
+    root = tmp_path / "film"
+    api.new(root, title="Edits", genre="touching-family", logline="A father waits for a call.",
+            language="en", duration=30, seed=5)
+    api.make(root, stages=["research", "develop", "board"])
+    path = root / "storyboard.yaml"
+    board = Storyboard.load(path)
+    shot = next(s for s in board.shots if s.kind == "shot" and s.characters)
+    shot.light = "one bare bulb, hard shadows"
+    shot.motion = "rain runs down the window behind them"
+    shot.positions = {cid: "right" for cid in shot.characters}
+    board.save(path)
+    assert api.make(root, stages=["board"]).outcomes[0].message == "storyboard is up to date"
+    bible = root / "bible.yaml"  # an upstream change re-boards: the hand edits still win
+    bible.write_text(bible.read_text(encoding="utf-8").replace("look: ", "look: tall, ", 1),
+                     encoding="utf-8")
+    report = api.make(root, stages=["board"], edit_policy="keep")
+    assert "kept your edits" in report.outcomes[0].message
+    again = next(s for s in Storyboard.load(path).shots if s.id == shot.id)
+    assert again.light == "one bare bulb, hard shadows" and again.motion.startswith("rain runs")
+    assert set(again.positions.values()) == {"right"}
