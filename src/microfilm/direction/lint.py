@@ -70,7 +70,7 @@ def _own_words(shot: Shot, st: SceneStaging, bible: Bible) -> str:
     return text
 
 
-def _shows(shot: Shot, prop: str) -> bool:
+def shows(shot: Shot, prop: str) -> bool:
     words = (PROP_WORDS.get(prop, prop),) + dict(PROPS).get(prop, ())
     text = f"{shot.prompt} {shot.action}".casefold()
     return any((re.search(rf"(?<![a-z]){re.escape(w.casefold())}(?![a-z])", text) if w.isascii()
@@ -130,7 +130,7 @@ def lint(board: Storyboard, screenplay: Screenplay, bible: Bible) -> list[LintFi
                 out.append(LintFinding("line-not-played", "", line_id, number,
                                        "no shot plays this line of the script"))
         for prop in st.props:
-            if shots and not any(_shows(s, prop) for s in shots):
+            if shots and not any(shows(s, prop) for s in shots):
                 beat_shot = next((s for s in shots if s.action and prop in s.action.casefold()), shots[0])
                 out.append(LintFinding("prop-not-shown", beat_shot.id,
                                        beat_shot.covers[0] if beat_shot.covers else "", number,

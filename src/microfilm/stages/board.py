@@ -86,6 +86,26 @@ def animator_caps(ctx: StageContext) -> Capabilities:
     return entry.info.capabilities if entry and entry.info else Capabilities()
 
 
+def llm_backend(ctx: StageContext):
+    """The configured LLM writer's chat backend, or None for the house writer (or a writer
+    that is not a chat model): then the house director boards alone."""
+    if ctx.brief.providers.writer.startswith("house"):
+        return None
+    try:
+        writer = registry.get(ctx.brief.providers.writer, "writer")
+    except Exception:  # not usable here (no key): the house director boards
+        return None
+    return getattr(writer, "backend", None)
+
+
+def _director(ctx: StageContext) -> dict:
+    writer = ctx.brief.providers.writer
+    if writer.startswith("house"):
+        return {"director": "house"}
+    entry = registry.entries().get(writer)
+    return {"director": entry.info.cache_identity() if entry and entry.info else writer}
+
+
 def inputs_key(ctx: StageContext) -> str:
     p = ctx.project
     b = ctx.brief
@@ -94,6 +114,7 @@ def inputs_key(ctx: StageContext) -> str:
         "brief": {"title": b.title, "logline": b.logline, "genre": b.genre, "language": b.language,
                   "aspect": b.aspect},
         "caps": animator_caps(ctx),
+        **_director(ctx),
     }, {"board": "house-board", "version": "2"})
 
 
@@ -105,7 +126,15 @@ def run(ctx: StageContext) -> StageOutcome:
     timer = Timer()
     bible = Bible.load(p.bible)
     screenplay = fountain.load(p.screenplay)
-    board = plan(ctx.brief, bible, screenplay, animator_caps(ctx))
+    backend = llm_backend(ctx)
+    if backend is not None:  # an LLM writer is configured: it directs, the house director backs it
+        from microfilm.providers.llm.director import direct
+
+        board, report = direct(ctx.brief, bible, screenplay, animator_caps(ctx), backend)
+        for number, why in report.fallback.items():
+            ctx.store.log({"event": "director-fallback", "scene": number, "error": why})
+    else:
+        board = plan(ctx.brief, bible, screenplay, animator_caps(ctx))
     board = _keep_locked(p, board)
     (result,) = write_managed(ctx, {p.storyboard: board.to_yaml()}, key, NAME)
     record_run(ctx, NAME, key, timer)
