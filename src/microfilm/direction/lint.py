@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from microfilm.direction.cast import character_id
 from microfilm.direction.describe import PROP_WORDS
 from microfilm.direction.staging import PROPS, SceneStaging, stage
 from microfilm.direction.words import time_class
@@ -80,12 +81,14 @@ def shows(shot: Shot, prop: str) -> bool:
 def lint_shot(shot: Shot, st: SceneStaging, bible: Bible) -> list[LintFinding]:
     out: list[LintFinding] = []
     first_line = shot.covers[0] if shot.covers else ""
+    on_screen = {character_id(bible, c) for c in shot.characters}
+    heard = {character_id(bible, c) for c in shot.heard}
 
     def add(code: str, message: str, line: str = "") -> None:
         out.append(LintFinding(code, shot.id, line or first_line, st.number, message))
 
-    for cid in shot.characters:
-        if cid in st.heard or cid in shot.heard:
+    for cid in (character_id(bible, c) for c in shot.characters):
+        if cid in st.heard or cid in heard:
             line = next((ln.line_id for ln in shot.lines if ln.character == cid), "")
             line = line or next((i for i, who in st.speakers.items() if who == cid), "")
             add("heard-on-screen", f"{_name(bible, cid)} is only heard in this scene but is on "
@@ -94,7 +97,7 @@ def lint_shot(shot: Shot, st: SceneStaging, bible: Bible) -> list[LintFinding]:
             add("not-in-scene", f"{_name(bible, cid)} is on screen but not in scene {st.number} "
                 f"({st.heading}); take them out of `characters`")
     for ln in shot.lines:
-        if ln.character not in shot.characters and ln.character not in shot.heard:
+        if character_id(bible, ln.character) not in on_screen | heard:
             add("speaker-nowhere", f"{_name(bible, ln.character)} speaks but is neither on screen "
                 "nor heard-only in this shot; add them to `characters` or `heard`", ln.line_id)
     own = _own_words(shot, st, bible)
