@@ -57,10 +57,11 @@ class Lifecycle(BaseModel):
         return self
 
     def on(self, day: date) -> Status:
-        """The status on `day`: a deprecated model whose shut-off has passed is retired."""
-        if self.status == "deprecated" and self.shut_off is not None and day >= self.shut_off:
-            return "retired"
-        return self.status
+        """The status on `day`: a model is retired from its shut-off day on, deprecated before
+        it once a shut-off is announced."""
+        if self.status == "current" or self.shut_off is None:
+            return self.status
+        return "retired" if day >= self.shut_off else "deprecated"
 
 
 class ModelPrice(BaseModel):
