@@ -4,7 +4,9 @@ before any call (check, estimate, make), `follow_successor` switching and saying
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from microfilm import api
-from microfilm.cli.app import main
 from microfilm.errors import ProviderError, SpecError
 from microfilm.ledger import Ledger
 from microfilm.providers import catalogue, lifecycle, registry
 from microfilm.spec.brief import ProviderChoice
+from tests.test_cli import run
 
 TODAY = date(2026, 12, 4)
 
@@ -79,22 +81,13 @@ def test_follow_successor_switches_and_says_so():
     assert "gpt-4o-mini-tts will be shut off by openai on 2027-01-06" in said  # deprecated: warned
 
 
-def _run(monkeypatch, capsys, columns: int, *args) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["microfilm", *map(str, args)])
-    monkeypatch.setenv("COLUMNS", str(columns))
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
-
-
-def test_providers_listing_fits_80_columns_uncut(monkeypatch, capsys):
-    monkeypatch.delenv("KLING_ACCESS_KEY", raising=False)
-    code, text = _run(monkeypatch, capsys, 80, "providers")
-    assert code == 0
+def test_providers_listing_fits_80_columns_uncut(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLING_")}
+    done = subprocess.run([sys.executable, "-c", "from microfilm.cli.app import main; main()",
+                           "providers"], env={**env, "COLUMNS": "80", "TERM": "dumb"},
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    code, text = done.returncode, done.stdout
+    assert code == 0, done.stderr
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "…" not in text and "..." not in text
     flat = re.sub(r"\s+", " ", text)
@@ -126,8 +119,7 @@ def _pick(folder: Path, animator: str, follow: bool = False) -> None:
 @pytest.mark.parametrize("command", ["check", "estimate", "make"])
 def test_veo_today_is_refused_before_any_call(developed, monkeypatch, capsys, command):
     _pick(developed, "veo")
-    code, text = _run(monkeypatch, capsys, 200, command, developed)
-    flat = re.sub(r"\s+", " ", text)
+    code, flat = run(monkeypatch, capsys, command, developed)
     assert code != 0 and "veo-3.1-generate-preview was shut off by google on 2026-10-22" in flat
     assert 'set animator = "veo-3.1"' in flat
     assert Ledger.for_project(developed).committed("USD").amount == 0  # nothing was sent
@@ -135,7 +127,6 @@ def test_veo_today_is_refused_before_any_call(developed, monkeypatch, capsys, co
 
 def test_follow_successor_estimates_the_successor(developed, monkeypatch, capsys):
     _pick(developed, "veo", follow=True)
-    code, text = _run(monkeypatch, capsys, 200, "estimate", developed)
-    flat = re.sub(r"\s+", " ", text)
+    code, flat = run(monkeypatch, capsys, "estimate", developed)
     assert 'using its successor "veo-3.1"' in flat and "veo-3.1" in flat.split("using")[-1]
     assert code in (0, 3)  # priced (over the zero budget is exit 3), not refused
