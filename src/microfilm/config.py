@@ -31,6 +31,9 @@ class Settings(BaseModel):
     # A paid animator renders a shot only once a person approved it and its characters'
     # reference sheets; the house animator drafts it meanwhile (see microfilm.review).
     approve_before_animating: bool = True
+    # A provider model the catalogue marks retired is replaced by its named successor (and
+    # says so) instead of stopping the run (see microfilm.providers.lifecycle).
+    follow_successor: bool = False
 
 
 def user_config_path() -> Path:

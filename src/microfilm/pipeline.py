@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
 from microfilm import runlock
+from microfilm.providers import lifecycle
 from microfilm.errors import MicrofilmError
 from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
@@ -70,6 +71,8 @@ def context(project: Project, *, on_progress: ProgressFn | None = None,
             settings: Settings | None = None) -> StageContext:
     brief = project.brief()
     settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]")
+    brief, _ = lifecycle.apply(brief, follow_successor=settings.follow_successor,
+                               source=str(project.brief_path))  # a retired model stops here
     return StageContext(project=project, brief=brief, settings=settings,
                         counters=RunCounters(), on_progress=on_progress,
                         edit_policy=edit_policy, force=force)
