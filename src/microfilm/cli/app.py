@@ -25,7 +25,7 @@ def _register() -> None:
     new.register(app)
     make.register(app)
     project_status.register(app)
-    for optional in ("approve", "check", "estimate", "providers", "qc", "serve_cmd"):
+    for optional in ("approve", "assist", "check", "estimate", "providers", "qc", "serve_cmd"):
         try:
             module = __import__(f"microfilm.cli.{optional}", fromlist=["register"])
         except ImportError:
