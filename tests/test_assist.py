@@ -143,6 +143,10 @@ def doctor(texts: list[str], system: str = "") -> dict:
     offers three ways to say a line, translates by tagging every line of the script."""
     prompt = texts[0]
     task = re.search(r"^Task: (\w+)", prompt, re.M).group(1)
+    if task == "casting":
+        names = re.search(r"screenplay below: (.*?), give", prompt).group(1).split(", ")
+        return {"characters": [{"name": n, "gender": "female", "age": 30 + 10 * k, "look": "短发",
+                                "wardrobe": "棉袄"} for k, n in enumerate(names)]}
     if task == "alternatives":
         return {"alternatives": ["今年，她会回来的。", "她今年一定回来。", "回来吧，孩子。"],
                 "summary": "three ways"}
@@ -180,8 +184,8 @@ def test_every_rewrite_request_through_the_model(tmp_path: Path, llm: FakeLLMSer
     before = snapshot(project)
     made, _ = propose(project.root, request_)
     assert snapshot(project) == before
-    assert llm.tasks() == ["rewrite"]
-    sent = llm.requests[0].last_user
+    assert llm.tasks() == ["casting", "rewrite"]  # casting: the import read the script
+    sent = llm.requests[-1].last_user
     assert "sk-test-secret-123" not in sent and "外婆的饺子" in sent
     if request_.scene == 2:
         a, b = (int(x) for x in re.search(r"lines (\d+)-(\d+)", sent).groups())
@@ -251,3 +255,27 @@ def test_cli_shows_a_diff_then_accepts_chosen_hunks(tmp_path: Path) -> None:
     ok = CliRunner().invoke(app, ["assist", str(project.root), "--accept", pid, "--hunks", "1"])
     assert ok.exit_code == 0 and "screenplay.fountain" in ok.output
     assert proposals.load(project, pid).accepted_hunks == [1]
+
+
+def test_import_with_an_llm_writer_casts_from_the_script(tmp_path: Path, llm: FakeLLMServer) -> None:
+    def casting(texts: list[str], system: str = "") -> dict:
+        assert "Task: casting" in texts[0] and "外婆, 小雨, 妈妈" in texts[0]
+        return {"characters": [
+            {"name": "外婆", "gender": "female", "age": 78, "look": "银发，驼背", "wardrobe": "红棉袄"},
+            {"name": "小雨", "gender": "female", "age": 24, "look": "短发", "wardrobe": "白羽绒服"},
+            {"name": "妈妈", "gender": "female", "age": 50, "look": "卷发", "wardrobe": "灰大衣"}]}
+
+    llm.responder = casting
+    project = film(tmp_path, writer="openai-writer")
+    bible = Bible.load(project.bible)
+    grandma = bible.character("外婆")
+    assert (grandma.look, grandma.wardrobe, grandma.age) == ("银发，驼背", "红棉袄", 78)
+    assert grandma.voice.gender == "female" and grandma.voice.variant.startswith("f")
+    assert llm.tasks() == ["casting"]
+
+
+def test_import_fails_cleanly_when_the_model_refuses(tmp_path: Path, llm: FakeLLMServer) -> None:
+    llm.script(Refuse("no"))
+    with pytest.raises(MicrofilmError, match="declined"):
+        film(tmp_path, writer="openai-writer")
+    assert not (tmp_path / "film").exists()

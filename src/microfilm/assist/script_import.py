@@ -151,6 +151,36 @@ def derive_bible(sp: Screenplay, genre: str, language: str, seed: int = 0) -> Bi
                  locations=locations, style=writer.genre_style(genre, language))
 
 
+def cast_by_model(bible: Bible, imported: ImportedScript, writer_id: str, language: str) -> Bible:
+    """The film's LLM writer reads the script and says how each character looks and sounds;
+    the house writer's voice tables turn gender and age into a distinct eSpeak voice."""
+    from microfilm.providers.house.writer import PITCH, VARIANTS
+    from microfilm.providers.llm import assistant
+    from microfilm.spec.bible import VoiceSpec
+
+    backend = assistant.backend_for(writer_id)
+    if backend is None or not bible.characters:
+        return bible
+    casting = assistant.cast(backend, script_text=imported.fountain_text, language=language,
+                             names=[c.name for c in bible.characters])
+    by_name = {c.name.casefold(): c for c in casting.characters}
+    characters = []
+    for i, c in enumerate(bible.characters):
+        got = by_name.get(c.name.casefold())
+        if got is None:
+            characters.append(c)
+            continue
+        gender = got.gender if got.gender != "neutral" else c.voice.gender
+        generation = "child" if got.age < 14 else "young" if got.age < 36 else "mid" if got.age < 60 else "old"
+        voice = c.voice
+        if gender in VARIANTS:
+            voice = VoiceSpec(gender=gender, pitch=PITCH[(gender, generation)] + (i % 3) * 4,
+                              rate=c.voice.rate, variant=VARIANTS[gender][i % len(VARIANTS[gender])])
+        characters.append(c.model_copy(update={"age": got.age, "look": got.look,
+                                               "wardrobe": got.wardrobe, "voice": voice}))
+    return bible.model_copy(update={"characters": characters})
+
+
 def brief_fields(sp: Screenplay, *, name: str, title: str | None, genre: str | None,
                  logline: str | None, language: str | None,
                  duration: float | None) -> dict:
@@ -200,6 +230,8 @@ def start_film(path: str | Path, data: bytes, name: str, *, title: str | None = 
                           logline=logline, language=language, duration=duration)
     imported = with_title_keys(imported, {"Logline": fields["logline"]})
     bible = derive_bible(imported.screenplay, fields["genre"], fields["language"], seed)
+    if writer != "house-writer":
+        bible = cast_by_model(bible, imported, writer, fields["language"])
     api.new(project.root, aspect=aspect, platform=platform, budget=budget, seed=seed, **fields)
     if writer != "house-writer":
         from microfilm.spec.brief import Brief

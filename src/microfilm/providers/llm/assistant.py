@@ -11,7 +11,7 @@ with nothing written.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, Field
 
@@ -51,6 +51,37 @@ class Translation(BaseModel):
 
     text: str = Field(description="the whole screenplay in Fountain, translated")
     summary: str = ""
+
+
+class CastLook(BaseModel):
+    """How one character of the script looks and sounds."""
+
+    name: str = Field(description="exactly as in the character cue")
+    gender: Literal["female", "male", "neutral"]
+    age: int = Field(ge=3, le=100)
+    look: str = Field(description="face, hair, build: the words every shot prompt reuses")
+    wardrobe: str = Field(description="what they wear in this film")
+
+
+class Casting(BaseModel):
+    """The look, wardrobe and voice of every speaking character."""
+
+    characters: list[CastLook]
+
+
+def cast(backend: ChatBackend, *, script_text: str, names: list[str], language: str) -> Casting:
+    """Looks, wardrobes, ages and genders for a person's own script, read from the script."""
+    prompt = (f"Task: casting\nFor each of these characters of the screenplay below: "
+              f"{', '.join(names)}, give gender, age, a concrete look (face, hair, build) and "
+              f"wardrobe true to the script, in {LANGUAGE[language]}, one short phrase each.\n"
+              f"<<<\n{script_text}\n>>>\n"
+              'Reply {"characters": [{"name", "gender", "age", "look", "wardrobe"}, ...]}.')
+
+    def problems(value: Casting) -> list[str]:
+        got = {c.name.casefold() for c in value.characters}
+        return [f"no entry for {n!r}; give one for every name" for n in names if n.casefold() not in got]
+
+    return _ask(backend, Casting, "casting", prompt, problems)
 
 
 def backend_for(writer_id: str) -> ChatBackend | None:
