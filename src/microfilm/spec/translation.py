@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from pathlib import Path
 
-from microfilm.cache import cache_key
 from microfilm.errors import SpecError
 from microfilm.spec import fountain
 from microfilm.spec.screenplay import Dialogue, Screenplay
@@ -66,8 +65,7 @@ def load(root: Path, language: str, wanted: tuple[str, ...]) -> Translator | Non
     return Translator(list(zip(a, b)))
 
 
-def key(root: Path, wanted: tuple[str, ...]) -> str:
-    """What the bilingual cues depend on: the translations' text."""
-    return cache_key("translation", {lang: (path_for(root, lang).read_text("utf-8")
-                                            if path_for(root, lang).exists() else None)
-                                     for lang in wanted})
+def texts(root: Path, wanted: tuple[str, ...]) -> dict[str, str | None]:
+    """What the bilingual cues depend on (for a cache key): the translations' text."""
+    return {lang: (path_for(root, lang).read_text("utf-8") if path_for(root, lang).exists()
+                   else None) for lang in wanted}

@@ -84,7 +84,7 @@ def inputs_key(ctx: StageContext) -> str:
         "label": ctx.settings.ai_label or default_ai_label(ctx.brief.language),
         "platform": ctx.brief.platform,
         "format": SEGMENT_FORMAT,
-        **({"translation": translation.key(ctx.project.root, ctx.settings.subtitles)}
+        **({"translation": translation.texts(ctx.project.root, ctx.settings.subtitles)}
            if ctx.settings.subtitles else {}),
     })
 
