@@ -85,9 +85,9 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from microfilm.studio.routes import account, api, auth, films, watch
+    from microfilm.studio.routes import account, api, assist, auth, films, watch
 
-    for module in (auth, films, watch, account, api):
+    for module in (auth, films, watch, account, api, assist):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
