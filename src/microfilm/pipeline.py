@@ -16,7 +16,10 @@ from pydantic import BaseModel
 
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
+from microfilm import runlock
+from microfilm.providers import lifecycle
 from microfilm.errors import MicrofilmError
+from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
 from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
@@ -68,6 +71,8 @@ def context(project: Project, *, on_progress: ProgressFn | None = None,
             settings: Settings | None = None) -> StageContext:
     brief = project.brief()
     settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]")
+    brief, _ = lifecycle.apply(brief, follow_successor=settings.follow_successor,
+                               source=str(project.brief_path))  # a retired model stops here
     return StageContext(project=project, brief=brief, settings=settings,
                         counters=RunCounters(), on_progress=on_progress,
                         edit_policy=edit_policy, force=force)
@@ -87,6 +92,15 @@ def make(path: str | Path, *, stages: list[str] | None = None, on_progress: Prog
          settings: Settings | None = None, platforms: list[str] = ()) -> MakeReport:
     """Run the stale stages in order, then master a variant for each of `platforms`."""
     project = Project.at(path)
+    with runlock.hold(project.root, label=str(path)):
+        remove_stale_temps(project.state / "assets")  # a killed run's leftovers; none run now
+        return _make(project, stages=stages, on_progress=on_progress, edit_policy=edit_policy,
+                     force=force, settings=settings, platforms=platforms)
+
+
+def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn | None,
+          edit_policy: EditPolicy, force: bool, settings: Settings | None,
+          platforms: list[str]) -> MakeReport:
     ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
                   settings=settings)
     t0 = time.monotonic()

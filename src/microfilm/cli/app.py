@@ -28,7 +28,7 @@ def _register() -> None:
     make.register(app)
     project_status.register(app)
     gc_command.register(app)
-    for optional in ("approve", "check", "estimate", "providers", "qc", "serve_cmd"):
+    for optional in ("approve", "assist", "check", "estimate", "providers", "qc", "serve_cmd"):
         # No command needs an optional extra to import (they import those lazily), so an
         # ImportError here is a broken command: it stops `microfilm` instead of vanishing.
         module = importlib.import_module(f"microfilm.cli.{optional}")
@@ -39,6 +39,9 @@ _register()
 
 
 def main() -> None:
+    from microfilm.media import ffmpeg
+
+    ffmpeg.stop_on_signals()  # Ctrl-C or kill ends the encodes too, none left orphaned
     try:
         app()
     except MicrofilmError as exc:

@@ -17,6 +17,7 @@ class CueModel(BaseModel):
     end: float
     text: str
     speaker: str = ""
+    translation: str = ""  # bilingual subtitles: the line in the second language
 
 
 class SegmentEntry(BaseModel):

@@ -20,6 +20,7 @@ from microfilm.media import segments, subtitles
 from microfilm.media.fonts import find_font
 # re-exported: the cut's types live in spec/, below every stage
 from microfilm.spec.cut import CueModel, Cut, Placement, SegmentEntry
+from microfilm.spec import translation
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages import generate
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
@@ -45,6 +46,8 @@ def inputs_key(ctx: StageContext) -> str:
         "label": ctx.settings.ai_label or default_ai_label(ctx.brief.language),
         "platform": ctx.brief.platform,
         "format": SEGMENT_FORMAT,
+        **({"translation": translation.texts(ctx.project.root, ctx.settings.subtitles)}
+           if ctx.settings.subtitles else {}),
     })
 
 
@@ -85,7 +88,9 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     order = sorted(range(len(dialogue)), key=lambda k: dialogue[k].start)
     dialogue, texts = [dialogue[k] for k in order], [texts[k] for k in order]
     cues = film_cues(dialogue, texts, t)
-    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker) for c in cues]
+    if tr := translation.load(ctx.project.root, ctx.brief.language, ctx.settings.subtitles):
+        cues = [c.model_copy(update={"translation": tr(c.text)}) for c in cues]
+    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker, c.translation) for c in cues]
     # Pass 2: each segment with the cues it shows, in its own time.
     seg_entries, jobs = [], []
     for i, (shot, (start, dur)) in enumerate(zip(board.shots, spans)):
@@ -98,7 +103,8 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
             "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(dur, 3),
             "width": board.width, "height": board.height, "fps": fps,
             "cues": [{"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text,
-                      "speaker": c.speaker} for c in shown],
+                      "speaker": c.speaker, **({"translation": c.translation} if c.translation else {})}
+                     for c in shown],
             "label": label, "language": board.language,
             "platform": ctx.brief.platform, "transition_in": t_in, "transition_out": t_out,
             "transition_in_kind": trans_in, "transition_out_kind": trans_out,

@@ -41,6 +41,8 @@ def run(ctx: StageContext) -> StageOutcome:
     p = ctx.project
     if is_fresh(ctx, NAME, key) and p.bible.exists() and p.screenplay.exists():
         return StageOutcome(stage=NAME, ran=False, message="bible and screenplay are up to date")
+    if keep_imported(ctx, key):
+        return StageOutcome(stage=NAME, ran=False, message="kept your own script and its bible")
     timer = Timer()
     ctx.progress(NAME, 0, 1, "writing the screenplay")
     writer = registry.get(ctx.brief.providers.writer, "writer")
@@ -62,6 +64,21 @@ def run(ctx: StageContext) -> StageOutcome:
     if kept:
         msg += f" (kept your edits to {', '.join(kept)})"
     return StageOutcome(stage=NAME, ran=True, message=msg)
+
+
+def keep_imported(ctx: StageContext, key: str) -> bool:
+    """A film started from a person's script (`microfilm new --from`) has no writer's draft
+    to redo: when the brief changes, its files stay theirs (unless --force asks for a draft)."""
+    from microfilm.cache import WrittenFiles
+    from microfilm.stages.base import load_records
+
+    record = load_records(ctx.project).get(NAME)
+    if not (record and record.data.get("imported")) or ctx.edit_policy == "force":
+        return False
+    for path in (ctx.project.bible, ctx.project.screenplay):
+        WrittenFiles(ctx.project.root).record_inputs(path.name, key)
+    record_run(ctx, NAME, key, Timer(), data=record.data)
+    return True
 
 
 def keep_supplied_references(bible: Bible, old_path: Path) -> Bible:

@@ -131,6 +131,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     cues = [subtitles.Cue(**c.model_dump()) for c in cut.cues]
     subtitles.write_srt(cues, files["srt"])
     subtitles.write_vtt(cues, files["vtt"])
+    subtitles.write_per_language(cues, files["srt"].parent, ctx.brief.language)
     with atomic_output(files["cover"]) as tmp:
         shutil.copyfile(root / cut.cover, tmp)
 

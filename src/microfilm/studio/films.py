@@ -287,6 +287,7 @@ def use_picture(folder: Path, character_id: str, data: bytes) -> str:
     if not project.bible.exists():
         raise MicrofilmError(f"{project.bible.name}: no characters yet; make the film (or its develop "
                              f"stage) first")
+    folder_inside(folder, "refs/reference", make=False)  # use_reference makes it, for a known character
     return api.use_reference(folder, character_id, data).relative_to(project.root).as_posix()
 
 
@@ -301,6 +302,25 @@ def outputs(folder: Path) -> dict[str, Path]:
     names = {"film": "film.mp4", "cover": "cover.png", "vtt": "film.vtt", "srt": "film.srt",
              "qc": "qc.json"}
     return {k: out / v for k, v in names.items() if (out / v).is_file()}
+
+
+def folder_inside(root: Path, relative: str, make: bool = True) -> Path:
+    """The folder `relative` inside the film's folder `root` (made if missing, with `make`),
+    for an upload to be written in; refused when it, or a folder on the way, is a link that
+    leads out (a write there would land outside the film)."""
+    base = root.resolve()
+    target = root
+    for part in relative.split("/"):
+        target = target / part
+        if target.is_symlink() or target.exists():
+            if not target.resolve().is_relative_to(base):
+                raise MicrofilmError(f"{relative}: this folder of the film leads outside it (a symbolic "
+                                     f"link); replace it with a plain folder, then upload again")
+        elif make:
+            target.mkdir()  # one level at a time: nothing is made beyond a link that leads out
+        else:
+            break
+    return target
 
 
 def resolve_inside(root: Path, relative: str) -> Path | None:
