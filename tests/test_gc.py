@@ -93,3 +93,20 @@ def test_gc_refuses_a_folder_that_is_not_a_film(tmp_path, monkeypatch, capsys):
         main()
     err = re.sub(r"\s+", " ", capsys.readouterr().err)
     assert exc.value.code == 2 and "not a film folder (no film.toml)" in err
+
+
+def test_gc_waits_for_no_run_it_would_race(tmp_path):
+    from microfilm import gc, runlock
+    from microfilm.project import Project
+    from microfilm.runlock import RunLocked
+
+    root = api.new(tmp_path / "film", title="T", genre="youth-romance", logline="L.", duration=20)
+    asset = root / ".microfilm" / "assets" / "voice" / "ab" / "abc.wav"
+    asset.parent.mkdir(parents=True)
+    asset.write_bytes(b"RIFF")
+    with runlock.hold(root):  # a make in progress
+        with pytest.raises(RunLocked):
+            gc.collect(Project.at(root))
+        assert gc.collect(Project.at(root), dry_run=True).removed == (asset,)  # reading is fine
+        assert asset.exists()
+    assert gc.collect(Project.at(root)).removed == (asset,) and not asset.exists()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from microfilm import runlock
 from microfilm.errors import MicrofilmError
 from microfilm.project import Project
 from microfilm.stages.base import load_records
@@ -63,9 +64,17 @@ def in_use(project: Project) -> set[Path]:
 
 
 def collect(project: Project, *, dry_run: bool = False) -> GCReport:
-    """Remove (or, dry, list) the assets no current record uses."""
+    """Remove (or, dry, list) the assets no current record uses. A removal holds the film's
+    run lock, so no run can make an asset between reading the records and deleting."""
     if not project.brief_path.exists():
         raise MicrofilmError(f"{project.root}: not a film folder (no film.toml)")
+    if dry_run:
+        return _sweep(project, dry_run=True)
+    with runlock.hold(project.root, label=str(project.root)):
+        return _sweep(project, dry_run=False)
+
+
+def _sweep(project: Project, *, dry_run: bool) -> GCReport:
     used = in_use(project)
     removed, freed, kept = [], 0, 0
     files = sorted(p for p in project.assets.rglob("*") if p.is_file()) if project.assets.is_dir() else []
