@@ -11,6 +11,7 @@ from microfilm import checks, form
 from microfilm.errors import SpecError
 from microfilm.project import Project
 from microfilm.spec import fountain
+from microfilm.spec._read import read_text
 from microfilm.spec.bible import Bible
 
 out = Console()
@@ -25,10 +26,12 @@ def register(app: typer.Typer) -> None:
         for path in (project.bible, project.screenplay):
             if not path.exists():
                 raise SpecError(f"{path} does not exist yet; run `microfilm develop {directory}` first")
-        text = project.screenplay.read_text(encoding="utf-8-sig")
+        text = read_text(project.screenplay)
         screenplay = fountain.parse(text, source=str(project.screenplay))
         bible = Bible.load(project.bible)
         findings = checks.check(brief, bible, screenplay, fountain_text=text)
+        if project.storyboard.exists():
+            findings += checks.check_storyboard(project.storyboard)
         runtime = checks.estimate_runtime(screenplay, brief.language)
         out.print(f"estimated runtime {form.format_clock(runtime.total)} (target "
                   f"{form.format_clock(brief.duration)}): dialogue {runtime.dialogue:.0f} s, "

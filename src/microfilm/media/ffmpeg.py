@@ -12,6 +12,7 @@ the caller is interrupted or exits while worker threads still wait on their enco
 from __future__ import annotations
 
 import atexit
+import os
 import ctypes
 import ctypes.util
 import signal
@@ -32,7 +33,14 @@ X264_CRF = "20"
 def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    chosen = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    if chosen and not (os.path.isfile(chosen) and os.access(chosen, os.X_OK)):
+        raise MediaError(f"IMAGEIO_FFMPEG_EXE={chosen}: no ffmpeg program there; unset it to "
+                         "use the ffmpeg microfilm ships with, or point it to an ffmpeg binary")
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise MediaError(f"no ffmpeg found ({exc})") from None
 
 
 @dataclass(frozen=True)
