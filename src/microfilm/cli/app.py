@@ -46,10 +46,17 @@ def _unforeseen(exc: BaseException) -> str:
 def main() -> None:
     from microfilm.media import ffmpeg
 
-    ffmpeg.stop_on_signals()  # Ctrl-C or kill ends the encodes too, none left orphaned
+    restore = ffmpeg.stop_on_signals()  # Ctrl-C or kill ends the encodes too, none orphaned
     debug = "--debug" in sys.argv[1:]  # show tracebacks (anywhere on the line)
     if debug:
         sys.argv = [a for a in sys.argv if a != "--debug"]
+    try:
+        _run(debug)
+    finally:
+        restore()
+
+
+def _run(debug: bool) -> None:
     try:
         app()
     except MicrofilmError as exc:

@@ -88,17 +88,24 @@ def stop_all(*, for_good: bool = False) -> int:
 atexit.register(stop_all)
 
 
-def stop_on_signals() -> None:
+def stop_on_signals() -> Callable[[], None]:
     """Make SIGINT and SIGTERM end this process's encodes at once, then raise
     KeyboardInterrupt (worker pools would otherwise wait for every running encode).
-    Call from the main thread of a command-line entry point."""
+    Call from the main thread of a command-line entry point; returns what restores the
+    previous handlers (for a caller that goes on living, like a test)."""
     def interrupted(signum: int, frame: object) -> None:
         stop_all(for_good=True)
         raise KeyboardInterrupt
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, interrupted)
-        signal.signal(signal.SIGTERM, interrupted)
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    before = {s: signal.signal(s, interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+    return restore
 
 
 def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
