@@ -312,9 +312,9 @@ def test_bad_input_is_refused_in_a_line_or_two(case, boarded, tiny_mp4, tmp_path
     shutil.copytree(boarded, here / "film")
     shutil.copy(tiny_mp4, here / "tiny.mp4")
     monkeypatch.chdir(here)
-    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", "")
-    monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
-    monkeypatch.delenv("MICROFILM_WORKERS", raising=False)
+    for name in ("IMAGEIO_FFMPEG_EXE", "MICROFILM_WORKERS"):  # restored after the case
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     try:
         setup(here / "film")
         code, out, err = invoke(monkeypatch, capsys, *argv)

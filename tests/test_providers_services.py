@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from microfilm.ledger import Ledger, Status
+from microfilm.providers import catalogue
 from microfilm.providers.base import AnimateRequest, PaintRequest, ScoreRequest, SpeechRequest
 from microfilm.providers.jobs import RefusedError, RetryPolicy, execute
 from microfilm.providers.media_check import probe_video
@@ -46,6 +47,11 @@ CASES = [
     Case("veo", "google", "google", "Veo", "", "google.genai"),
     Case("gemini-image", "google", "google", "GeminiImage", "", "google.genai", "call"),
     Case("kling", "kling", "kling", "Kling"),
+    Case("kling-v3", "kling", "kling", "KlingV3"),
+    Case("veo-3.1", "google", "google", "Veo31", "", "google.genai"),
+    Case("gemini-image-3.1", "google", "google", "GeminiImage31", "", "google.genai", "call"),
+    Case("gemini-image-3-pro", "google", "google", "GeminiImage3Pro", "", "google.genai", "call"),
+    Case("openai-image-2.5", "openai", "openai_media", "OpenAIImage25", "/v1", "openai", "call"),
     Case("fal-kling", "fal", "fal", "FalKling"),
     Case("fal-wan", "fal", "fal", "FalWan"),
     Case("fal-seedance", "fal", "fal", "FalSeedance"),
@@ -88,7 +94,7 @@ def _serve(case: Case) -> FakeServer:
 
 def _provider(case: Case, server: FakeServer):
     cls = _cls(case)
-    api_key = None if case.id == "kling" else KEY
+    api_key = None if case.fake == "kling" else KEY
     return cls(api_key=api_key, base_url=server.base_url + case.base, timeout=5.0)
 
 
@@ -189,7 +195,9 @@ def test_declared_info_and_missing(case, monkeypatch, tmp_path):
     assert info.paid and info.price.amount > 0 and info.prices_read_on is not None
     assert info.env_keys and info.extra
     module = importlib.import_module(f"microfilm.providers.{case.module}")
-    assert module.READ_ON == info.prices_read_on and module.REFERENCES
+    listed = catalogue.entry(info.id)  # prices and capabilities come from the catalogue
+    assert (module.__name__, listed.price.read_on) == (cls.__module__, info.prices_read_on)
+    assert listed.model == info.model and catalogue.load().providers
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     for name in info.env_keys:
         monkeypatch.delenv(name, raising=False)

@@ -262,3 +262,14 @@ def check_storyboard(path: Path) -> list[Finding]:
                         f"{path.name}: the film runs {board.duration:.1f} s, under the "
                         f"{form.MIN_DURATION_S:g} s minimum; add or lengthen shots")]
     return []
+
+
+def check_board(board_path, bible: Bible, screenplay: Screenplay) -> list[Finding]:
+    """The board lint (microfilm.direction.lint) once a storyboard exists: does every shot
+    stage what the script says. A missing storyboard has nothing to lint."""
+    from microfilm.direction.lint import as_check_findings
+    from microfilm.spec.storyboard import Storyboard
+
+    if not board_path.exists():
+        return []
+    return as_check_findings(Storyboard.load(board_path), screenplay, bible)

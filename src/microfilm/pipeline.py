@@ -1,6 +1,6 @@
 """The pipeline: stage order, staleness, and one `make` that runs whatever is stale.
 
-Stages run in the order of DESIGN.md. Each decides for itself whether it is fresh (its
+Stages run in the order docs/architecture.md gives. Each decides whether it is fresh (its
 inputs key matches its last run and its outputs are intact), so `make` on an unchanged
 project opens a few files, hashes them, and does nothing else.
 """
@@ -14,13 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from microfilm import form, runlock
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
-from microfilm import runlock
-from microfilm import form
 from microfilm.errors import MicrofilmError, SpecError
 from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
+from microfilm.providers import lifecycle
+from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
     MANAGED_FILES, EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
@@ -65,29 +66,13 @@ class ProjectStatus(BaseModel):
     duration_s: float  # planned runtime from the storyboard (0 before board)
 
 
-class Spend(BaseModel):
-    """Money paid to providers, from the ledger: the film's total and each shot's."""
-
-    currency: str
-    total: float = 0.0
-    by_shot: dict[str, float] = {}
-
-
-def spend(project: Project, currency: str) -> Spend:
-    from microfilm.ledger import LEDGER_NAME, Ledger
-
-    if not (project.state / LEDGER_NAME).exists():
-        return Spend(currency=currency)
-    ledger = Ledger.for_project(project.root)
-    return Spend(currency=currency, total=round(ledger.total(currency).amount, 4),
-                 by_shot={k: round(v.amount, 4) for k, v in ledger.spend_by_shot(currency).items()})
-
-
 def context(project: Project, *, on_progress: ProgressFn | None = None,
             edit_policy: EditPolicy = "ask", force: bool = False,
             settings: Settings | None = None) -> StageContext:
     brief = project.brief()
     settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]")
+    brief, _ = lifecycle.apply(brief, follow_successor=settings.follow_successor,
+                               source=str(project.brief_path))  # a retired model stops here
     return StageContext(project=project, brief=brief, settings=settings,
                         counters=RunCounters(), on_progress=on_progress,
                         edit_policy=edit_policy, force=force)

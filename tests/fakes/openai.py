@@ -25,7 +25,7 @@ def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/v1/images/generations", "call")
     def generate(req: Req) -> Resp:
         body = req.json()
-        assert body["model"] == "gpt-image-2" and int(body["size"].split("x")[0]) % 16 == 0
+        assert body["model"] in ("gpt-image-2", "gpt-image-2.5-flare") and int(body["size"].split("x")[0]) % 16 == 0
         return _image(req, body["size"])
 
     @server.route("POST", "/v1/images/edits", "edit")

@@ -12,6 +12,7 @@ from microfilm.config import load_settings
 from microfilm.estimate import estimate_plan
 from microfilm.pipeline import spend
 from microfilm.project import Project
+from microfilm.providers import lifecycle
 from microfilm.spec.bible import Bible
 from microfilm.spec.storyboard import Storyboard
 
@@ -23,7 +24,9 @@ def register(app: typer.Typer) -> None:
     def estimate(directory: Path = typer.Argument(..., help="The film's project folder.")) -> None:
         """Price the whole plan per provider and per shot before anything runs (exit 3: over budget)."""
         project = Project.at(directory)
-        brief = project.brief()
+        brief, notes = lifecycle.preflight(project)  # a retired model is refused here
+        for note in notes:
+            out.print(f"[yellow]{note}[/]", highlight=False)
         board = Storyboard.load(project.storyboard) if project.storyboard.exists() else None
         cast = len(Bible.load(project.bible).characters) if project.bible.exists() else 2
         paid = spend(project, brief.budget.currency).total

@@ -42,7 +42,7 @@ Measured = float | int | str | bool | None
 
 
 class QCPlan(BaseModel):
-    """What the film should be. Defaults are the form's master spec (DESIGN.md section 7).
+    """What the film should be. Defaults are the form's master spec (docs/architecture.md).
 
     `width`/`height` None accept any of form.ASPECTS; `duration_s` None skips the
     against-plan duration check (the 10:00 cap is always checked).

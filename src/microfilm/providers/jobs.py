@@ -40,6 +40,7 @@ from pydantic import BaseModel
 
 from microfilm.cache import cache_key
 from microfilm.errors import MediaError, ProviderError
+from microfilm.errors import BadMediaError  # re-exported: media_check raises it, jobs catches it
 from microfilm.ledger import IN_FLIGHT, ClaimedElsewhere, Ledger, Status
 from microfilm.providers import keys
 from microfilm.providers.base import (
@@ -107,10 +108,6 @@ class JobFailedError(ProviderError):
 
 class PollTimeoutError(ProviderError):
     """The job is still running after the maximum wait; its id is kept, a later run polls it."""
-
-
-class BadMediaError(MediaError):
-    """A provider's file is undecodable, truncated or otherwise unusable: retry, never stitch."""
 
 
 # ---- retries ---------------------------------------------------------------------------

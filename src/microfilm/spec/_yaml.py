@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text
-from microfilm.spec._read import read_text
+from microfilm.userfiles import read_text
 
 M = TypeVar("M", bound=BaseModel)
 

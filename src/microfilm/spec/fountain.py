@@ -34,8 +34,8 @@ from pathlib import Path
 
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text
-from microfilm.spec._read import read_text
 from microfilm.spec.screenplay import Action, Dialogue, Element, Note, Scene, Screenplay, Transition
+from microfilm.userfiles import read_text
 
 __all__ = ["FountainError", "dump", "load", "parse", "save"]
 
