@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from microfilm.errors import SpecError
+from microfilm.userfiles import read_text
 
 ENV_PREFIX = "MICROFILM_"
 
@@ -45,10 +46,10 @@ def user_config_path() -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return {}
+    try:
+        return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: not valid TOML: {exc}") from None
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 from pydantic import ValidationError
 
 
@@ -26,6 +30,19 @@ class SpecError(MicrofilmError):
                 msg = msg.replace("Input should be", "allowed values are")
             problems.append(f"{source}: field '{where}': {msg}")
         return cls("\n".join(problems))
+
+
+def shown(message: str, base: Path | None = None) -> str:
+    """`message` with absolute paths under `base` (default: the working folder) made
+    relative, and the home folder written `~`: a user sees the path they typed, and a
+    message pasted into a bug report does not show the machine's layout."""
+    out = message
+    for prefix, short in ((str(Path.cwd() if base is None else base), ""), (str(Path.home()), "~/")):
+        if len(prefix) > 1:
+            pattern = r"(?<![\w.~/-])" + re.escape(prefix.rstrip(os.sep)) + r"(/|(?![\w./-]))"
+            out = re.sub(pattern, lambda m: short if m.group(1) else (short.rstrip("/") or "."),
+                         out)
+    return out
 
 
 class ConflictError(MicrofilmError):

@@ -14,13 +14,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from microfilm import form, runlock
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
-from microfilm import runlock
-from microfilm.providers import lifecycle
-from microfilm.errors import MicrofilmError
+from microfilm.errors import MicrofilmError, SpecError
 from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
+from microfilm.providers import lifecycle
 from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
@@ -87,6 +87,31 @@ def _selected(stages: list[str] | None) -> list[str]:
     return [s for s in STAGES if s in stages]
 
 
+def _ready(ctx: StageContext, name: str, selected: list[str], shown: str) -> None:
+    """Refuse to start a stage whose input is missing or unusable, saying which command
+    makes it: a stage run alone before the one it needs, or a board too short to be a film."""
+    p = ctx.project
+    needs = {"board": ("develop", [p.bible, p.screenplay]), "generate": ("board", [p.storyboard]),
+             "cut": ("generate", [generate.manifest_path(ctx)]),
+             "master": ("cut", [cut.cut_path(ctx)])}
+    if name in needs:
+        before, files = needs[name]
+        missing = [f.name for f in files if not f.exists()]
+        if missing and before not in selected:
+            raise SpecError(f"`{name}` needs {' and '.join(missing)} from `{before}`: run "
+                            f"`microfilm {before} {shown}` first (or `microfilm make {shown}` "
+                            "for every stage in order)")
+    if name == "generate":
+        from microfilm.spec.storyboard import Storyboard
+
+        runtime = Storyboard.load(p.storyboard).duration
+        if runtime < form.MIN_DURATION_S:
+            raise SpecError(
+                f"{p.storyboard}: the film would run {runtime:.1f} s, under the "
+                f"{form.MIN_DURATION_S:g} s a micro film needs; write more in "
+                f"{p.screenplay.name} and run `microfilm board {shown}`, or lengthen the shots")
+
+
 def make(path: str | Path, *, stages: list[str] | None = None, on_progress: ProgressFn | None = None,
          edit_policy: EditPolicy = "ask", force: bool = False,
          settings: Settings | None = None, platforms: list[str] = ()) -> MakeReport:
@@ -95,16 +120,20 @@ def make(path: str | Path, *, stages: list[str] | None = None, on_progress: Prog
     with runlock.hold(project.root, label=str(path)):
         remove_stale_temps(project.state / "assets")  # a killed run's leftovers; none run now
         return _make(project, stages=stages, on_progress=on_progress, edit_policy=edit_policy,
-                     force=force, settings=settings, platforms=platforms)
+                     force=force, settings=settings, platforms=platforms, shown=str(path))
 
 
 def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn | None,
           edit_policy: EditPolicy, force: bool, settings: Settings | None,
-          platforms: list[str]) -> MakeReport:
+          platforms: list[str], shown: str) -> MakeReport:
     ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
                   settings=settings)
     t0 = time.monotonic()
-    outcomes = [STAGES[name].run(ctx) for name in _selected(stages)]
+    selected = _selected(stages)
+    outcomes = []
+    for name in selected:
+        _ready(ctx, name, selected, shown)
+        outcomes.append(STAGES[name].run(ctx))
     if platforms:
         from microfilm.stages.variants import make_variant
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from microfilm.cache import STATE_DIR
+from microfilm.errors import SpecError
 from microfilm.spec.brief import Brief
 from microfilm.spec.cut import Cut
 from microfilm.spec.manifest import Manifest
@@ -17,7 +18,11 @@ class Project:
 
     @classmethod
     def at(cls, path: str | Path) -> "Project":
-        return cls(Path(path).expanduser().resolve())
+        root = Path(path).expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise SpecError(f"{path}: is a file, not a film folder; give the folder that holds "
+                            "film.toml (`microfilm new FOLDER` makes one)")
+        return cls(root)
 
     @property
     def brief_path(self) -> Path:

@@ -69,9 +69,13 @@ def read_holder(project_root: Path) -> Holder | None:
 def hold(project_root: Path, *, command: str | None = None, label: str = "") -> Iterator[Holder]:
     """Hold the film's run lock for the block; raise RunLocked naming the live holder."""
     state = Path(project_root) / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    path = state / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        raise MicrofilmError(f"{label or project_root}: the film folder is read-only; make it "
+                             "writable (chmod -R u+w) or copy the film somewhere you can write"
+                             ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -13,6 +13,7 @@ from microfilm.project import Project
 from microfilm.providers import lifecycle
 from microfilm.spec import fountain
 from microfilm.spec.bible import Bible
+from microfilm.userfiles import read_text
 
 out = Console()
 
@@ -28,11 +29,15 @@ def register(app: typer.Typer) -> None:
         for path in (project.bible, project.screenplay):
             if not path.exists():
                 raise SpecError(f"{path} does not exist yet; run `microfilm develop {directory}` first")
-        text = project.screenplay.read_text(encoding="utf-8-sig")
+        text = read_text(project.screenplay)
         screenplay = fountain.parse(text, source=str(project.screenplay))
         bible = Bible.load(project.bible)
         findings = checks.check(brief, bible, screenplay, fountain_text=text)
-        findings += checks.check_board(project.storyboard, bible, screenplay)
+        board_errors = (checks.check_storyboard(project.storyboard)
+                        if project.storyboard.exists() else [])
+        findings += board_errors  # the lint needs a storyboard that loads
+        if not board_errors:
+            findings += checks.check_board(project.storyboard, bible, screenplay)
         runtime = checks.estimate_runtime(screenplay, brief.language)
         out.print(f"estimated runtime {form.format_clock(runtime.total)} (target "
                   f"{form.format_clock(brief.duration)}): dialogue {runtime.dialogue:.0f} s, "

@@ -12,6 +12,7 @@ the caller is interrupted or exits while worker threads still wait on their enco
 from __future__ import annotations
 
 import atexit
+import os
 import ctypes
 import ctypes.util
 import signal
@@ -32,7 +33,14 @@ X264_CRF = "20"
 def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    chosen = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    if chosen and not (os.path.isfile(chosen) and os.access(chosen, os.X_OK)):
+        raise MediaError(f"IMAGEIO_FFMPEG_EXE={chosen}: no ffmpeg program there; unset it to "
+                         "use the ffmpeg microfilm ships with, or point it to an ffmpeg binary")
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise MediaError(f"no ffmpeg found ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -80,17 +88,24 @@ def stop_all(*, for_good: bool = False) -> int:
 atexit.register(stop_all)
 
 
-def stop_on_signals() -> None:
+def stop_on_signals() -> Callable[[], None]:
     """Make SIGINT and SIGTERM end this process's encodes at once, then raise
     KeyboardInterrupt (worker pools would otherwise wait for every running encode).
-    Call from the main thread of a command-line entry point."""
+    Call from the main thread of a command-line entry point; returns what restores the
+    previous handlers (for a caller that goes on living, like a test)."""
     def interrupted(signum: int, frame: object) -> None:
         stop_all(for_good=True)
         raise KeyboardInterrupt
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, interrupted)
-        signal.signal(signal.SIGTERM, interrupted)
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    before = {s: signal.signal(s, interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+    return restore
 
 
 def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,

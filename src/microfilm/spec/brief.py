@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator
+from pydantic import ValidationInfo
 
 from microfilm import form
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text
+from microfilm.userfiles import read_text
 
 PLATFORMS = ("douyin", "kuaishou", "channels", "bilibili", "tiktok", "reels", "shorts", "generic")
 
@@ -116,6 +119,18 @@ class Brief(BaseModel):
                                        for e in exc.errors())) from None
         return value
 
+    @field_validator("title", "logline")
+    @classmethod
+    def _printable(cls, value: str, info: ValidationInfo) -> str:
+        """A control character (an ANSI escape, a stray NUL) would be printed raw by the
+        terminal and reach the title card's font: refuse it, naming the first one."""
+        allowed = "\n\t" if info.field_name == "logline" else ""
+        for i, ch in enumerate(value):
+            if unicodedata.category(ch) == "Cc" and ch not in allowed:
+                raise ValueError(f"contains a control character ({ch!r} at position {i + 1}, "
+                                 "e.g. a terminal colour code); remove it")
+        return value
+
     @field_validator("duration")
     @classmethod
     def _duration(cls, value: float) -> float:
@@ -150,10 +165,9 @@ class Brief(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> "Brief":
+        text = read_text(path, missing="no brief here; create one with `microfilm new`")
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SpecError(f"{path}: no brief here; create one with `microfilm new`") from None
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SpecError(f"{path}: not valid TOML: {exc}") from None
         return cls.from_mapping(raw, source=str(path))

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microfilm.errors import SpecError
 from microfilm.spec._yaml import dump_yaml, load_yaml, save_yaml
 
 HEADER = "# storyboard.yaml: one entry per shot. Edit durations, prompts and lines freely.\n"
@@ -93,7 +94,36 @@ class Storyboard(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> "Storyboard":
-        return load_yaml(cls, path)
+        board = load_yaml(cls, path, missing="`microfilm board` plans it")
+        check_loaded(board, path)
+        return board
 
     def save(self, path: Path) -> None:
         save_yaml(self, path, HEADER)
+
+
+FRAME_LIMITS = {"width": (16, 7680), "height": (16, 7680), "fps": (1, 120)}
+
+
+def check_loaded(board: Storyboard, path: Path) -> None:
+    """What a hand edit can break that the field types do not catch: a picture size or frame
+    rate no encoder takes, a board with no shots, two shots with one id (a shot's files and
+    approvals are keyed by its id). SpecError naming the file, the field and the fix."""
+    problems = []
+    for name, (low, high) in FRAME_LIMITS.items():
+        value = getattr(board, name)
+        if not low <= value <= high:
+            problems.append(f"field '{name}': {value} is out of range; use {low} to {high}")
+        elif name != "fps" and value % 2:
+            problems.append(f"field '{name}': {value} is odd; the encoder needs an even size")
+    if not board.shots:
+        problems.append("no shots; run `microfilm board` to plan them, or list them under "
+                        "`shots:`")
+    seen: dict[str, int] = {}
+    for n, shot in enumerate(board.shots, 1):
+        if shot.id in seen:
+            problems.append(f"shots {seen[shot.id]} and {n} share the id '{shot.id}'; give "
+                            "each shot its own id")
+        seen.setdefault(shot.id, n)
+    if problems:
+        raise SpecError("\n".join(f"{path}: {p}" for p in problems))
