@@ -169,11 +169,14 @@ def csrf_of(html: str) -> str:
 
 def signup(client: TestClient, email: str, workspace: str = "", invite: str = "",
            password: str = "correct horse battery") -> str:
-    """Sign up (and so log in); returns the session's CSRF token."""
+    """Sign up, then log in (sign-up never logs in: it answers the same whether or not the
+    e-mail has an account); returns the session's CSRF token."""
     token = csrf_of(client.get("/signup").text)
     r = client.post("/signup", data={"csrf": token, "name": email.split("@")[0], "email": email,
                                      "password": password, "workspace": workspace, "invite": invite},
                     follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?signed_up=1"), r.text
+    r = client.post("/login", data={"csrf": token, "email": email, "password": password}, follow_redirects=False)
     assert r.status_code == 303, r.text
     return csrf_of(client.get("/projects").text)
 

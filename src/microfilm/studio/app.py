@@ -27,6 +27,7 @@ from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.jobs import JobManager
 from microfilm.studio.pagecache import PageCache
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
+from microfilm.studio.security import HashBusy
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
 from microfilm.studio.web import LoginRequired, page_ctx
@@ -106,6 +107,11 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     async def _busy(_request: Request, _exc: PoolTimeout):
         # Only if every connection stays taken for db_wait_s: a short, retryable answer.
         return PlainTextResponse("the studio is busy; try again in a few seconds", status_code=503,
+                                 headers={"Retry-After": "5"})
+
+    @app.exception_handler(HashBusy)
+    async def _hashing_busy(_request: Request, _exc: HashBusy):
+        return PlainTextResponse("too many logins at once; try again in a few seconds", status_code=503,
                                  headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
