@@ -30,7 +30,7 @@ from microfilm.studio.middleware import BodyLimit, SecurityHeaders
 from microfilm.studio.security import HashBusy
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
-from microfilm.studio.web import LoginRequired, page_ctx
+from microfilm.studio.web import LoginRequired, page_ctx, without_server_paths
 
 HERE = Path(__file__).parent
 
@@ -71,7 +71,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
         jobs.shutdown()
         engine.dispose()
 
-    app = FastAPI(title="microfilm studio", lifespan=lifespan, docs_url="/api/docs",
+    app = FastAPI(title="microfilm studio", lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.engine = engine
@@ -86,10 +86,11 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from microfilm.studio.routes import account, api, auth, films, watch
+    from microfilm.studio.routes import account, api, auth, docs, films, watch
 
-    for module in (auth, films, watch, account, api):
+    for module in (auth, films, watch, account, api, docs):
         app.include_router(module.router)
+    docs.mount_assets(app)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired):
@@ -98,10 +99,11 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
+        detail = without_server_paths(exc.detail, settings) if isinstance(exc.detail, str) else exc.detail
         if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+            return JSONResponse({"detail": detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
-        return _error_page(request, exc.status_code, str(exc.detail or ""))
+        return _error_page(request, exc.status_code, str(detail or ""))
 
     @app.exception_handler(PoolTimeout)
     async def _busy(_request: Request, _exc: PoolTimeout):

@@ -159,6 +159,15 @@ def redirect(url: str, status_code: int = 303) -> RedirectResponse:
     return RedirectResponse(url, status_code=status_code)
 
 
+def without_server_paths(text: str, settings: StudioSettings) -> str:
+    """An error for a person, without the server's absolute paths: a film's file is named
+    relative to the film's folder (`bible.yaml`), anything else of the studio's by what it is."""
+    projects = str(settings.projects)
+    text = re.sub(re.escape(projects) + r"/[^/\s'\"]+/[^/\s'\"]+/?", "", text)
+    text = text.replace(projects, "the studio's projects folder")
+    return text.replace(str(settings.home.expanduser().resolve()), "the studio's folder")
+
+
 def safe_next(value: str | None, default: str = "/projects") -> str:
     """Only local paths: `//evil.example` and `https://...` would be open redirects."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
