@@ -85,10 +85,13 @@ shots:
 
 @pytest.fixture(scope="session")
 def tiny_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_cut(tmp_path_factory.mktemp("cut") / "film.mp4")
+
+
+def make_tiny_cut(out: Path) -> Path:
     """A real 2 s H.264/AAC MP4 (faststart), big enough for range requests to mean something."""
     from microfilm.media.ffmpeg import run
 
-    out = tmp_path_factory.mktemp("cut") / "film.mp4"
     run(["-f", "lavfi", "-i", "testsrc2=size=144x256:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
          "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
          "-movflags", "+faststart", str(out)], what="test cut")
