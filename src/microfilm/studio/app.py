@@ -30,7 +30,7 @@ from microfilm.studio.middleware import BodyLimit, SecurityHeaders
 from microfilm.studio.security import HashBusy
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
-from microfilm.studio.web import LoginRequired, page_ctx, without_server_paths
+from microfilm.studio.web import LoginRequired, UnknownTokens, page_ctx, without_server_paths
 
 HERE = Path(__file__).parent
 
@@ -79,6 +79,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.login_throttle = LoginThrottle()
     app.state.page_cache = PageCache()
+    app.state.unknown_tokens = UnknownTokens()
     app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
     app.state.templates = _templates()
 
