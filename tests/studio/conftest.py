@@ -85,10 +85,13 @@ shots:
 
 @pytest.fixture(scope="session")
 def tiny_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_cut(tmp_path_factory.mktemp("cut") / "film.mp4")
+
+
+def make_tiny_cut(out: Path) -> Path:
     """A real 2 s H.264/AAC MP4 (faststart), big enough for range requests to mean something."""
     from microfilm.media.ffmpeg import run
 
-    out = tmp_path_factory.mktemp("cut") / "film.mp4"
     run(["-f", "lavfi", "-i", "testsrc2=size=144x256:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
          "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
          "-movflags", "+faststart", str(out)], what="test cut")
@@ -169,11 +172,14 @@ def csrf_of(html: str) -> str:
 
 def signup(client: TestClient, email: str, workspace: str = "", invite: str = "",
            password: str = "correct horse battery") -> str:
-    """Sign up (and so log in); returns the session's CSRF token."""
+    """Sign up, then log in (sign-up never logs in: it answers the same whether or not the
+    e-mail has an account); returns the session's CSRF token."""
     token = csrf_of(client.get("/signup").text)
     r = client.post("/signup", data={"csrf": token, "name": email.split("@")[0], "email": email,
                                      "password": password, "workspace": workspace, "invite": invite},
                     follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?signed_up=1"), r.text
+    r = client.post("/login", data={"csrf": token, "email": email, "password": password}, follow_redirects=False)
     assert r.status_code == 303, r.text
     return csrf_of(client.get("/projects").text)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from microfilm.studio.models import AuthSession, User
 from tests.studio.conftest import csrf_of, signup
@@ -13,6 +13,10 @@ def test_signup_stores_argon2_and_sets_a_strict_session_cookie(app, client: Test
     token = csrf_of(client.get("/signup").text)
     r = client.post("/signup", data={"csrf": token, "name": "Ann", "email": "Ann@Brand.example",
                                      "password": "correct horse battery", "workspace": "Brand"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?signed_up=1&email=ann%40brand.example"
+    assert "mf_session=" not in r.headers.get("set-cookie", "")  # sign-up never logs in
+    r = client.post("/login", data={"csrf": token, "email": "ann@brand.example", "password": "correct horse battery"},
                     follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/projects"
     cookie = r.headers["set-cookie"]
@@ -31,8 +35,9 @@ def test_signup_stores_argon2_and_sets_a_strict_session_cookie(app, client: Test
 def test_cookie_is_secure_over_https(app):
     client = TestClient(app, base_url="https://studio.example")
     token = csrf_of(client.get("/signup").text)
-    r = client.post("/signup", data={"csrf": token, "name": "Ann", "email": "a@b.example",
-                                     "password": "correct horse battery", "workspace": "W"},
+    client.post("/signup", data={"csrf": token, "name": "Ann", "email": "a@b.example",
+                                 "password": "correct horse battery", "workspace": "W"})
+    r = client.post("/login", data={"csrf": token, "email": "a@b.example", "password": "correct horse battery"},
                     follow_redirects=False)
     assert "Secure" in r.headers["set-cookie"]
 
@@ -69,9 +74,20 @@ def test_signup_validation_and_invites(app):
     assert "ann@brand.example" in colleague.get("/account").text  # same workspace
     r = TestClient(app)
     token = csrf_of(r.get("/signup").text)
+    fresh = r.post("/signup", data={"csrf": token, "name": "x", "email": "new@brand.example",
+                                    "password": "another horse battery", "workspace": "X"}, follow_redirects=False)
     dup = r.post("/signup", data={"csrf": token, "name": "x", "email": "ann@brand.example",
-                                  "password": "correct horse battery", "workspace": "X"})
-    assert dup.status_code == 400 and "already exists" in dup.text
+                                  "password": "another horse battery", "workspace": "X"}, follow_redirects=False)
+    # The same answer whether or not the e-mail has an account; the account is untouched.
+    assert (dup.status_code, dup.text, dup.headers.get("set-cookie")) == (
+        fresh.status_code, fresh.text, fresh.headers.get("set-cookie"))
+    assert dup.headers["location"].replace("ann", "new") == fresh.headers["location"]
+    page = r.get(dup.headers["location"]).text
+    assert "If this e-mail had no account" in page and 'value="ann@brand.example"' in page
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(User).where(User.email == "ann@brand.example")) == 1
+    bad = r.post("/login", data={"csrf": token, "email": "ann@brand.example", "password": "another horse battery"})
+    assert bad.status_code == 400
 
 
 def test_every_browser_post_needs_the_csrf_token(two_workspaces):
@@ -116,7 +132,7 @@ def test_failed_logins_are_throttled_per_account_even_with_the_right_password(ap
     from microfilm.studio.throttle import LoginThrottle
 
     now = [1000.0]
-    app.state.login_throttle = LoginThrottle(per_account=3, per_client=10, window_s=600,
+    app.state.login_throttle = LoginThrottle(per_account_client=3, per_client=10, window_s=600,
                                              clock=lambda: now[0])
     signup(TestClient(app), "ann@brand.example", workspace="Brand")
     signup(TestClient(app), "bob@agency.example", workspace="Agency")

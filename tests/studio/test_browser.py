@@ -26,6 +26,9 @@ def sign_up(page, base: str, email: str, workspace: str) -> None:
     page.fill("input[name=password]", "correct horse battery")
     page.fill("input[name=workspace]", workspace)
     page.click("#signup-form button[type=submit]")
+    page.wait_for_url("**/login?signed_up=1*")
+    page.fill("#login-form input[name=password]", "correct horse battery")
+    page.click("#login-form button[type=submit]")
     page.wait_for_url("**/projects")
 
 

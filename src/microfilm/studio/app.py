@@ -27,9 +27,10 @@ from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.jobs import JobManager
 from microfilm.studio.pagecache import PageCache
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
+from microfilm.studio.security import HashBusy
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
-from microfilm.studio.web import LoginRequired, page_ctx
+from microfilm.studio.web import LoginRequired, UnknownTokens, page_ctx, without_server_paths
 
 HERE = Path(__file__).parent
 
@@ -70,7 +71,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
         jobs.shutdown()
         engine.dispose()
 
-    app = FastAPI(title="microfilm studio", lifespan=lifespan, docs_url="/api/docs",
+    app = FastAPI(title="microfilm studio", lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.engine = engine
@@ -78,6 +79,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.state.login_throttle = LoginThrottle()
     app.state.page_cache = PageCache()
+    app.state.unknown_tokens = UnknownTokens()
     app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
     app.state.templates = _templates()
 
@@ -85,10 +87,11 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from microfilm.studio.routes import account, api, assist, auth, films, watch
+    from microfilm.studio.routes import account, api, assist, auth, docs, films, watch
 
-    for module in (auth, films, watch, account, api, assist):
+    for module in (auth, films, watch, account, api, docs, assist):
         app.include_router(module.router)
+    docs.mount_assets(app)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _exc: LoginRequired):
@@ -97,15 +100,21 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
+        detail = without_server_paths(exc.detail, settings) if isinstance(exc.detail, str) else exc.detail
         if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+            return JSONResponse({"detail": detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
-        return _error_page(request, exc.status_code, str(exc.detail or ""))
+        return _error_page(request, exc.status_code, str(detail or ""))
 
     @app.exception_handler(PoolTimeout)
     async def _busy(_request: Request, _exc: PoolTimeout):
         # Only if every connection stays taken for db_wait_s: a short, retryable answer.
         return PlainTextResponse("the studio is busy; try again in a few seconds", status_code=503,
+                                 headers={"Retry-After": "5"})
+
+    @app.exception_handler(HashBusy)
+    async def _hashing_busy(_request: Request, _exc: HashBusy):
+        return PlainTextResponse("too many logins at once; try again in a few seconds", status_code=503,
                                  headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)

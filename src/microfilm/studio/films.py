@@ -23,6 +23,11 @@ MEDIA_SUFFIXES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpe
                   ".json": "application/json", ".otio": "application/json", ".md": "text/markdown"}
 
 
+# The one size limit on a screenplay, for the editor and the JSON API alike: under the
+# 1 MiB a browser form's field may carry, far above any micro film's screenplay.
+MAX_SCREENPLAY_BYTES = 1_000_000
+
+
 @dataclass(frozen=True)
 class BriefForm:
     """What the new-film form (and the JSON API) sends: the same fields as `microfilm new`."""
@@ -78,17 +83,28 @@ class Loaded:
     error: str = ""
 
 
-def _load(call: Callable[[], Any]) -> Loaded:
+def _load(call: Callable[[], Any], folder: Path | None = None) -> Loaded:
     """Display-only reads: a half-written or hand-broken file shows its error on the page
-    (the pipeline names the file and line) instead of taking the page down."""
+    (the pipeline names the file and line, relative to the film's `folder`) instead of
+    taking the page down."""
     try:
         return Loaded(value=call())
     except FileNotFoundError:
         return Loaded()
     except (MicrofilmError, ValueError, ImportError, OSError) as exc:
-        return Loaded(error=str(exc))
+        return Loaded(error=relative_paths(str(exc), folder))
     except Exception as exc:  # noqa: BLE001 - e.g. a YAML error in a file being edited
-        return Loaded(error=f"{type(exc).__name__}: {exc}")
+        return Loaded(error=relative_paths(f"{type(exc).__name__}: {exc}", folder))
+
+
+def relative_paths(text: str, folder: Path | None) -> str:
+    """`text` with the film folder's absolute path taken out (`/srv/.../film/bible.yaml`
+    -> `bible.yaml`): a person sees the file they can edit, never the server's layout."""
+    if folder is None:
+        return text
+    for root in {str(folder.resolve()), str(folder)}:
+        text = text.replace(root + "/", "").replace(root, "the film's folder")
+    return text
 
 
 def status(folder: Path) -> Loaded:
@@ -97,7 +113,7 @@ def status(folder: Path) -> Loaded:
 
         return pipeline.status(folder)
 
-    return _load(call)
+    return _load(call, folder)
 
 
 def bible(folder: Path) -> Loaded:
@@ -107,7 +123,7 @@ def bible(folder: Path) -> Loaded:
         p = Project.at(folder).bible
         return Bible.load(p) if p.exists() else None
 
-    return _load(call)
+    return _load(call, folder)
 
 
 def storyboard(folder: Path) -> Loaded:
@@ -117,7 +133,7 @@ def storyboard(folder: Path) -> Loaded:
         p = Project.at(folder).storyboard
         return Storyboard.load(p) if p.exists() else None
 
-    return _load(call)
+    return _load(call, folder)
 
 
 def parse_fountain(text: str) -> Loaded:
@@ -134,6 +150,10 @@ def parse_fountain(text: str) -> Loaded:
 def save_screenplay(folder: Path, text: str) -> None:
     """A person's edit: written as is (the pipeline keeps hand edits: docs/architecture.md).
     Text that does not parse is refused so a typo never reaches a render."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_SCREENPLAY_BYTES:
+        raise SpecError(f"screenplay.fountain: the text is {size / 1e6:.1f} MB; a screenplay may be at "
+                        f"most {MAX_SCREENPLAY_BYTES / 1e6:.0f} MB (a 10-minute film's is about 20 kB)")
     parsed = parse_fountain(text)
     if parsed.error:
         raise SpecError(f"screenplay.fountain: {parsed.error}")
@@ -243,7 +263,7 @@ def review(folder: Path) -> Loaded:
         return Review(sheets=_sheets(folder), drafts=tuple(pending.drafts),
                       awaiting=tuple(pending.shots))
 
-    return _load(call)
+    return _load(call, folder)
 
 
 def reference_sheet(folder: Path, character_id: str) -> Path | None:

@@ -23,6 +23,7 @@ from typing import Callable, Literal, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from microfilm.studio.films import relative_paths
 from microfilm.studio.models import JOB_ACTIVE, Film, Job, aware, utcnow
 from microfilm.studio.security import new_public_id
 
@@ -282,9 +283,9 @@ class JobManager:
             result = self._runner(RunRequest(folder=folder, edit_policy=edit_policy), tick)
             message = result.message
         except RunFailed as exc:
-            state, error, kind = "failed", str(exc), exc.kind
+            state, error, kind = "failed", relative_paths(str(exc), folder), exc.kind
         except Exception as exc:  # noqa: BLE001 - a render must never take the server down
-            state, error, kind = "failed", f"{type(exc).__name__}: {exc}", "error"
+            state, error, kind = "failed", relative_paths(f"{type(exc).__name__}: {exc}", folder), "error"
         # The row first, then the live snapshot: whoever sees the job finished (the page, the
         # stream) finds the catalogue agreeing, so an action right after is not refused (409).
         with self._lock:

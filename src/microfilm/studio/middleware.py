@@ -71,7 +71,19 @@ async def _send_413(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _credentialed(scope: Scope) -> bool:
+    """The request carries a login (session cookie) or an API token."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization" or (name == b"cookie" and b"mf_session=" in value):
+            return True
+    return False
+
+
 class SecurityHeaders:
+    """nosniff, same-origin referrers, no framing, the CSP; and `Cache-Control: no-store` on
+    every answer to a logged-in request that did not set its own (a private page must not
+    stay in a shared or back-button cache), e.g. a thumbnail's private max-age."""
+
     def __init__(self, app: ASGIApp):
         self.app = app
 
@@ -79,6 +91,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        private = _credentialed(scope)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -86,6 +99,8 @@ class SecurityHeaders:
                 names = {n.lower() for n, _ in headers}
                 extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                          (b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode())]
+                if private:
+                    extra.append((b"cache-control", b"no-store"))
                 headers += [(n, v) for n, v in extra if n not in names]
                 message = {**message, "headers": headers}
             await send(message)

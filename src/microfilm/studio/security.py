@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -25,18 +28,40 @@ MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()
 
+# Each argon2id hash holds 64 MiB while it runs: at most this many at once, whatever the number
+# of logins arriving, so a flood costs time (refused after HASH_WAIT_S), never the memory.
+HASH_SLOTS = 2
+HASH_WAIT_S = 10.0
+_slots = threading.BoundedSemaphore(HASH_SLOTS)
+
+
+class HashBusy(Exception):
+    """Every hash slot stayed taken for HASH_WAIT_S: the studio answers 503, try again."""
+
+
+@contextmanager
+def _hash_slot() -> Iterator[None]:
+    if not _slots.acquire(timeout=HASH_WAIT_S):
+        raise HashBusy()
+    try:
+        yield
+    finally:
+        _slots.release()
+
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hash_slot():
+        return _hasher.hash(password)
 
 
 def verify_password(stored: str, password: str) -> tuple[bool, str | None]:
     """(ok, new_hash): new_hash is set when the stored hash should be upgraded."""
-    try:
-        _hasher.verify(stored, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False, None
-    return True, (_hasher.hash(password) if _hasher.check_needs_rehash(stored) else None)
+    with _hash_slot():
+        try:
+            _hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False, None
+        return True, (_hasher.hash(password) if _hasher.check_needs_rehash(stored) else None)
 
 
 # A hash to verify against when the e-mail is unknown, so a login takes the same time

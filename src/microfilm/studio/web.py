@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Iterator
@@ -83,6 +85,33 @@ def current_session_cookie(request: Request) -> str | None:
     return token if token and SESSION_TOKEN.match(token) else None
 
 
+class UnknownTokens:
+    """Session tokens the catalogue did not know, recently: a client repeating a junk cookie
+    is answered from memory, not with a query each time. Bounded (oldest forgotten first);
+    a real token cannot be in it, since tokens are 256 random bits issued once."""
+
+    def __init__(self, size: int = 10_000):
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __contains__(self, digest: str) -> bool:
+        with self._lock:
+            return digest in self._seen
+
+    def add(self, digest: str) -> None:
+        with self._lock:
+            self._seen[digest] = None
+            if len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+
+
+def known_junk(request: Request) -> bool:
+    """The request's session cookie is one the catalogue recently did not know."""
+    token = current_session_cookie(request)
+    return token is not None and security.token_hash(token) in request.app.state.unknown_tokens
+
+
 def current_session(request: Request, db: Session) -> AuthSession | None:
     """The login the session cookie names, with its user and workspace loaded (the page
     header shows both), in one query. A cookie that cannot be one of our tokens never
@@ -90,8 +119,14 @@ def current_session(request: Request, db: Session) -> AuthSession | None:
     token = current_session_cookie(request)
     if token is None:
         return None
+    digest = security.token_hash(token)
+    unknown = request.app.state.unknown_tokens
+    if digest in unknown:
+        return None
     row = db.scalars(select(AuthSession).options(joinedload(AuthSession.user).joinedload(User.workspace))
-                     .where(AuthSession.token_hash == security.token_hash(token))).first()
+                     .where(AuthSession.token_hash == digest)).first()
+    if row is None:
+        unknown.add(digest)
     if row is None or aware(row.expires_at) < utcnow():
         return None
     return row
@@ -157,6 +192,15 @@ def render(ctx: Ctx, name: str, status_code: int = 200, **context: Any) -> HTMLR
 
 def redirect(url: str, status_code: int = 303) -> RedirectResponse:
     return RedirectResponse(url, status_code=status_code)
+
+
+def without_server_paths(text: str, settings: StudioSettings) -> str:
+    """An error for a person, without the server's absolute paths: a film's file is named
+    relative to the film's folder (`bible.yaml`), anything else of the studio's by what it is."""
+    projects = str(settings.projects)
+    text = re.sub(re.escape(projects) + r"/[^/\s'\"]+/[^/\s'\"]+/?", "", text)
+    text = text.replace(projects, "the studio's projects folder")
+    return text.replace(str(settings.home.expanduser().resolve()), "the studio's folder")
 
 
 def safe_next(value: str | None, default: str = "/projects") -> str:

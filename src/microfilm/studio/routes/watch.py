@@ -22,7 +22,8 @@ from microfilm.studio import pagecache, security
 from microfilm.studio import publish as publishing
 from microfilm.studio.i18n import negotiate
 from microfilm.studio.models import Film
-from microfilm.studio.web import Ctx, current_session, current_session_cookie, page_ctx, release, render
+from microfilm.studio.web import (Ctx, current_session, current_session_cookie, known_junk, page_ctx, release,
+                                  render)
 
 router = APIRouter()
 
@@ -73,7 +74,7 @@ async def gallery(request: Request, genre: str = ""):
     neither a thread each nor a catalogue connection each. A logged-in visitor's page (their
     name in the header) is rendered for them."""
     cache = request.app.state.page_cache
-    if current_session_cookie(request):
+    if current_session_cookie(request) and not known_junk(request):
         # A quick catalogue lookup, on threads of its own: never queued behind slow pages.
         signed_in = await anyio.to_thread.run_sync(_is_signed_in, request,
                                                    limiter=request.app.state.quick_threads)

@@ -1,0 +1,98 @@
+"""Bench: the studio under load, idle against loaded in one run, figures and ratios printed.
+
+    .venv/bin/python bench/studio_load.py [--rounds 3] [--threads 4,40] [--json FILE]
+
+What it sets up (tests/studio/load_scenario.py, shared with tests/studio/test_load.py): a
+studio on 127.0.0.1 with 5 people in their own workspaces, 10 rendered and published films
+(the gallery's cards), then one render per film held running or queued by the fake pipeline
+(no ffmpeg, no provider), each with its progress stream open.
+
+What it measures, per round, from a child process (`python -m microfilm.studio.loadcheck`:
+stdlib asyncio, plain HTTP/1.1, one fresh connection per request, so the client shares no
+interpreter lock with the server):
+
+- idle: 40 gallery pages (/watch) one after another;
+- the burst: 200 anonymous gallery requests (every other one with a junk `mf_session`
+  cookie) and 50 logged-in film-page loads, all sent at once, 10 progress streams open;
+- the probe: one more visitor opening the gallery again and again while the burst is served;
+- errors of any kind (a status other than 200, a reset, a timeout, a stream that broke).
+
+`--threads` repeats the rounds with other sizes of the server's thread pool (the studio's
+`web_threads`; 40 was Starlette's default and the studio's before issue 9), each in a fresh
+studio, so the figures say what the size costs on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from microfilm.studio import StudioSettings, create_app  # noqa: E402
+from tests.studio.conftest import FakePipeline, make_tiny_cut, start_server, stop_server  # noqa: E402
+from tests.studio.load_scenario import run_check, seed  # noqa: E402
+
+
+def one_studio(threads: int, rounds: int, work: Path, cut: Path) -> list[dict]:
+    fake = FakePipeline(cut=cut)
+    app = create_app(StudioSettings(home=work / f"studio-{threads}", runner=fake, web_threads=threads,
+                                    sse_poll_s=0.25))
+    live = start_server(app)
+    try:
+        seeded = seed(app, fake, live, people=5, films_each=2, gallery=200, film_pages=50, idle_samples=40)
+        try:
+            return [run_check(seeded.plan) for _ in range(rounds)]
+        finally:
+            seeded.gate.set()
+    finally:
+        stop_server(live)
+        app.state.jobs.shutdown(wait=5)
+        app.state.engine.dispose()
+
+
+def row(name: str, fig: dict) -> str:
+    return (f"{name:<34} {fig.get('n', 0):>5} {fig.get('errors', 0):>6} {fig.get('p50_ms', 0):>9.1f} "
+            f"{fig.get('p99_ms', 0):>9.1f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", default="4,40", help="web thread pool sizes to compare, comma-separated")
+    parser.add_argument("--json", type=Path, help="write every round's figures here")
+    args = parser.parse_args()
+    results: dict[str, list[dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="microfilm-load-") as tmp:
+        work = Path(tmp)
+        cut = make_tiny_cut(work / "film.mp4")
+        for threads in (int(t) for t in args.threads.split(",")):
+            results[str(threads)] = one_studio(threads, args.rounds, work, cut)
+    for threads, rounds in results.items():
+        print(f"\nweb_threads={threads}  ({len(rounds)} rounds; ms)")
+        print(f"{'':<34} {'n':>5} {'errors':>6} {'p50':>9} {'p99':>9}")
+        for i, fig in enumerate(rounds, 1):
+            print(f"round {i}")
+            for key, name in (("gallery_idle", "gallery, idle"), ("gallery_load", "gallery, in the burst"),
+                              ("gallery_load_junk_cookie", "  of which with a junk cookie"),
+                              ("gallery_probe_load", "gallery, a visitor during the burst"),
+                              ("film_load", "film page (logged in), in the burst"),
+                              ("streams", "progress streams (open for)")):
+                print(row(f"  {name}", fig[key]))
+            print(f"  burst served in {fig['load_wall_s']} s; errors {fig['errors']}; "
+                  f"visitor p99 / idle p50 {fig['ratio_probe_p99_load_to_p50_idle']}x, "
+                  f"burst p99 / idle p50 {fig['ratio_burst_p99_load_to_p50_idle']}x")
+        median = statistics.median(f["ratio_probe_p99_load_to_p50_idle"] for f in rounds)
+        print(f"  median over rounds: visitor p99 / idle p50 {median}x; errors {sum(f['errors'] for f in rounds)}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
