@@ -257,7 +257,8 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
         pen.ellipse((p.x - 0.9 * u, p.ground - 0.14 * u, p.x + 0.9 * u, p.ground + 0.14 * u), sh, 60)
         draw_figure(pen, lk, p)
     if not cover:  # the props the shot names, at hand or, with nobody there, as an insert
-        place_props(pen, read_props(request.prompt), request.width, H,
+        worn = tuple(w for c in request.characters for w in (c.look, c.wardrobe))
+        place_props(pen, read_props(request.prompt, worn), request.width, H,
                     [(p.x, p.ground, p.unit) for _, p in st.figures], st.palette[3])
     the_set.draw_front(pen, rng_for("weather", request.seed, request.prompt))
     img = reduce(big)
