@@ -92,3 +92,11 @@ def test_the_board_puts_only_present_characters_on_screen_and_records_the_lines(
     assert covered == [ln.id for ln in sp.lines()]
     assert story[0].framing in ("wide", "extreme-wide")  # a new place opens wide
     assert "Interior" in story[0].prompt and "night" in story[0].prompt
+
+
+def test_the_caller_on_the_phone_is_on_screen_the_voice_at_the_other_end_is_not():
+    sp = fountain.parse("INT. KITCHEN - DUSK\n\nHoward makes dumplings alone.\n\nHOWARD\n"
+                        "(on the phone)\nHave you eaten?\n\nCLARA\n(on the phone)\nBusy, Dad.\n")
+    (scene,) = stage(sp, BIBLE)
+    assert scene.present == ("howard",) and scene.heard == ("clara",)
+    assert scene.heard_lines == frozenset({"sc01-l02"})
