@@ -100,3 +100,12 @@ def test_the_caller_on_the_phone_is_on_screen_the_voice_at_the_other_end_is_not(
     (scene,) = stage(sp, BIBLE)
     assert scene.present == ("howard",) and scene.heard == ("clara",)
     assert scene.heard_lines == frozenset({"sc01-l02"})
+
+
+def test_a_voice_on_a_video_call_is_heard_until_they_turn_up():
+    sp = fountain.parse("EXT. BUS STOP - DUSK\n\nHoward waits.\n\nA video call: Clara's face, far "
+                        "away, grinning.\n\nCLARA\nStill waiting?\n\nHOWARD\nEvery day.\n\nCLARA\n"
+                        "(now right behind him)\nLook up.\n")
+    (scene,) = stage(sp, BIBLE)
+    assert scene.heard_lines == frozenset({"sc01-l01"})
+    assert scene.present == ("howard", "clara") and scene.heard == ()

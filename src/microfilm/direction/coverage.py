@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from microfilm import form
+from microfilm.direction.describe import describe
 from microfilm.direction.staging import Beat, SceneStaging
 from microfilm.direction.words import light_for, sound_for, time_class
 from microfilm.providers.base import Capabilities
@@ -226,8 +227,6 @@ def build_shot(shot_id: str, st: SceneStaging, take: Take, lines: list[ShotLine]
                duration: float, camera: str, transition: str, words: ShotWords) -> Shot:
     """The storyboard entry for one decision: on-screen and heard characters, positions,
     action, motion, light, sound, covered lines and the prompt that says all of it."""
-    from microfilm.direction.describe import describe
-
     where = scene_positions(st.present)
     characters, positions = _order([c for c in take.characters if c in st.present], where)
     heard = list(dict.fromkeys(st.speakers[ln.line_id] for ln in lines

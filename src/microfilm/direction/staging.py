@@ -156,6 +156,32 @@ def _beats(scene: Scene, lines: list[Line]) -> list[tuple[str, list[Line]]]:
     return beats
 
 
+CALL = re.compile(r"\b(?:video call|phone call|facetime|on (?:the )?screen)\b|视频电话|视频通话|电话里|屏幕上",
+                  re.IGNORECASE)
+ARRIVES = re.compile(r"\b(?:behind|here|arrives?|appears?|walks in|steps in|in person)\b|身后|出现|走进|来了",
+                     re.IGNORECASE)
+
+
+def _on_a_call(raw: list[tuple[str, list[Line]]], speakers: dict[str, str], bible: Bible) -> set[str]:
+    """Lines spoken by someone an action shows only on a call ("A video call: Jonah's face,
+    far away"), until a parenthetical or an action brings them in ("now right behind her")."""
+    remote: set[str] = set()
+    out: set[str] = set()
+    for action, blines in raw:
+        for cid, there in mentions(bible, action):
+            if CALL.search(action) and not there:
+                remote.add(cid)
+            elif there and not CALL.search(action):
+                remote.discard(cid)
+        for ln in blines:
+            who = speakers[ln.id]
+            if who in remote and ARRIVES.search(ln.dialogue.parenthetical):
+                remote.discard(who)
+            elif who in remote:
+                out.add(ln.id)
+    return out
+
+
 def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
     lines = scene.lines(number)
     speakers = {ln.id: character_id(bible, ln.dialogue.character) for ln in lines}
@@ -165,6 +191,7 @@ def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
         phone_line(ln.dialogue) and speakers[ln.id] not in brought_in))
     order: dict[str, None] = {}
     raw = _beats(scene, lines)
+    heard_ids = heard_ids | _on_a_call(raw, speakers, bible)
     # order of appearance: action mentions and on-screen speech, beat by beat
     for action, blines in raw:
         for cid, there in mentions(bible, action):
