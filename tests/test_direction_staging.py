@@ -109,3 +109,13 @@ def test_a_voice_on_a_video_call_is_heard_until_they_turn_up():
     (scene,) = stage(sp, BIBLE)
     assert scene.heard_lines == frozenset({"sc01-l01"})
     assert scene.present == ("howard", "clara") and scene.heard == ()
+
+
+def test_subtitles_name_the_speaker_not_the_id(tmp_path):
+    from microfilm.direction.cast import speaker_name
+
+    path = tmp_path / "bible.yaml"
+    BIBLE.save(path)
+    assert speaker_name(path, "clara") == "Clara" and speaker_name(path, "lin") == "林晓"
+    assert speaker_name(path, "nobody") == "nobody"
+    assert speaker_name(tmp_path / "missing.yaml", "clara") == "clara"
