@@ -92,3 +92,30 @@ def test_the_board_puts_only_present_characters_on_screen_and_records_the_lines(
     assert covered == [ln.id for ln in sp.lines()]
     assert story[0].framing in ("wide", "extreme-wide")  # a new place opens wide
     assert "Interior" in story[0].prompt and "night" in story[0].prompt
+
+
+def test_the_caller_on_the_phone_is_on_screen_the_voice_at_the_other_end_is_not():
+    sp = fountain.parse("INT. KITCHEN - DUSK\n\nHoward makes dumplings alone.\n\nHOWARD\n"
+                        "(on the phone)\nHave you eaten?\n\nCLARA\n(on the phone)\nBusy, Dad.\n")
+    (scene,) = stage(sp, BIBLE)
+    assert scene.present == ("howard",) and scene.heard == ("clara",)
+    assert scene.heard_lines == frozenset({"sc01-l02"})
+
+
+def test_a_voice_on_a_video_call_is_heard_until_they_turn_up():
+    sp = fountain.parse("EXT. BUS STOP - DUSK\n\nHoward waits.\n\nA video call: Clara's face, far "
+                        "away, grinning.\n\nCLARA\nStill waiting?\n\nHOWARD\nEvery day.\n\nCLARA\n"
+                        "(now right behind him)\nLook up.\n")
+    (scene,) = stage(sp, BIBLE)
+    assert scene.heard_lines == frozenset({"sc01-l01"})
+    assert scene.present == ("howard", "clara") and scene.heard == ()
+
+
+def test_subtitles_name_the_speaker_not_the_id(tmp_path):
+    from microfilm.direction.cast import speaker_name
+
+    path = tmp_path / "bible.yaml"
+    BIBLE.save(path)
+    assert speaker_name(path, "clara") == "Clara" and speaker_name(path, "lin") == "林晓"
+    assert speaker_name(path, "nobody") == "nobody"
+    assert speaker_name(tmp_path / "missing.yaml", "clara") == "clara"

@@ -7,8 +7,10 @@ lint and the prompts agree on who is who.
 
 from __future__ import annotations
 
+import functools
 import re
 
+from microfilm.errors import MicrofilmError
 from microfilm.spec.bible import Bible, Character
 
 _CUE_NOISE = re.compile(r"[(（][^)）]*[)）]|\^|^@|\bCONT'?D\b", re.IGNORECASE)
@@ -90,3 +92,20 @@ def mentions(bible: Bible, text: str) -> list[tuple[str, bool]]:
         if first is not None:
             found.append((first[0], c.id, there))
     return [(cid, there) for _, cid, there in sorted(found)]
+
+
+def speaker_name(bible_path, character: str) -> str:
+    """The name subtitles show for a line's speaker (a bible id since the board normalises
+    them): "Clara" for "child"; the id itself when the bible lacks it or cannot be read."""
+    try:
+        found = _bible_at(str(bible_path), bible_path.stat().st_mtime_ns).character(character)
+    except (OSError, ValueError, MicrofilmError):
+        return character
+    return found.name if found else character
+
+
+@functools.lru_cache(maxsize=4)
+def _bible_at(path: str, mtime_ns: int) -> Bible:
+    from pathlib import Path
+
+    return Bible.load(Path(path))

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from microfilm import form
+from microfilm.direction.describe import describe
 from microfilm.direction.staging import Beat, SceneStaging
 from microfilm.direction.words import light_for, sound_for, time_class
 from microfilm.providers.base import Capabilities
@@ -148,6 +149,19 @@ def cover_scene(st: SceneStaging, lang: str, caps: Capabilities, new_place: bool
             take.props = list(dict.fromkeys(take.props + list(beat.props)))
             shots.append((f"sc{st.number:02d}-sh{bi:02d}", take, [], fit(ACTION_S, caps)))
             continue
+        narrated = beat.action and any(st.is_heard(ln.id) and st.speakers[ln.id] in beat.actors
+                                       for ln in lines)
+        if narrated:
+            # The action shows someone whose own voice-over follows: show them doing it in a
+            # shot of its own, then let the voice play over what they see (the schema's rule:
+            # a line is voiced on screen only when its speaker is in the shot).
+            take = _take_for_action(st, beat, opening)
+            take.action = beat.action
+            take.props = list(dict.fromkeys(take.props + list(beat.props)))
+            shots.append((f"sc{st.number:02d}-sh{bi:02d}", take, [], fit(ACTION_S, caps)))
+            opening = False
+            beat = Beat(action="", lines=beat.lines, actors=beat.actors, props=(),
+                        on_stage=beat.on_stage)
         start = min(ACTION_S, 1.2) if beat.action else LEAD_IN_S
         timed, t = _time_lines(lines, lang, start)
         need = t - form.LINE_PAUSE_S + TAIL_S
@@ -176,6 +190,9 @@ def cover_scene(st: SceneStaging, lang: str, caps: Capabilities, new_place: bool
             shots.append((f"sc{st.number:02d}-sh{bi:02d}{chr(97 + li)}", take, one,
                           fit(LEAD_IN_S + one[0].duration + TAIL_S, caps)))
     _vary_sizes(shots)
+    # shots numbered in order within the scene: sc03-sh01, sc03-sh02...
+    shots = [(f"sc{st.number:02d}-sh{k:02d}", take, timed, dur)
+             for k, (_, take, timed, dur) in enumerate(shots, start=1)]
     return SceneCut(st, shots)
 
 
@@ -210,8 +227,6 @@ def build_shot(shot_id: str, st: SceneStaging, take: Take, lines: list[ShotLine]
                duration: float, camera: str, transition: str, words: ShotWords) -> Shot:
     """The storyboard entry for one decision: on-screen and heard characters, positions,
     action, motion, light, sound, covered lines and the prompt that says all of it."""
-    from microfilm.direction.describe import describe
-
     where = scene_positions(st.present)
     characters, positions = _order([c for c in take.characters if c in st.present], where)
     heard = list(dict.fromkeys(st.speakers[ln.line_id] for ln in lines

@@ -60,7 +60,7 @@ def _who(words: "ShotWords", characters: list[str], positions: dict[str, str]) -
         name = c.name if c else cid
         desc = f"{name} ({c.look}; wearing {c.wardrobe})" if c and (c.look or c.wardrobe) else name
         pos = positions.get(cid, "")
-        if len(characters) > 1 and pos:
+        if pos and (len(characters) > 1 or pos != "center"):
             desc += " in the center" if pos == "center" else f" on the {pos}"
         out.append(desc)
     return out

@@ -25,13 +25,17 @@ HEARD_EXTENSIONS = re.compile(
     r"recorded|recording|voicemail)(?![A-Za-z])|画外音|画外|旁白|电话|语音|录音|广播",
     re.IGNORECASE)
 HEARD_PARENTHETICALS = re.compile(
-    r"(?:on|over|into|through) the (?:phone|line|speaker|radio|intercom)|\bphone\b|"
     r"voice ?(?:message|mail|note)|voicemail|record(?:ed|ing)|answering machine|"
     r"through the (?:wall|door|window|floor|ceiling)|from (?:the )?(?:next room|outside|upstairs|"
     r"downstairs|behind the door|another room)|behind the door|off ?screen|\bletter\b|"
     r"reading (?:aloud|the letter|her letter|his letter)|read aloud|"
-    r"电话|语音|录音|留言|隔着|门外|墙那边|门后|屏幕外|画外|信里|读信|念信|广播",
+    r"语音|录音|留言|隔着|门外|墙那边|门后|屏幕外|画外|信里|读信|念信|广播",
     re.IGNORECASE)
+# a voice on the phone is heard-only unless the action puts its speaker in the room: then the
+# speaker is the one holding the phone ("Howard (on the phone)" while he sits by it)
+PHONE_PARENTHETICALS = re.compile(
+    r"(?:on|over|into|through) the (?:phone|line|speaker|radio|intercom)|\bphone\b|电话", re.IGNORECASE)
+CALLER = re.compile(r"\b(?:calling|dials?|dialing)\b|打电话|拨通|拨打", re.IGNORECASE)
 # props the action can name and the house painter can draw or a prompt should show
 PROPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("phone", ("phone", "cellphone", "smartphone", "mobile", "手机", "电话")),
@@ -60,8 +64,13 @@ _GROUP = re.compile(r"\b(?:they|both|together|everyone|the two|each other)\b|他
 
 
 def heard_line(d: Dialogue) -> bool:
-    """Whether a line's voice is not sourced on screen (V.O., phone, recording, 画外音...)."""
+    """Whether a line's voice is not sourced on screen (V.O., a recording, 画外音...)."""
     return bool(HEARD_EXTENSIONS.search(d.extension) or HEARD_PARENTHETICALS.search(d.parenthetical))
+
+
+def phone_line(d: Dialogue) -> bool:
+    """A line spoken on the phone by someone who is not placing the call."""
+    return bool(PHONE_PARENTHETICALS.search(d.parenthetical)) and not CALLER.search(d.parenthetical)
 
 
 def props_in(text: str) -> list[str]:
@@ -147,14 +156,42 @@ def _beats(scene: Scene, lines: list[Line]) -> list[tuple[str, list[Line]]]:
     return beats
 
 
+CALL = re.compile(r"\b(?:video call|phone call|facetime|on (?:the )?screen)\b|视频电话|视频通话|电话里|屏幕上",
+                  re.IGNORECASE)
+ARRIVES = re.compile(r"\b(?:behind|here|arrives?|appears?|walks in|steps in|in person)\b|身后|出现|走进|来了",
+                     re.IGNORECASE)
+
+
+def _on_a_call(raw: list[tuple[str, list[Line]]], speakers: dict[str, str], bible: Bible) -> set[str]:
+    """Lines spoken by someone an action shows only on a call ("A video call: Jonah's face,
+    far away"), until a parenthetical or an action brings them in ("now right behind her")."""
+    remote: set[str] = set()
+    out: set[str] = set()
+    for action, blines in raw:
+        for cid, there in mentions(bible, action):
+            if CALL.search(action) and not there:
+                remote.add(cid)
+            elif there and not CALL.search(action):
+                remote.discard(cid)
+        for ln in blines:
+            who = speakers[ln.id]
+            if who in remote and ARRIVES.search(ln.dialogue.parenthetical):
+                remote.discard(who)
+            elif who in remote:
+                out.add(ln.id)
+    return out
+
+
 def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
     lines = scene.lines(number)
     speakers = {ln.id: character_id(bible, ln.dialogue.character) for ln in lines}
-    heard_ids = frozenset(ln.id for ln in lines if heard_line(ln.dialogue))
     action_text = " ".join(e.text for e in scene.elements if isinstance(e, Action))
     brought_in = [cid for cid, there in mentions(bible, action_text) if there]
+    heard_ids = frozenset(ln.id for ln in lines if heard_line(ln.dialogue) or (
+        phone_line(ln.dialogue) and speakers[ln.id] not in brought_in))
     order: dict[str, None] = {}
     raw = _beats(scene, lines)
+    heard_ids = heard_ids | _on_a_call(raw, speakers, bible)
     # order of appearance: action mentions and on-screen speech, beat by beat
     for action, blines in raw:
         for cid, there in mentions(bible, action):

@@ -15,6 +15,7 @@ from pathlib import Path
 from microfilm import platforms
 from microfilm.cache import cache_key
 from microfilm.config import default_ai_label
+from microfilm.direction.cast import speaker_name
 from microfilm.fsutil import atomic_write_text
 from microfilm.media import segments, subtitles
 from microfilm.media.fonts import find_font
@@ -78,7 +79,7 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
         spans.append((t, dur))
         for v in assets.voices:
             dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
-            texts.append((v.text, v.character))
+            texts.append((v.text, speaker_name(ctx.project.bible, v.character)))
         if assets.clip_has_audio and shot.keep_clip_audio:
             clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=dur))
         if shot.kind == "shot" and shot.scene != last_scene:

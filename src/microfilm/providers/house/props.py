@@ -28,10 +28,15 @@ DRAWN = tuple(name for name, _ in HELD_WORDS)
 _PROPS_CLAUSE = re.compile(r"props:\s*([^.。]*)", re.IGNORECASE)
 
 
-def read_props(prompt: str) -> tuple[str, ...]:
-    """The drawable props a prompt names, in the order of HELD_WORDS."""
+def read_props(prompt: str, worn: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The drawable props a prompt names, in the order of HELD_WORDS; `worn` are the
+    characters' look and wardrobe words, which name what they wear, not props in the shot."""
     m = _PROPS_CLAUSE.search(prompt)
-    text = (m.group(1) if m else prompt).casefold()
+    text = m.group(1) if m else prompt
+    for words in worn:
+        if words:
+            text = text.replace(words, " ")
+    text = text.casefold()
     found = []
     for name, words in HELD_WORDS:
         for w in words:
