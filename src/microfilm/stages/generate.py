@@ -21,7 +21,7 @@ from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.ledger import Ledger
 from microfilm.media.images import ImageRefused, check_image
-from microfilm.providers import jobs, registry
+from microfilm.providers import jobs, planner, registry
 from microfilm.providers.pricing import BudgetGuard
 from microfilm.review import Pending, load_approvals
 from microfilm.providers.base import (
@@ -152,13 +152,13 @@ class _Generator:
 
     def keyframe(self, shot: Shot) -> Path:
         b = self.ctx.brief
-        w, h = b.size
-        k = self.ctx.settings.keyframe_oversize
         loc = self.bible.location(shot.location) if shot.location else None
         is_card = shot.kind in ("title", "credits")
+        w, h = planner.keyframe_size(*b.size, self.house_animator.info if is_card
+                                     else self.animator.info, self.ctx.settings.keyframe_oversize)
         req = PaintRequest(
             kind="card" if is_card else "keyframe",
-            prompt=shot.prompt, width=int(round(w * k / 16) * 16), height=int(round(h * k / 16) * 16),
+            prompt=shot.prompt, width=w, height=h,
             genre=b.genre.value, palette=self.palette, framing=shot.framing,
             time_of_day=shot.time_of_day, location=loc.name if loc else shot.location,
             motifs=tuple(loc.motifs) if loc else (), characters=self._looks(shot.characters),
