@@ -49,6 +49,10 @@ class Shot(BaseModel):
     approved: bool = False  # approved in review: paid providers may render it
     locked: bool = False  # a re-board keeps this shot exactly as it is
     keep_clip_audio: bool = False  # keep sound baked into a generated clip
+    # how on-screen speech moves lips: auto (from the providers), native (spoken in the
+    # clip), lipsync (the TTS line fitted to the face), off (SCHEMA.md; models12)
+    dialogue: Literal["auto", "native", "lipsync", "off"] = "auto"
+    group: str = ""  # consecutive shots of one scene sent as one multi-shot request
 
 
 class Storyboard(BaseModel):
