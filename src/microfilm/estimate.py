@@ -15,9 +15,9 @@ from pydantic import BaseModel
 
 from microfilm import form
 from microfilm.config import Settings
-from microfilm.providers import planner, registry
+from microfilm.providers import dialogue, planner, registry
 from microfilm.providers.base import (
-    AnimateRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
+    AnimateRequest, LipSyncRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
 )
 from microfilm.providers.pricing import Money, estimate, estimate_for
 from microfilm.spec.bible import VoiceSpec
@@ -127,6 +127,13 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
         for line in shot.lines:
             add("voice", pv.voice, SpeechRequest(text=line.text, language=board.language,
                                                  voice=VoiceSpec()), shot.id)
+        synced = _info(pv.lipsync) if pv.lipsync and not card else None
+        animator = _info(pv.animator)
+        if synced and animator and "lipsync" in dialogue.deliveries(shot, animator, synced):
+            add("lipsync", pv.lipsync, LipSyncRequest(video=Path("clip.mp4"), video_sha256="",
+                                                      audio=Path("line.wav"), audio_sha256="",
+                                                      duration=shot.duration, width=w, height=h,
+                                                      fps=board.fps), shot.id)
     preset = brief.preset
     add("composer", pv.composer, ScoreRequest(genre=genre, mood=preset.music_mood,
                                               tempo_bpm=preset.tempo_bpm, mode=preset.mode,
