@@ -55,6 +55,7 @@ CASES = [
     Case("fal-kling", "fal", "fal", "FalKling"),
     Case("fal-wan", "fal", "fal", "FalWan"),
     Case("fal-seedance", "fal", "fal", "FalSeedance"),
+    Case("fal-seedance-2", "fal", "fal", "FalSeedance2"),
     Case("fal-hailuo", "fal", "fal", "FalHailuo"),
     Case("fal-ltx", "fal", "fal", "FalLTX"),
     Case("fal-lipsync", "fal", "fal", "FalLipSync", refuse_on=""),

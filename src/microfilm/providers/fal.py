@@ -92,6 +92,13 @@ class FalSeedance(FalVideo):
                 "aspect_ratio": aspect_of(r.width, r.height), "seed": r.seed}
 
 
+class FalSeedance2(FalSeedance):
+    """Seedance 2.0 on fal: the same queue and inputs as 1.0 Pro (image_url, resolution,
+    duration, aspect_ratio), 4-15 s, sound generated with the picture."""
+
+    info = _info("fal-seedance-2")
+
+
 class FalHailuo(FalVideo):
     info = _info("fal-hailuo")
 
