@@ -19,3 +19,23 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         if key.endswith("_API_KEY") or key.endswith("_API_SECRET"):
             monkeypatch.delenv(key, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def house_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short finished house film (offline, 20 s), made once per session. Read it in place;
+    a test that changes it works on a copy: `shutil.copytree(house_film, tmp_path / "film")`."""
+    from microfilm import api
+
+    home = tmp_path_factory.mktemp("house-film-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOME", str(home))
+        for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache"),
+                         ("XDG_DATA_HOME", ".local/share")):
+            mp.setenv(var, str(home / sub))
+        root = api.new(tmp_path_factory.mktemp("house-film") / "film", title="The Umbrella",
+                       genre="youth-romance", logline="Two strangers share an umbrella at a bus stop.",
+                       duration=20, seed=7)
+        api.make(root)
+    return root
+

@@ -243,3 +243,14 @@ def check(brief: Brief, bible: Bible, screenplay: Screenplay,
             **(at(longest) if total > high and longest is not None else {})))
     findings.sort(key=lambda f: (f.severity != "error", f.scene or 0, f.line or 0))
     return findings
+
+
+def check_board(board_path, bible: Bible, screenplay: Screenplay) -> list[Finding]:
+    """The board lint (microfilm.direction.lint) once a storyboard exists: does every shot
+    stage what the script says. A missing storyboard has nothing to lint."""
+    from microfilm.direction.lint import as_check_findings
+    from microfilm.spec.storyboard import Storyboard
+
+    if not board_path.exists():
+        return []
+    return as_check_findings(Storyboard.load(board_path), screenplay, bible)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -34,6 +34,9 @@ class Settings(BaseModel):
     # A provider model the catalogue marks retired is replaced by its named successor (and
     # says so) instead of stopping the run (see microfilm.providers.lifecycle).
     follow_successor: bool = False
+    # Subtitle languages, the film's own first: ["zh", "en"] burns English under the Chinese
+    # (from screenplay.en.fountain) and writes film.zh.srt, film.en.srt (and .vtt).
+    subtitles: tuple[Literal["en", "zh"], ...] = ()
 
 
 def user_config_path() -> Path:

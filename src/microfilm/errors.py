@@ -42,3 +42,10 @@ class ProviderError(MicrofilmError):
 
 class MediaError(MicrofilmError):
     """ffmpeg failed or produced something that does not meet the spec."""
+
+
+class BadMediaError(MediaError):
+    """A provider's file is undecodable, truncated or otherwise unusable: retry, never stitch.
+
+    Here, not in providers/jobs.py, because providers/media_check.py raises it and jobs
+    catches it: both import it from below instead of from each other."""

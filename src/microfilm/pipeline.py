@@ -1,6 +1,6 @@
 """The pipeline: stage order, staleness, and one `make` that runs whatever is stale.
 
-Stages run in the order of DESIGN.md. Each decides for itself whether it is fresh (its
+Stages run in the order docs/architecture.md gives. Each decides whether it is fresh (its
 inputs key matches its last run and its outputs are intact), so `make` on an unchanged
 project opens a few files, hashes them, and does nothing else.
 """
@@ -16,9 +16,12 @@ from pydantic import BaseModel
 
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
+from microfilm import runlock
 from microfilm.providers import lifecycle
 from microfilm.errors import MicrofilmError
+from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
+from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
     MANAGED_FILES, EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
@@ -63,24 +66,6 @@ class ProjectStatus(BaseModel):
     duration_s: float  # planned runtime from the storyboard (0 before board)
 
 
-class Spend(BaseModel):
-    """Money paid to providers, from the ledger: the film's total and each shot's."""
-
-    currency: str
-    total: float = 0.0
-    by_shot: dict[str, float] = {}
-
-
-def spend(project: Project, currency: str) -> Spend:
-    from microfilm.ledger import LEDGER_NAME, Ledger
-
-    if not (project.state / LEDGER_NAME).exists():
-        return Spend(currency=currency)
-    ledger = Ledger.for_project(project.root)
-    return Spend(currency=currency, total=round(ledger.total(currency).amount, 4),
-                 by_shot={k: round(v.amount, 4) for k, v in ledger.spend_by_shot(currency).items()})
-
-
 def context(project: Project, *, on_progress: ProgressFn | None = None,
             edit_policy: EditPolicy = "ask", force: bool = False,
             settings: Settings | None = None) -> StageContext:
@@ -107,6 +92,15 @@ def make(path: str | Path, *, stages: list[str] | None = None, on_progress: Prog
          settings: Settings | None = None, platforms: list[str] = ()) -> MakeReport:
     """Run the stale stages in order, then master a variant for each of `platforms`."""
     project = Project.at(path)
+    with runlock.hold(project.root, label=str(path)):
+        remove_stale_temps(project.state / "assets")  # a killed run's leftovers; none run now
+        return _make(project, stages=stages, on_progress=on_progress, edit_policy=edit_policy,
+                     force=force, settings=settings, platforms=platforms)
+
+
+def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn | None,
+          edit_policy: EditPolicy, force: bool, settings: Settings | None,
+          platforms: list[str]) -> MakeReport:
     ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
                   settings=settings)
     t0 = time.monotonic()

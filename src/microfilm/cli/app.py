@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -21,15 +22,16 @@ err = Console(stderr=True)
 
 def _register() -> None:
     from microfilm.cli import make, new, project_status
+    from microfilm.cli import gc as gc_command
 
     new.register(app)
     make.register(app)
     project_status.register(app)
-    for optional in ("approve", "check", "estimate", "providers", "qc", "serve_cmd"):
-        try:
-            module = __import__(f"microfilm.cli.{optional}", fromlist=["register"])
-        except ImportError:
-            continue
+    gc_command.register(app)
+    for optional in ("approve", "assist", "check", "estimate", "providers", "qc", "serve_cmd"):
+        # No command needs an optional extra to import (they import those lazily), so an
+        # ImportError here is a broken command: it stops `microfilm` instead of vanishing.
+        module = importlib.import_module(f"microfilm.cli.{optional}")
         module.register(app)
 
 
@@ -37,6 +39,9 @@ _register()
 
 
 def main() -> None:
+    from microfilm.media import ffmpeg
+
+    ffmpeg.stop_on_signals()  # Ctrl-C or kill ends the encodes too, none left orphaned
     try:
         app()
     except MicrofilmError as exc:

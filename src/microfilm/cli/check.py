@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
         screenplay = fountain.parse(text, source=str(project.screenplay))
         bible = Bible.load(project.bible)
         findings = checks.check(brief, bible, screenplay, fountain_text=text)
+        findings += checks.check_board(project.storyboard, bible, screenplay)
         runtime = checks.estimate_runtime(screenplay, brief.language)
         out.print(f"estimated runtime {form.format_clock(runtime.total)} (target "
                   f"{form.format_clock(brief.duration)}): dialogue {runtime.dialogue:.0f} s, "

@@ -20,7 +20,7 @@ STAGE_HELP = {
     "develop": "Write bible.yaml and screenplay.fountain from the brief.",
     "board": "Plan storyboard.yaml: shots, timing, prompts, lines.",
     "generate": "Make keyframes, clips, voices, score and cover.",
-    "cut": "Build the cut (cut.otio) and encode each shot into a segment.",
+    "cut": "Build the cut (.microfilm/cut.json) and encode each shot into a segment.",
     "master": "Join, mix and master out/film.mp4 with subtitles, cover and qc.json.",
 }
 

@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from microfilm.errors import MicrofilmError
 
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # a person's reference picture; providers take less
 
 
 class ImageRefused(MicrofilmError):
@@ -73,6 +74,8 @@ def check_image(data: bytes, max_bytes: int) -> CheckedImage:
                 raise ImageRefused(f"the image is {im.width}x{im.height}; at most {MAX_PIXELS // 1_000_000} MP", 413)
             size = im.size
             im.verify()
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()  # every pixel: verify() leaves a truncated JPEG's missing scans unread
     except ImageRefused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator
 
 from microfilm import form
 from microfilm.errors import SpecError
@@ -37,6 +37,32 @@ class ProviderChoice(BaseModel):
     lipsync: str = ""  # optional: fits a spoken line to the face (see providers/dialogue.py)
 
 
+class Brand(BaseModel):
+    """[brand]: what a sponsor asks of the film. `brand = "Name"` alone is the short form.
+
+    must_say lines go into the script as written (the assistant places them in a fitting
+    scene), must_not_say words must never appear, and placements is how many times the
+    brand or product may appear on screen or in a line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="", max_length=80)
+    product: str = Field(default="", max_length=120)
+    must_say: tuple[str, ...] = ()
+    must_not_say: tuple[str, ...] = ()
+    placements: int = Field(default=1, ge=0, le=20)
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.product)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.product})" if self.name and self.product else self.name or self.product
+
+    @property
+    def short_form(self) -> bool:
+        return self == Brand(name=self.name)
+
+
 class Brief(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -47,7 +73,7 @@ class Brief(BaseModel):
     duration: float = Field(default=90.0, description="Target runtime in seconds, titles included.")
     aspect: str = "9:16"
     audience: str = ""
-    brand: str = ""
+    brand: Brand = Brand()
     platform: str = "generic"
     seed: int = 0
     deadline: date | None = None
@@ -56,6 +82,17 @@ class Brief(BaseModel):
     # [settings]: this film's overrides of microfilm's settings (see microfilm.config);
     # checked against those settings when a run starts.
     settings: dict[str, Any] = {}
+
+    @field_validator("brand", mode="before")
+    @classmethod
+    def _brand(cls, value: object) -> object:
+        return {"name": value} if isinstance(value, str) else value
+
+    @field_serializer("brand")
+    def _brand_out(self, brand: Brand) -> str | dict[str, Any]:
+        # a name alone stays `brand = "Name"`, so briefs (and their cache keys) without a
+        # [brand] table read and hash exactly as before
+        return brand.name if brand.short_form else brand.model_dump(mode="json")
 
     @field_validator("genre", mode="before")
     @classmethod

@@ -24,6 +24,7 @@ class ShotLine(BaseModel):
     start: float = Field(default=0.0, ge=0)
     duration: float = Field(default=1.0, gt=0, description="planned, from the speaking rate")
     parenthetical: str = ""
+    line_id: str = ""  # the screenplay line this is, "sc03-l02" (scene 3, its 2nd line)
 
 
 class Shot(BaseModel):
@@ -49,6 +50,13 @@ class Shot(BaseModel):
     approved: bool = False  # approved in review: paid providers may render it
     locked: bool = False  # a re-board keeps this shot exactly as it is
     keep_clip_audio: bool = False  # keep sound baked into a generated clip
+    # direction (see microfilm.direction): `characters` are the bible ids ON SCREEN only
+    positions: dict[str, Literal["left", "center", "right"]] = {}  # screen side per on-screen id
+    heard: list[str] = []  # heard-only characters in this shot (V.O., a phone, 画外音...)
+    action: str = ""  # what the on-screen characters do
+    motion: str = ""  # what moves during the shot
+    light: str = ""
+    covers: list[str] = []  # ids of the script lines this shot plays ("sc03-l02")
     # how on-screen speech moves lips: auto (from the providers), native (spoken in the
     # clip), lipsync (the TTS line fitted to the face), off (SCHEMA.md; models12)
     dialogue: Literal["auto", "native", "lipsync", "off"] = "auto"
@@ -76,6 +84,13 @@ class Storyboard(BaseModel):
             out.append(t)
             t += s.duration
         return out
+
+    def staging_findings(self, screenplay, bible) -> list:
+        """The board lint's findings against the script (microfilm.direction.lint), for views
+        that hold a storyboard, a screenplay and a bible (the studio's storyboard tab)."""
+        from microfilm.direction.lint import lint
+
+        return lint(self, screenplay, bible)
 
     def to_yaml(self) -> str:
         return dump_yaml(self, HEADER)

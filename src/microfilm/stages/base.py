@@ -74,7 +74,7 @@ class StageContext:
 
 
 def _records_path(project: Project) -> Path:
-    return project.state / "stages.json"
+    return project.records
 
 
 def load_records(project: Project) -> dict[str, StageRecord]:

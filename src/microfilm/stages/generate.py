@@ -14,64 +14,35 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel
 
 from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.ledger import Ledger
-from microfilm.media.images import ImageRefused, check_image
+from microfilm.media.images import MAX_REFERENCE_BYTES, ImageRefused, check_image
 from microfilm.providers import dialogue, jobs, planner, registry
 from microfilm.providers.pricing import BudgetGuard
-from microfilm.review import Pending, load_approvals
+from microfilm.review import load_approvals
 from microfilm.providers.base import (
     AnimateRequest, CharacterLook, LipSyncRequest, PaintRequest, Request, ScoreRequest,
     SpeechRequest,
 )
 from microfilm.spec.bible import Bible, VoiceSpec
+# re-exported: the manifest's types live in spec/, below every stage
+from microfilm.spec.manifest import Manifest, Pending, ShotAssets, VoiceAsset
 from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
 
 NAME = "generate"
-MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # a person's reference picture; providers take less
-
-
-class VoiceAsset(BaseModel):
-    character: str
-    text: str
-    start: float  # seconds into the shot
-    path: str  # relative to the project
-    duration: float
-
-
-class ShotAssets(BaseModel):
-    shot_id: str
-    keyframe: str
-    clip: str
-    clip_key: str
-    clip_has_audio: bool = False
-    voices: list[VoiceAsset] = []
-
-
-class Manifest(BaseModel):
-    """What generate made, for cut and master; paths relative to the project folder."""
-
-    shots: list[ShotAssets]
-    score: str
-    cover: str
-    refused: list[str] = []  # shots a provider refused, made by the house provider instead
-    references: dict[str, str] = {}  # character id -> reference sheet
-    pending: Pending = Pending()  # awaiting approval before the paid animator runs
-    review: bool = False  # the paid animator waited for approvals in this run
 
 
 def manifest_path(ctx: StageContext) -> Path:
-    return ctx.project.state / "generated.json"
+    return ctx.project.manifest_json
 
 
 def load_manifest(ctx: StageContext) -> Manifest:
-    return Manifest.model_validate_json(manifest_path(ctx).read_text(encoding="utf-8"))
+    return Manifest.load(manifest_path(ctx))
 
 
 def _identity(name: str) -> dict[str, str]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
@@ -22,6 +25,7 @@ from microfilm import form
 from microfilm.studio import render as fmt
 from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.jobs import JobManager
+from microfilm.studio.pagecache import PageCache
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
@@ -52,7 +56,7 @@ def genre_name(genre: str, lang: str) -> str:
 def create_app(settings: StudioSettings | None = None) -> FastAPI:
     settings = settings or StudioSettings()
     settings.projects.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_wait_s)
     migrate(engine)
     sessions = session_factory(engine)
     jobs = JobManager(sessions, settings.projects, settings.runner, workers=settings.job_workers)
@@ -60,6 +64,8 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # Blocking routes run on this many threads; the pool above has a connection for each.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         yield
         jobs.shutdown()
         engine.dispose()
@@ -71,15 +77,17 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.jobs = jobs
     app.state.login_throttle = LoginThrottle()
+    app.state.page_cache = PageCache()
+    app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
     app.state.templates = _templates()
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from microfilm.studio.routes import account, api, auth, films, watch
+    from microfilm.studio.routes import account, api, assist, auth, films, watch
 
-    for module in (auth, films, watch, account, api):
+    for module in (auth, films, watch, account, api, assist):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
@@ -93,6 +101,12 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
         return _error_page(request, exc.status_code, str(exc.detail or ""))
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_request: Request, _exc: PoolTimeout):
+        # Only if every connection stays taken for db_wait_s: a short, retryable answer.
+        return PlainTextResponse("the studio is busy; try again in a few seconds", status_code=503,
+                                 headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

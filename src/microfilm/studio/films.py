@@ -132,7 +132,7 @@ def parse_fountain(text: str) -> Loaded:
 
 
 def save_screenplay(folder: Path, text: str) -> None:
-    """A person's edit: written as is (the pipeline keeps hand edits, DESIGN.md principle 1).
+    """A person's edit: written as is (the pipeline keeps hand edits: docs/architecture.md).
     Text that does not parse is refused so a typo never reaches a render."""
     parsed = parse_fountain(text)
     if parsed.error:
@@ -205,13 +205,8 @@ class Review:
 
 def _sheet_paths(folder: Path) -> dict[str, str]:
     """{character id: sheet path} from the generate manifest ({} before a generate)."""
-    from microfilm.pipeline import context
-    from microfilm.stages import generate
-
-    ctx = context(Project.at(folder))
-    if not generate.manifest_path(ctx).exists():
-        return {}
-    return dict(generate.load_manifest(ctx).references)
+    manifest = Project.at(folder).load_manifest()
+    return dict(manifest.references) if manifest else {}
 
 
 def _sheets(folder: Path) -> tuple[Sheet, ...]:
@@ -292,6 +287,7 @@ def use_picture(folder: Path, character_id: str, data: bytes) -> str:
     if not project.bible.exists():
         raise MicrofilmError(f"{project.bible.name}: no characters yet; make the film (or its develop "
                              f"stage) first")
+    folder_inside(folder, "refs/reference", make=False)  # use_reference makes it, for a known character
     return api.use_reference(folder, character_id, data).relative_to(project.root).as_posix()
 
 
@@ -306,6 +302,25 @@ def outputs(folder: Path) -> dict[str, Path]:
     names = {"film": "film.mp4", "cover": "cover.png", "vtt": "film.vtt", "srt": "film.srt",
              "qc": "qc.json"}
     return {k: out / v for k, v in names.items() if (out / v).is_file()}
+
+
+def folder_inside(root: Path, relative: str, make: bool = True) -> Path:
+    """The folder `relative` inside the film's folder `root` (made if missing, with `make`),
+    for an upload to be written in; refused when it, or a folder on the way, is a link that
+    leads out (a write there would land outside the film)."""
+    base = root.resolve()
+    target = root
+    for part in relative.split("/"):
+        target = target / part
+        if target.is_symlink() or target.exists():
+            if not target.resolve().is_relative_to(base):
+                raise MicrofilmError(f"{relative}: this folder of the film leads outside it (a symbolic "
+                                     f"link); replace it with a plain folder, then upload again")
+        elif make:
+            target.mkdir()  # one level at a time: nothing is made beyond a link that leads out
+        else:
+            break
+    return target
 
 
 def resolve_inside(root: Path, relative: str) -> Path | None:

@@ -218,13 +218,27 @@ class JobManager:
 
     # ---- reading -----------------------------------------------------------------------
 
-    def snapshot(self, public_id: str) -> Snapshot | None:
+    def live(self, public_id: str) -> Snapshot | None:
+        """A copy of the snapshot of a job this server is running, from memory (no
+        catalogue): cheap enough for the event loop, which the progress stream polls from."""
         with self._lock:
             live = self._live.get(public_id)
             if live is not None:
                 return Snapshot(**{**live.__dict__, "stages": {k: dict(v) for k, v in live.stages.items()}})
-        with self._sessions() as db:
+        return None
+
+    def snapshot(self, public_id: str, db: Session | None = None) -> Snapshot | None:
+        """The live snapshot, else the row's. A request passes its own session `db`, so it
+        never holds two pooled connections at once (two per request is how a burst of
+        page loads used to drain the pool)."""
+        live = self.live(public_id)
+        if live is not None:
+            return live
+        if db is not None:
             job = db.scalars(select(Job).where(Job.public_id == public_id)).first()
+            return Snapshot.from_row(job) if job else None
+        with self._sessions() as own:
+            job = own.scalars(select(Job).where(Job.public_id == public_id)).first()
             return Snapshot.from_row(job) if job else None
 
     def latest_for_film(self, db: Session, film_id: int) -> Job | None:
@@ -271,9 +285,12 @@ class JobManager:
             state, error, kind = "failed", str(exc), exc.kind
         except Exception as exc:  # noqa: BLE001 - a render must never take the server down
             state, error, kind = "failed", f"{type(exc).__name__}: {exc}", "error"
+        # The row first, then the live snapshot: whoever sees the job finished (the page, the
+        # stream) finds the catalogue agreeing, so an action right after is not refused (409).
         with self._lock:
-            snap.state, snap.message, snap.error, snap.error_kind = state, message, error, kind
-            snap.finished_at, snap.version = time.time(), snap.version + 1
-        self._persist(snap, final=True)
+            final = Snapshot(**{**snap.__dict__, "stages": dict(snap.stages)})
+        final.state, final.message, final.error, final.error_kind = state, message, error, kind
+        final.finished_at, final.version = time.time(), final.version + 1
+        self._persist(final, final=True)
         with self._lock:
             self._live.pop(public_id, None)

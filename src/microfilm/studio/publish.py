@@ -63,7 +63,9 @@ def publish(folder: Path, published_root: Path, film_public_id: str, rev: int, s
         shutil.copy2(outs["vtt"], tmp / "film.vtt")
     if "cover" in outs:
         shutil.copy2(outs["cover"], tmp / "cover.png")
-        shutil.copy2(thumbnail(tmp / "cover.png", tmp / ".thumbs", width=540), tmp / "card.jpg")
+        card = thumbnail(tmp / "cover.png", tmp / ".thumbs", width=540)
+        if card is not None:
+            shutil.copy2(card, tmp / "card.jpg")
         shutil.rmtree(tmp / ".thumbs", ignore_errors=True)
     atomic_write_text(tmp / "watch.json", info.model_dump_json(indent=1))
     shutil.rmtree(dest, ignore_errors=True)

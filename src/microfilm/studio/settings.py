@@ -41,6 +41,15 @@ class StudioSettings:
     auto_resume: bool = False  # on startup, re-run jobs a restart interrupted
     runner: Optional["Runner"] = None  # None: the real pipeline (microfilm.pipeline.make)
     sse_poll_s: float = 0.25
+    web_threads: int = 4  # threads for blocking routes: Python runs one at a time, more only add waiting
+    db_wait_s: float = 10.0  # a request waits this long for a pooled connection, then gets 503
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections the catalogue keeps: one per web thread, one per render worker, and
+        room for the progress streams' final reads, so a connection is never waited for
+        while each request holds at most one, and only while it talks to the catalogue."""
+        return self.web_threads + self.job_workers + 8
 
     @property
     def database_url(self) -> str:

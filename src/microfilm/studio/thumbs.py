@@ -16,7 +16,16 @@ from PIL import Image
 from microfilm.fsutil import atomic_write_bytes
 
 
-def thumbnail(source: Path, cache: Path, width: int = 360) -> Path:
+def thumbnail(source: Path, cache: Path, width: int = 360) -> Path | None:
+    """The cached thumbnail of `source`, or None when it does not decode (a file broken on
+    disk, a truncated download): the page shows no picture rather than an error."""
+    try:
+        return _thumbnail(source, cache, width)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+
+
+def _thumbnail(source: Path, cache: Path, width: int) -> Path:
     st = source.stat()
     key = hashlib.sha256(f"{source}|{st.st_size}|{st.st_mtime_ns}|{width}".encode()).hexdigest()[:32]
     out = cache / key[:2] / f"{key}.jpg"

@@ -8,6 +8,7 @@ Published films are read from their public snapshot by the /watch routes only.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +17,7 @@ from typing import Any, Iterator
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from microfilm.studio import security
 from microfilm.studio.i18n import Translator, negotiate
@@ -35,6 +36,16 @@ def settings_of(request: Request) -> StudioSettings:
 def get_db(request: Request) -> Iterator[Session]:
     with request.app.state.sessions() as db:
         yield db
+
+
+def release(db: Session) -> None:
+    """End the session's transaction so its connection goes back to the pool now.
+
+    A request holds a pooled connection only while it talks to the catalogue, never across
+    slow work (reading a film's files, rendering a template, streaming a file): with
+    `expire_on_commit=False` the rows already loaded stay readable, and a later query simply
+    takes a connection again. Call it before slow work; it commits what the route added."""
+    db.commit()
 
 
 @dataclass
@@ -62,11 +73,25 @@ class Ctx:
         return self.user
 
 
-def current_session(request: Request, db: Session) -> AuthSession | None:
+# What `security.new_token()` makes: 32 random bytes, URL-safe base64, no padding.
+SESSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def current_session_cookie(request: Request) -> str | None:
+    """The session cookie if it has the shape of one of our tokens, else None."""
     token = request.cookies.get(security.SESSION_COOKIE)
-    if not token or len(token) > 128:
+    return token if token and SESSION_TOKEN.match(token) else None
+
+
+def current_session(request: Request, db: Session) -> AuthSession | None:
+    """The login the session cookie names, with its user and workspace loaded (the page
+    header shows both), in one query. A cookie that cannot be one of our tokens never
+    reaches the catalogue: a flood of junk cookies costs a regex, not a connection."""
+    token = current_session_cookie(request)
+    if token is None:
         return None
-    row = db.scalars(select(AuthSession).where(AuthSession.token_hash == security.token_hash(token))).first()
+    row = db.scalars(select(AuthSession).options(joinedload(AuthSession.user).joinedload(User.workspace))
+                     .where(AuthSession.token_hash == security.token_hash(token))).first()
     if row is None or aware(row.expires_at) < utcnow():
         return None
     return row
@@ -74,6 +99,7 @@ def current_session(request: Request, db: Session) -> AuthSession | None:
 
 def page_ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
     session = current_session(request, db)
+    release(db)
     lang = negotiate(request.cookies.get(security.LANG_COOKIE), request.headers.get("accept-language"))
     cookie = request.cookies.get(security.CSRF_COOKIE) or ""
     fresh = not (16 <= len(cookie) <= 128)
@@ -119,6 +145,7 @@ def logout(ctx: Ctx, response: Response) -> None:
 
 def render(ctx: Ctx, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     templates = ctx.request.app.state.templates
+    release(ctx.db)
     response = templates.TemplateResponse(
         ctx.request, name, {"ctx": ctx, "t": ctx.t, "user": ctx.user, "lang": ctx.lang, **context},
         status_code=status_code)
@@ -143,6 +170,7 @@ def film_for(db: Session, user: User | None, public_id: str) -> Film:
     if user is None or len(public_id) > 32:
         raise HTTPException(404)
     film = db.scalars(select(Film).where(Film.public_id == public_id)).first()
+    release(db)  # film routes go on to the film's files
     if film is None or film.workspace_id != user.workspace_id:
         raise HTTPException(404)
     return film

@@ -67,6 +67,7 @@ from microfilm.providers.house.figures import (
     figure_box,
     look_of,
 )
+from microfilm.providers.house.props import place_props, read_props
 from microfilm.providers.house.scenery import (
     Camera,
     Mood,
@@ -255,6 +256,9 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
         pen.ellipse((p.x - 1.3 * u, p.ground - 0.25 * u, p.x + 1.3 * u, p.ground + 0.25 * u), sh, 40)
         pen.ellipse((p.x - 0.9 * u, p.ground - 0.14 * u, p.x + 0.9 * u, p.ground + 0.14 * u), sh, 60)
         draw_figure(pen, lk, p)
+    if not cover:  # the props the shot names, at hand or, with nobody there, as an insert
+        place_props(pen, read_props(request.prompt), request.width, H,
+                    [(p.x, p.ground, p.unit) for _, p in st.figures], st.palette[3])
     the_set.draw_front(pen, rng_for("weather", request.seed, request.prompt))
     img = reduce(big)
     arr = from_image(img)

@@ -133,7 +133,7 @@ def make(fid: str, body: MakeIn = Body(default_factory=MakeIn), ctx: Ctx = Depen
 
 
 def _snap(ctx: Ctx, job: Job) -> Snapshot:
-    return ctx.request.app.state.jobs.snapshot(job.public_id) or Snapshot.from_row(job)
+    return ctx.request.app.state.jobs.live(job.public_id) or Snapshot.from_row(job)
 
 
 @router.get("/jobs/{job_id}")

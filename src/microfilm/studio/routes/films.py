@@ -27,7 +27,7 @@ from microfilm.studio.jobs import JobConflict, Snapshot
 from microfilm.studio.models import JOB_ACTIVE, Film, Job, Upload, utcnow
 from microfilm.studio.security import new_public_id
 from microfilm.studio.thumbs import thumbnail
-from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, render
+from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, release, render
 
 router = APIRouter()
 UPLOAD_KINDS = ("reference", "logo")
@@ -48,6 +48,7 @@ def wants_json(request: Request) -> bool:
 def ensure_idle(ctx: Ctx, film: Film) -> None:
     """Files a render reads are not changed under it: 409 while a job is queued or running."""
     active = ctx.request.app.state.jobs.active_for_film(ctx.db, film.id)
+    release(ctx.db)
     if active is not None:
         raise HTTPException(409, ctx.t("error.rendering"))
 
@@ -62,10 +63,12 @@ def projects(ctx: Ctx = Depends(page_ctx)):
                           .order_by(Film.updated_at.desc())).all()
     jobs = ctx.request.app.state.jobs
     cards = []
+    latest = {film.id: jobs.latest_for_film(ctx.db, film.id) for film in rows}
+    release(ctx.db)
     for film in rows:
-        latest = jobs.latest_for_film(ctx.db, film.id)
         outs = pipeline_files.outputs(folder_of(ctx, film))
-        cards.append({"film": film, "job": latest, "has_cover": "cover" in outs, "has_film": "film" in outs})
+        cards.append({"film": film, "job": latest[film.id], "has_cover": "cover" in outs,
+                      "has_film": "film" in outs})
     return render(ctx, "projects.html", cards=cards, workspace=user.workspace)
 
 
@@ -125,7 +128,9 @@ def film_page(fid: str, ctx: Ctx = Depends(page_ctx), msg: str = ""):
     folder = folder_of(ctx, film)
     jobs = ctx.request.app.state.jobs
     latest = jobs.latest_for_film(ctx.db, film.id)
-    snap = jobs.snapshot(latest.public_id) if latest else None
+    snap = jobs.snapshot(latest.public_id, ctx.db) if latest else None
+    uploads = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id).order_by(Upload.id)).all()
+    release(ctx.db)  # what follows reads the film's files: no pooled connection held meanwhile
     screenplay = pipeline_files.read_text(folder / "screenplay.fountain")
     preview = pipeline_files.parse_fountain(screenplay) if screenplay else None
     brief = None
@@ -134,7 +139,6 @@ def film_page(fid: str, ctx: Ctx = Depends(page_ctx), msg: str = ""):
     except MicrofilmError:
         pass
     board = pipeline_files.storyboard(folder)
-    uploads = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id).order_by(Upload.id)).all()
     return render(
         ctx, "film.html", film=film, brief=brief, status=pipeline_files.status(folder),
         research=pipeline_files.read_text(folder / "research.md"), bible=pipeline_files.bible(folder),
@@ -304,7 +308,7 @@ def _job_of(ctx: Ctx, film: Film, job_id: str) -> Snapshot:
     row = ctx.db.scalars(select(Job).where(Job.public_id == job_id, Job.film_id == film.id)).first()
     if row is None:
         raise HTTPException(404)
-    return ctx.request.app.state.jobs.snapshot(job_id) or Snapshot.from_row(row)
+    return ctx.request.app.state.jobs.live(job_id) or Snapshot.from_row(row)
 
 
 @router.get("/films/{fid}/jobs/{job_id}/events")
@@ -323,7 +327,8 @@ async def job_events(fid: str, job_id: str, request: Request):
         idle = 0.0
         yield "retry: 2000\n\n"
         while True:
-            snap = await asyncio.to_thread(jobs.snapshot, job_id)
+            # From memory while the job runs; the catalogue (in a thread) only once it ended.
+            snap = jobs.live(job_id) or await asyncio.to_thread(jobs.snapshot, job_id)
             if snap is None:
                 return
             if snap.version != last or snap.finished:
@@ -359,15 +364,17 @@ def publish(fid: str, ctx: Ctx = Depends(page_ctx)):
 
 
 def do_publish(ctx: Ctx, film: Film) -> None:
-    ensure_idle(ctx, film)
+    studio = film.workspace.name
+    ensure_idle(ctx, film)  # and no connection held while the cut is copied
     settings = ctx.request.app.state.settings
     rev = film.published_rev + 1
     try:
-        publishing.publish(folder_of(ctx, film), settings.published, film.public_id, rev, film.workspace.name)
+        publishing.publish(folder_of(ctx, film), settings.published, film.public_id, rev, studio)
     except MicrofilmError as exc:
         raise HTTPException(409, str(exc)) from None
     film.published_rev, film.published_at = rev, utcnow()
     ctx.db.commit()
+    ctx.request.app.state.page_cache.clear()
 
 
 @router.post("/films/{fid}/unpublish", dependencies=[Depends(csrf_protect)])
@@ -376,6 +383,7 @@ def unpublish(fid: str, ctx: Ctx = Depends(page_ctx)):
     film.published_at = None
     ctx.db.commit()
     publishing.unpublish(ctx.request.app.state.settings.published, film.public_id)
+    ctx.request.app.state.page_cache.clear()
     if wants_json(ctx.request):
         return {"ok": True}
     return redirect(f"/films/{fid}?msg=unpublished")
@@ -393,8 +401,10 @@ async def upload(fid: str, request: Request, kind: str = Form("reference"), file
         if kind not in UPLOAD_KINDS:
             raise HTTPException(422, f"kind must be one of {', '.join(UPLOAD_KINDS)}")
         image = checked_upload(request, await file.read(settings.max_upload_bytes + 1))
-        dest_dir = settings.projects / film.folder / "refs" / kind
-        dest_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            dest_dir = pipeline_files.folder_inside(settings.projects / film.folder, f"refs/{kind}")
+        except MicrofilmError as exc:
+            raise HTTPException(409, str(exc)) from None
         atomic_write_bytes(dest_dir / image.stored_name, image.data)
         list_upload(db, film, kind, image, file.filename)
         db.commit()
@@ -424,6 +434,8 @@ def shot_thumb(fid: str, shot_id: str, ctx: Ctx = Depends(page_ctx)):
     if key is None or pipeline_files.resolve_inside(folder, str(key.relative_to(folder.resolve()))) is None:
         raise HTTPException(404)
     thumb = thumbnail(key, ctx.request.app.state.settings.thumbs)
+    if thumb is None:
+        raise HTTPException(404, "the image does not decode")
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -436,6 +448,8 @@ def reference_thumb(fid: str, character_id: str, ctx: Ctx = Depends(page_ctx)):
     if sheet is None:
         raise HTTPException(404)
     thumb = thumbnail(sheet, ctx.request.app.state.settings.thumbs, width=320)
+    if thumb is None:
+        raise HTTPException(404, "the image does not decode")
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -446,6 +460,8 @@ def cover_thumb(fid: str, ctx: Ctx = Depends(page_ctx)):
     if "cover" not in outs:
         raise HTTPException(404)
     thumb = thumbnail(outs["cover"], ctx.request.app.state.settings.thumbs, width=480)
+    if thumb is None:
+        raise HTTPException(404, "the image does not decode")
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, no-cache"})
 
 

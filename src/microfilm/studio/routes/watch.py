@@ -6,14 +6,23 @@ fixed set of file names (no path from the URL ever reaches the file system).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse
+import asyncio
+import secrets
+from dataclasses import replace
+from html import escape as html_escape
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from microfilm import form
+from microfilm.studio import pagecache, security
 from microfilm.studio import publish as publishing
+from microfilm.studio.i18n import negotiate
 from microfilm.studio.models import Film
-from microfilm.studio.web import Ctx, page_ctx, render
+from microfilm.studio.web import Ctx, current_session, current_session_cookie, page_ctx, release, render
 
 router = APIRouter()
 
@@ -23,13 +32,13 @@ FILES = {"film.mp4": "video/mp4", "cover.png": "image/png", "card.jpg": "image/j
 
 def _published(ctx: Ctx, pid: str) -> Film:
     film = ctx.db.scalars(select(Film).where(Film.public_id == pid[:32])).first()
+    release(ctx.db)
     if film is None or not film.published:
         raise HTTPException(404)
     return film
 
 
-@router.get("/watch")
-def gallery(ctx: Ctx = Depends(page_ctx), genre: str = ""):
+def _gallery(ctx: Ctx, genre: str):
     query = select(Film).where(Film.published_at.is_not(None)).order_by(Film.published_at.desc())
     chosen = ""
     if genre:
@@ -40,11 +49,71 @@ def gallery(ctx: Ctx = Depends(page_ctx), genre: str = ""):
         query = query.where(Film.genre == chosen)
     settings = ctx.request.app.state.settings
     cards = []
-    for film in ctx.db.scalars(query.limit(200)).all():
+    rows = ctx.db.scalars(query.limit(200)).all()
+    release(ctx.db)  # the cards are read from the published snapshots' files
+    for film in rows:
         info = publishing.load_info(settings.published, film.public_id, film.published_rev)
         if info is not None:
             cards.append({"film": film, "info": info})
     return render(ctx, "watch_gallery.html", cards=cards, genre=chosen)
+
+
+def _gallery_page(request: Request, genre: str, anonymous: bool) -> HTMLResponse:
+    with request.app.state.sessions() as db:
+        ctx = page_ctx(request, db)
+        if anonymous:
+            ctx = replace(ctx, anon_csrf=pagecache.TOKEN, set_anon_csrf=False)
+        return _gallery(ctx, genre)
+
+
+@router.get("/watch")
+async def gallery(request: Request, genre: str = ""):
+    """The public gallery. A visitor who is not logged in (most, and anyone sending a junk
+    session cookie) gets the page from `PageCache`, served on the event loop: a crowd costs
+    neither a thread each nor a catalogue connection each. A logged-in visitor's page (their
+    name in the header) is rendered for them."""
+    cache = request.app.state.page_cache
+    if current_session_cookie(request):
+        # A quick catalogue lookup, on threads of its own: never queued behind slow pages.
+        signed_in = await anyio.to_thread.run_sync(_is_signed_in, request,
+                                                   limiter=request.app.state.quick_threads)
+        if signed_in:
+            return await run_in_threadpool(_gallery_page, request, genre[:80], False)
+    lang = negotiate(request.cookies.get(security.LANG_COOKIE), request.headers.get("accept-language"))
+    key = ("gallery", lang, genre[:80])
+    html, fresh = cache.get(key)
+    if not fresh:
+        lock = _render_lock(request)
+        if html is None or not lock.locked():
+            async with lock:
+                html, fresh = cache.get(key)
+                if not fresh:
+                    generation = cache.generation()
+                    page = await run_in_threadpool(_gallery_page, request, genre[:80], True)
+                    html = page.body.decode("utf-8")
+                    cache.put(key, html, generation)
+    token = request.cookies.get(security.CSRF_COOKIE) or ""
+    new_token = not (16 <= len(token) <= 128)
+    if new_token:
+        token = secrets.token_urlsafe(24)
+    response = HTMLResponse(html.replace(pagecache.TOKEN, html_escape(token)))
+    if new_token:
+        response.set_cookie(security.CSRF_COOKIE, token, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", path="/")
+    return response
+
+
+def _render_lock(request: Request) -> asyncio.Lock:
+    """One render of a missing page at a time; the visitors who came meanwhile get its result."""
+    state = request.app.state
+    if getattr(state, "page_render_lock", None) is None:
+        state.page_render_lock = asyncio.Lock()
+    return state.page_render_lock
+
+
+def _is_signed_in(request: Request) -> bool:
+    with request.app.state.sessions() as db:
+        return current_session(request, db) is not None
 
 
 @router.get("/watch/{pid}")

@@ -1,0 +1,229 @@
+"""Does a running studio hold under load? A bounded load against one base URL, with figures.
+
+    python -m microfilm.studio.loadcheck < plan.json     # prints the figures as JSON
+
+The plan (`LoadPlan`, JSON on stdin) names the studio's address, the session cookies of
+logged-in people, the films they may open and the renders whose progress streams to follow.
+The check then measures, in one run so the figures compare on whatever machine it runs:
+
+1. idle: gallery pages (/watch) one after another, nothing else going on;
+2. under load: `gallery` anonymous gallery requests (every other one carrying a junk
+   `mf_session` cookie, as a careless or hostile client would), `film_pages` logged-in film
+   page loads, all sent at once on their own connections, while one server-sent-events
+   stream per render stays open; then
+3. the gallery's latency under load against idle (p50, p99 and their ratio), and every
+   error: a status other than 200, a refused or reset connection, a timeout, a stream that
+   broke before it ended.
+
+It is a client only, stdlib asyncio speaking plain HTTP/1.1 (no client library's own cost in
+the figures), and meant to run in its own process so it does not share the server's
+interpreter lock. Loopback or a host you run; every request has a timeout, so it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+JUNK_COOKIE = "mf_session=" + "x" * 43  # the shape of a real token, in no catalogue
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    host: str
+    port: int
+    sessions: list[str]  # mf_session cookie values of logged-in people
+    films: list[str]  # film public ids, film i opened with sessions[i % len(sessions)]
+    streams: list[str]  # "/films/{fid}/jobs/{job}/events" paths, each followed with the film's owner
+    stream_sessions: list[str] = field(default_factory=list)  # cookie per stream
+    gallery: int = 200
+    film_pages: int = 50
+    idle_samples: int = 40
+    timeout_s: float = 60.0
+
+
+@dataclass
+class Hit:
+    kind: str
+    status: int
+    seconds: float
+    error: str = ""
+    tag: str = ""  # "junk": sent with a junk session cookie
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+async def _read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    return status, headers
+
+
+async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> int:
+    if "content-length" in headers:
+        n = int(headers["content-length"])
+        await reader.readexactly(n)
+        return n
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        total = 0
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            total += size
+            if size == 0:
+                return total
+    return len(await reader.read())
+
+
+def _request(plan: LoadPlan, path: str, cookie: str = "", accept: str = "text/html") -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: {plan.host}:{plan.port}", f"Accept: {accept}",
+             "Connection: close"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+async def _get(plan: LoadPlan, kind: str, path: str, cookie: str = "", tag: str = "") -> Hit:
+    """One page on a fresh connection, as a new visitor's browser would fetch it."""
+    start = time.perf_counter()
+    writer = None
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(plan.host, plan.port), plan.timeout_s)
+        writer.write(_request(plan, path, cookie))
+        await writer.drain()
+        status, headers = await asyncio.wait_for(_read_head(reader), plan.timeout_s)
+        await asyncio.wait_for(_read_body(reader, headers), plan.timeout_s)
+        return Hit(kind, status, time.perf_counter() - start, "" if status == 200 else f"HTTP {status}", tag)
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+        return Hit(kind, 0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}", tag)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+async def _stream(plan: LoadPlan, path: str, cookie: str, stop: asyncio.Event) -> Hit:
+    """Follow one progress stream until `stop` (or its own end); an error if it breaks first."""
+    start = time.perf_counter()
+    writer = None
+    events = 0
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(plan.host, plan.port), plan.timeout_s)
+        writer.write(_request(plan, path, cookie, accept="text/event-stream"))
+        await writer.drain()
+        status, _ = await asyncio.wait_for(_read_head(reader), plan.timeout_s)
+        if status != 200:
+            return Hit("stream", status, time.perf_counter() - start, f"HTTP {status}")
+        while not stop.is_set():
+            read = asyncio.ensure_future(reader.read(65536))
+            stopped = asyncio.ensure_future(stop.wait())
+            done, _ = await asyncio.wait({read, stopped}, timeout=plan.timeout_s,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if read not in done:
+                read.cancel()
+                if stop.is_set():
+                    break
+                return Hit("stream", status, time.perf_counter() - start, "no event or keep-alive in time")
+            chunk = read.result()
+            if not chunk:
+                return Hit("stream", status, time.perf_counter() - start, "stream closed before its end event")
+            events += chunk.count(b"event: ")
+            if b"event: end" in chunk:
+                break
+        return Hit("stream", status, time.perf_counter() - start, "" if events else "no event received")
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+        return Hit("stream", 0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _figures(hits: list[Hit]) -> dict:
+    times = [h.seconds * 1000 for h in hits if not h.error]
+    out = {"n": len(hits), "errors": sum(1 for h in hits if h.error)}
+    if times:
+        out.update(p50_ms=round(statistics.median(times), 2), p99_ms=round(_percentile(times, 99), 2),
+                   max_ms=round(max(times), 2))
+    return out
+
+
+async def measure(plan: LoadPlan) -> dict:
+    """Idle gallery, then everything at once; the figures and the first few errors."""
+    await _get(plan, "warm-up", "/watch")
+    idle = [await _get(plan, "gallery", "/watch") for _ in range(plan.idle_samples)]
+
+    stop = asyncio.Event()
+    cookies = plan.stream_sessions or [plan.sessions[0]] * len(plan.streams)
+    streams = [asyncio.ensure_future(_stream(plan, path, f"mf_session={cookie}", stop))
+               for path, cookie in zip(plan.streams, cookies)]
+    await asyncio.sleep(0.2)  # the streams are open before the burst
+    started = time.perf_counter()
+    burst = [_get(plan, "gallery", "/watch", JUNK_COOKIE if i % 2 else "", tag="junk" if i % 2 else "")
+             for i in range(plan.gallery)]
+    burst += [_get(plan, "film", f"/films/{plan.films[i % len(plan.films)]}",
+                   f"mf_session={plan.sessions[i % len(plan.sessions)]}") for i in range(plan.film_pages)]
+    burst_done = asyncio.Event()
+
+    async def probe() -> list[Hit]:
+        """One more visitor opening the gallery, again and again, while the burst is served."""
+        hits = []
+        while not burst_done.is_set():
+            hits.append(await _get(plan, "gallery", "/watch"))
+        return hits
+
+    probing = asyncio.ensure_future(probe())
+    loaded = await asyncio.gather(*burst)
+    load_s = time.perf_counter() - started
+    burst_done.set()
+    probed = await probing
+    stop.set()
+    followed = await asyncio.gather(*streams)
+
+    gallery_idle = _figures(idle)
+    gallery_load = _figures([h for h in loaded if h.kind == "gallery"])
+    result = {
+        "gallery_idle": gallery_idle,
+        "gallery_load": gallery_load,
+        "gallery_load_junk_cookie": _figures([h for h in loaded if h.kind == "gallery" and h.tag == "junk"]),
+        "gallery_probe_load": _figures(probed),
+        "film_load": _figures([h for h in loaded if h.kind == "film"]),
+        "streams": _figures(list(followed)),
+        "load_wall_s": round(load_s, 2),
+        "errors": sum(1 for h in [*idle, *loaded, *probed, *followed] if h.error),
+        "first_errors": [f"{h.kind}: {h.error}" for h in [*idle, *loaded, *probed, *followed] if h.error][:5],
+    }
+    probe = result["gallery_probe_load"]
+    if "p50_ms" in gallery_idle and "p99_ms" in probe:
+        result["ratio_probe_p99_load_to_p50_idle"] = round(probe["p99_ms"] / gallery_idle["p50_ms"], 2)
+        result["ratio_probe_p99_load_to_p99_idle"] = round(probe["p99_ms"] / gallery_idle["p99_ms"], 2)
+    if "p50_ms" in gallery_idle and "p99_ms" in gallery_load:
+        result["ratio_burst_p99_load_to_p50_idle"] = round(gallery_load["p99_ms"] / gallery_idle["p50_ms"], 2)
+    return result
+
+
+def main() -> int:
+    plan = LoadPlan(**json.load(sys.stdin))
+    print(json.dumps(asyncio.run(measure(plan))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["LoadPlan", "measure"]
