@@ -17,7 +17,7 @@ from PIL import Image
 
 from microfilm.ledger import Ledger, Status
 from microfilm.providers import catalogue
-from microfilm.providers.base import AnimateRequest, PaintRequest, ScoreRequest, SpeechRequest
+from microfilm.providers.base import AnimateRequest, LipSyncRequest, PaintRequest, ScoreRequest, SpeechRequest
 from microfilm.providers.jobs import RefusedError, RetryPolicy, execute
 from microfilm.providers.media_check import probe_video
 from microfilm.spec.bible import VoiceSpec
@@ -55,8 +55,10 @@ CASES = [
     Case("fal-kling", "fal", "fal", "FalKling"),
     Case("fal-wan", "fal", "fal", "FalWan"),
     Case("fal-seedance", "fal", "fal", "FalSeedance"),
+    Case("fal-seedance-2", "fal", "fal", "FalSeedance2"),
     Case("fal-hailuo", "fal", "fal", "FalHailuo"),
     Case("fal-ltx", "fal", "fal", "FalLTX"),
+    Case("fal-lipsync", "fal", "fal", "FalLipSync", refuse_on=""),
     Case("replicate", "replicate", "replicate", "Replicate", "", "replicate"),
     Case("ark-seedance", "ark", "ark", "ArkSeedance", "/api/v3"),
     Case("ark-seedream", "ark", "ark", "ArkSeedream", "/api/v3", "", "call"),
@@ -100,6 +102,13 @@ def _provider(case: Case, server: FakeServer):
 
 def _request(provider, tmp_path: Path):
     cap = provider.info.capability
+    if cap == "lipsync":
+        clip, line = tmp_path / "silent.mp4", tmp_path / "line.wav"
+        clip.write_bytes(media.clip(3.0))
+        line.write_bytes(media.audio(1.5, "wav"))
+        return LipSyncRequest(out=tmp_path / "synced.mp4", video=clip, video_sha256="c" * 64,
+                              audio=line, audio_sha256="d" * 64, duration=3.0, width=72,
+                              height=128, fps=24)
     if cap == "animator":
         key = media.keyframe(tmp_path / "key.png")
         return AnimateRequest(out=tmp_path / "clip.mp4", image=key, image_sha256="a" * 64,
@@ -118,7 +127,11 @@ def _request(provider, tmp_path: Path):
 def _check_output(provider, request, result) -> None:
     cap = provider.info.capability
     assert Path(result.path) == Path(request.out) and request.out.exists()
-    if cap == "animator":
+    if cap == "lipsync":  # the clip's length and size, now with the line's sound
+        info = probe_video(request.out)
+        assert (info.width, info.height) == (72, 128) and info.has_audio and result.has_audio
+        assert abs(info.duration - request.duration) < 0.15
+    elif cap == "animator":
         info = probe_video(request.out)
         assert (info.width, info.height) == (72, 128)
         assert abs(info.duration - provider.duration_for(request.duration)) < 0.15

@@ -15,9 +15,11 @@ REFUSED = Resp(400, {"error": {"message": "Your request was rejected by the safe
 
 def install(server: FakeServer) -> FakeServer:
     server.references_seen = []  # sha256 of every image sent to /v1/images/edits
+    server.sizes_seen = []  # the `size` of every image request, as sent
     def _image(req: Req, size: str) -> Resp:
         if server.take_fault("call", "refuse"):
             return REFUSED
+        server.sizes_seen.append(size)
         w, h = (int(x) for x in size.split("x"))
         b64 = base64.b64encode(media.png(w // 8, h // 8)).decode()  # small stand-in, reframed later
         return Resp(200, {"created": int(time.time()), "data": [{"b64_json": b64}]})

@@ -30,8 +30,9 @@ def register(app: typer.Typer) -> None:
         board = Storyboard.load(project.storyboard) if project.storyboard.exists() else None
         cast = len(Bible.load(project.bible).characters) if project.bible.exists() else 2
         paid = spend(project, brief.budget.currency).total
-        plan = estimate_plan(brief, board, usd_to_cny=load_settings(brief.settings).usd_to_cny,
-                             already_paid=paid, characters=cast)
+        settings = load_settings(brief.settings)
+        plan = estimate_plan(brief, board, usd_to_cny=settings.usd_to_cny, already_paid=paid,
+                             characters=cast, keyframe_oversize=settings.keyframe_oversize)
         cur = plan.currency
         table = Table(title=f"{brief.title}: estimate from the {plan.source}")
         for col in ("capability", "provider", "calls", f"cost ({cur})"):

@@ -67,7 +67,7 @@ def lines() -> list[str]:
     listed = catalogue.load().models
     names = set(entries) | set(listed)
     result: list[str] = []
-    for cap in CAPABILITIES:
+    for cap in (*CAPABILITIES, "lipsync"):
         mine = sorted(n for n in names if (entries[n].info.capability if n in entries and
                                             entries[n].info else listed[n].capability
                                             if n in listed else "") == cap)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from microfilm.providers.base import AnimateRequest, ClipResult, ProviderInfo
+from microfilm.providers.base import AnimateRequest, ClipResult, LipSyncRequest, ProviderInfo
 from microfilm.providers import catalogue
 from microfilm.providers.jobs import Http, JobState, JobStatus, PaidProvider, aspect_of, data_uri, download
 
@@ -92,6 +92,13 @@ class FalSeedance(FalVideo):
                 "aspect_ratio": aspect_of(r.width, r.height), "seed": r.seed}
 
 
+class FalSeedance2(FalSeedance):
+    """Seedance 2.0 on fal: the same queue and inputs as 1.0 Pro (image_url, resolution,
+    duration, aspect_ratio), 4-15 s, sound generated with the picture."""
+
+    info = _info("fal-seedance-2")
+
+
 class FalHailuo(FalVideo):
     info = _info("fal-hailuo")
 
@@ -106,3 +113,27 @@ class FalLTX(FalVideo):
     def inputs(self, r: AnimateRequest) -> dict[str, Any]:
         return {"prompt": r.prompt or r.camera, "image_url": data_uri(r.image),
                 "duration": int(self.duration_for(r.duration)), "resolution": "1080p"}
+
+
+class FalLipSync(FalVideo):
+    """sync.so lipsync on fal: the clip and the line go in as data URIs; `cut_off` keeps the
+    clip's length (the line is padded to where it is said before it is sent)."""
+
+    info = catalogue.info("fal-lipsync", is_async=True, extra="fal", env_keys=("FAL_KEY",))
+
+    def inputs(self, r: LipSyncRequest) -> dict[str, Any]:
+        return {"video_url": data_uri(r.video), "audio_url": data_uri(r.audio),
+                "sync_mode": "cut_off"}
+
+    def submit(self, request: LipSyncRequest, idempotency_key: str = "") -> str:
+        body = self._http().post(f"/{self.info.model}", json=self.inputs(request))
+        return body["request_id"]
+
+    def check(self, request: LipSyncRequest, result: Any, out: Path) -> Any:
+        from microfilm.providers import media_check
+
+        return media_check.conform_clip(result.path, out, expected_duration=request.duration,
+                                        width=request.width, height=request.height, fps=request.fps)
+
+    def lipsync(self, request: LipSyncRequest) -> ClipResult:
+        return self._run(request)

@@ -336,6 +336,7 @@ RESULT_TYPES: dict[str, type[BaseModel]] = {
     "animator": ClipResult,
     "voice": AudioResult,
     "composer": AudioResult,
+    "lipsync": ClipResult,  # a clip with the line fitted to the face (models12)
 }
 
 

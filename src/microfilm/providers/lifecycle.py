@@ -49,7 +49,7 @@ def resolve(choice: ProviderChoice, *, follow_successor: bool = False,
     cat = catalogue.load()
     picked = choice.model_dump()
     notes: list[str] = []
-    for cap in CAPABILITIES:
+    for cap in (*CAPABILITIES, "lipsync"):
         name = picked[cap]
         m = cat.get(name)
         if m is None:

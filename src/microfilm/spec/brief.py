@@ -37,6 +37,7 @@ class ProviderChoice(BaseModel):
     animator: str = "house-animator"
     voice: str = "house-voice"
     composer: str = "house-composer"
+    lipsync: str = ""  # optional: fits a spoken line to the face (see providers/dialogue.py)
 
 
 class Brand(BaseModel):

@@ -58,6 +58,10 @@ class Shot(BaseModel):
     motion: str = ""  # what moves during the shot
     light: str = ""
     covers: list[str] = []  # ids of the script lines this shot plays ("sc03-l02")
+    # how on-screen speech moves lips: auto (from the providers), native (spoken in the
+    # clip), lipsync (the TTS line fitted to the face), off (SCHEMA.md; models12)
+    dialogue: Literal["auto", "native", "lipsync", "off"] = "auto"
+    group: str = ""  # consecutive shots of one scene sent as one multi-shot request
 
 
 class Storyboard(BaseModel):
