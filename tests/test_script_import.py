@@ -15,7 +15,7 @@ from microfilm.cli.app import app
 from microfilm.errors import SpecError
 from microfilm.pipeline import context
 from microfilm.project import Project
-from microfilm.spec import fdx, fountain, plaintext
+from microfilm.spec import fdx, fountain
 from microfilm.spec.bible import Bible
 from microfilm.spec.screenplay import Dialogue, Note
 from microfilm.stages import develop

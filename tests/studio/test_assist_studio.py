@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from microfilm.assist import proposals
 from microfilm.project import Project
 from tests.studio.browser import browser, shots  # noqa: F401 - fixtures
-from tests.studio.conftest import csrf_of, signup, start_server, stop_server
+from tests.studio.conftest import signup, start_server, stop_server
 from tests.studio.test_browser import DESKTOP, sign_up
 
 SCRIPTS = Path(__file__).parent.parent / "scripts"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from microfilm import checks
 from microfilm.assist.script import Block, Script, completed_bible
+from microfilm.assist.script_import import title_keys_added
 from microfilm.spec import fountain
 from microfilm.spec.screenplay import Dialogue, Scene, Screenplay
 
@@ -144,12 +145,6 @@ def _add(script: Script, now: float, target: float) -> Outcome:
                    f"(brief: {target:.0f} s)")
 
 
-def _title_lines(script: Script, wanted: dict[str, str]) -> str:
-    """The text with title-page keys added at the top of its title page."""
-    added = "".join(f"{k}: {' '.join(v.split())}\n" for k, v in wanted.items() if v)
-    return added + ("" if script.screenplay.title_page else "\n") + script.text
-
-
 def fix(script: Script) -> Outcome:
     found = checks.check(script.brief, script.bible, script.screenplay, script.text)
     errors = [f for f in found if f.severity == "error"]
@@ -171,7 +166,7 @@ def fix(script: Script) -> Outcome:
         elif f.code == "missing-plot" and "title page" in f.message:
             title["Logline"] = script.brief.logline
     if title:
-        text = _title_lines(script, title)
+        text = title_keys_added(script.text, title, bool(script.screenplay.title_page))
         done.append(f"added {', '.join(title)} to the title page")
     files = {"screenplay.fountain": text} if text != script.text else {}
     bible = completed_bible(script, text)

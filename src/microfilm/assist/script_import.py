@@ -75,6 +75,13 @@ def language_of(sp: Screenplay) -> Literal["en", "zh"]:
         else "en"
 
 
+def title_keys_added(text: str, keys: dict[str, str], has_title_page: bool) -> str:
+    """Fountain text with 'Key: value' lines put at the top of its title page (a new title
+    page when it had none); every other byte as it was."""
+    added = "".join(f"{k}: {' '.join(v.split())}\n" for k, v in keys.items() if v)
+    return added + ("" if has_title_page else "\n") + text
+
+
 def with_title_keys(imported: ImportedScript, keys: dict[str, str]) -> ImportedScript:
     """Add title-page keys the script lacks (a Logline given by flag): a Fountain file
     gets the lines inserted at the top of its title page, the rest byte for byte."""
@@ -85,8 +92,7 @@ def with_title_keys(imported: ImportedScript, keys: dict[str, str]) -> ImportedS
     sp = imported.screenplay.model_copy(update={"title_page": page})
     if imported.format != "fountain":
         return ImportedScript(imported.format, sp, fountain.dump(sp))
-    added = "".join(f"{k}: {' '.join(v.split())}\n" for k, v in missing.items())
-    text = added + ("" if imported.screenplay.title_page else "\n") + imported.fountain_text
+    text = title_keys_added(imported.fountain_text, missing, bool(imported.screenplay.title_page))
     if fountain.parse(text).scenes != sp.scenes:
         raise SpecError("could not add the title page without changing the script; add "
                         f"{', '.join(missing)} to its title page by hand")

@@ -31,7 +31,8 @@ WORDS = {
            "from the title page when empty", "create": "Create the film",
            "assist": "Ask the writer", "assist_lead": "The writer proposes; nothing changes "
            "until you accept. Accept a whole proposal or only the hunks you tick.",
-           "ask": "Propose", "request": "What should change?", "scene": "Scene", "tone": "Tone",
+           "ask": "Propose", "request": "What should change?", "scene": "Scene",
+           "lines": "Lines (A-B)", "tone": "Tone",
            "accept": "Accept ticked hunks", "reject": "Reject", "none": "No open proposals.",
            "before": "now", "after": "proposed", "back": "Back to the film", "left": "Note"},
     "zh": {"new": "从剧本开始", "lead": "支持 Fountain、Final Draft（.fdx）以及按剧本格式书写的纯文本 / "
@@ -39,7 +40,8 @@ WORDS = {
            "file": "剧本文件", "paste": "……或直接粘贴", "optional": "可选：留空则读取扉页",
            "create": "创建影片", "assist": "请编剧帮忙", "assist_lead": "编剧只提出修改建议；"
            "在你接受之前什么都不会改变。可以整体接受，也可以只接受勾选的修改块。",
-           "ask": "提出建议", "request": "想怎么改？", "scene": "场次", "tone": "基调",
+           "ask": "提出建议", "request": "想怎么改？", "scene": "场次", "lines": "行号（A-B）",
+           "tone": "基调",
            "accept": "接受勾选的修改", "reject": "拒绝", "none": "暂无待处理的建议。",
            "before": "现在", "after": "建议", "back": "返回影片", "left": "说明"},
 }
@@ -145,13 +147,15 @@ def assist_page(fid: str, ctx: Ctx = Depends(page_ctx), done: str = ""):
 
 @router.post("/films/{fid}/assist", dependencies=[Depends(csrf_protect)])
 def assist_request(fid: str, ctx: Ctx = Depends(page_ctx), kind: str = Form("free"),
-                   text: str = Form(""), scene: str = Form(""), tone: str = Form("")):
+                   text: str = Form(""), scene: str = Form(""), lines: str = Form(""),
+                   tone: str = Form("")):
     film = film_for(ctx.db, ctx.user, fid)
     try:
         if kind not in KINDS:
             raise MicrofilmError(f"unknown request {kind!r}")
         made, left = propose(folder_of(ctx, film), AssistRequest(
-            kind=kind, text=text, scene=int(scene) if scene.strip() else None, tone=tone))
+            kind=kind, text=text, scene=int(scene) if scene.strip() else None,
+            lines=lines.strip() or None, tone=tone))
     except (MicrofilmError, ValueError) as exc:
         return _page(ctx, film, status_code=400, errors=str(exc).splitlines())
     return _page(ctx, film, notes=left, made=[p.id for p in made])
