@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 from microfilm.errors import ProviderError
 from microfilm.providers.base import Capabilities, Price, ProviderInfo
+from microfilm.providers import keys
 from microfilm.providers.llm.stepwise import LLMWriterBase
 from microfilm.providers.llm.structured import (
     LLMTransportError,
@@ -241,7 +242,7 @@ def _body_hint(exc: Any) -> str:
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and err.get("message"):
-            return str(err["message"])[:200]
+            return keys.redact_then_cut(err["message"], 200)  # mask before cutting
     return ""
 
 
