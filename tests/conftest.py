@@ -19,3 +19,44 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         if key.endswith("_API_KEY") or key.endswith("_API_SECRET"):
             monkeypatch.delenv(key, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def house_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short finished house film (offline, 20 s), made once per session. Read it in place;
+    a test that changes it works on a copy: `shutil.copytree(house_film, tmp_path / "film")`."""
+    from microfilm import api
+
+    home = tmp_path_factory.mktemp("house-film-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOME", str(home))
+        for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache"),
+                         ("XDG_DATA_HOME", ".local/share")):
+            mp.setenv(var, str(home / sub))
+        root = api.new(tmp_path_factory.mktemp("house-film") / "film", title="The Umbrella",
+                       genre="youth-romance", logline="Two strangers share an umbrella at a bus stop.",
+                       duration=20, seed=7)
+        api.make(root)
+    return root
+
+
+# ---- test lanes --------------------------------------------------------------------------
+# Slow tests are marked here, by the fixtures they use, rather than in every file: the fast
+# lane is `bash scripts/test.sh -m "not e2e and not browser"`; CI runs every lane.
+FILM_FIXTURES = {"house_film"}  # a real film is made: e2e
+BROWSER_FIXTURES = {"browser"}  # headless chromium through Playwright
+BROWSER_HELPERS = {"owner_browser"}  # a context manager a test calls (tests/studio/test_review.py)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless chromium through Playwright (slow)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & FILM_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        if used & BROWSER_FIXTURES or (code and BROWSER_HELPERS & set(code.co_names)):
+            item.add_marker(pytest.mark.browser)

@@ -4,27 +4,19 @@ it prints (Rich wraps long lines, so whitespace is squeezed before matching)."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from microfilm import api
-from microfilm.cli.app import main
 from microfilm.spec.bible import Bible
+from tests.cli_run import invoke
 
 
 def run(monkeypatch, capsys, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["microfilm", *map(str, args)])
-    monkeypatch.setenv("COLUMNS", "200")
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    captured = capsys.readouterr()
-    return code, re.sub(r"\s+", " ", captured.out + captured.err)
+    code, out, err = invoke(monkeypatch, capsys, *args)
+    return code, re.sub(r"\s+", " ", out + err)
 
 
 def test_new_refuses_a_bad_brief_naming_the_field_and_writes_nothing(monkeypatch, capsys, tmp_path):

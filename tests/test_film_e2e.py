@@ -201,7 +201,8 @@ def test_deliverables_for_editors_and_platforms(films):
     teaser = ffprobe(out / "teaser.mp4")
     assert 15 <= float(teaser["format"]["duration"]) <= 30.05
     assert streams(teaser, "video") and streams(teaser, "audio")
-    timeline = otio.adapters.read_from_file(str(root / "cut.otio"))
+    assert not (root / "cut.otio").exists()  # an export, with the others: not a file to edit
+    timeline = otio.adapters.read_from_file(str(out / "cut.otio"))
     picture = timeline.video_tracks()[0]
     assert [c.name for c in picture.find_clips()] == [s.id for s in board.shots]
     fcpx = ET.parse(out / "cut.fcpxml").getroot()

@@ -22,15 +22,15 @@ pytest.importorskip("runwayml")
 
 from microfilm.fsutil import sha256_file
 from microfilm.ledger import Ledger, Status
-from tests.fakes import runway
+from tests.fakes import fal, runway
 from tests.fakes.server import FakeServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(base_url: str, project: Path) -> subprocess.Popen:
+def _run(base_url: str, project: Path, mode: str = "animate") -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "tests.fakes.render_shots", base_url, str(project)],
+    return subprocess.Popen([sys.executable, "-m", "tests.fakes.render_shots", base_url, str(project), mode],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -51,14 +51,16 @@ def _clips(project: Path) -> dict[str, str]:
 
 
 @pytest.mark.timeout(300)
-def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys):
+@pytest.mark.parametrize("mode", ["animate", "lipsync"])
+def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys, mode):
+    """`animate`: 12 clips on Runway; `lipsync`: 12 lines fitted to 12 faces on fal."""
     with FakeServer() as server:
-        runway.install(server)
+        (fal if mode == "lipsync" else runway).install(server)
         server.polls_to_finish = 8  # each job takes ~8 polls, so the kill lands mid-flight
         project = tmp_path / "film"
         db = project / ".microfilm" / "ledger.sqlite"
 
-        first = _run(server.base_url, project)
+        first = _run(server.base_url, project, mode)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             counts = _ledger_counts(db)
@@ -76,7 +78,7 @@ def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys):
         done_at_kill = len(_clips(project))
 
         t0 = time.monotonic()
-        second = _run(server.base_url, project)
+        second = _run(server.base_url, project, mode)
         out, err = second.communicate(timeout=240)
         assert second.returncode == 0, err.decode()[-3000:]
         resume_s = time.monotonic() - t0
@@ -92,13 +94,13 @@ def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys):
 
         # the same render, never interrupted, gives the same files
         clean = tmp_path / "clean"
-        third = _run(server.base_url, clean)
+        third = _run(server.base_url, clean, mode)
         third.communicate(timeout=240)
         assert third.returncode == 0
         assert _clips(clean) == resumed_clips
 
     with capsys.disabled():
-        print(f"\nkill -9 figures: ledger at kill {at_kill}; clips on disk at kill {done_at_kill}/12; "
+        print(f"\nkill -9 figures ({mode}): ledger at kill {at_kill}; clips on disk at kill {done_at_kill}/12; "
               f"submit POSTs before kill {posts_at_kill}, jobs created before kill {jobs_at_kill}; "
               f"after resume: submit POSTs {server.counts['submit'] - 12} for the film "
               f"(+12 for the clean control run), provider jobs {12} for 12 shots, duplicates 0, "

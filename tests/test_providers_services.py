@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 from microfilm.ledger import Ledger, Status
-from microfilm.providers.base import AnimateRequest, PaintRequest, ScoreRequest, SpeechRequest
+from microfilm.providers import catalogue
+from microfilm.providers.base import AnimateRequest, LipSyncRequest, PaintRequest, ScoreRequest, SpeechRequest
 from microfilm.providers.jobs import RefusedError, RetryPolicy, execute
 from microfilm.providers.media_check import probe_video
 from microfilm.spec.bible import VoiceSpec
@@ -46,11 +47,18 @@ CASES = [
     Case("veo", "google", "google", "Veo", "", "google.genai"),
     Case("gemini-image", "google", "google", "GeminiImage", "", "google.genai", "call"),
     Case("kling", "kling", "kling", "Kling"),
+    Case("kling-v3", "kling", "kling", "KlingV3"),
+    Case("veo-3.1", "google", "google", "Veo31", "", "google.genai"),
+    Case("gemini-image-3.1", "google", "google", "GeminiImage31", "", "google.genai", "call"),
+    Case("gemini-image-3-pro", "google", "google", "GeminiImage3Pro", "", "google.genai", "call"),
+    Case("openai-image-2.5", "openai", "openai_media", "OpenAIImage25", "/v1", "openai", "call"),
     Case("fal-kling", "fal", "fal", "FalKling"),
     Case("fal-wan", "fal", "fal", "FalWan"),
     Case("fal-seedance", "fal", "fal", "FalSeedance"),
+    Case("fal-seedance-2", "fal", "fal", "FalSeedance2"),
     Case("fal-hailuo", "fal", "fal", "FalHailuo"),
     Case("fal-ltx", "fal", "fal", "FalLTX"),
+    Case("fal-lipsync", "fal", "fal", "FalLipSync", refuse_on=""),
     Case("replicate", "replicate", "replicate", "Replicate", "", "replicate"),
     Case("ark-seedance", "ark", "ark", "ArkSeedance", "/api/v3"),
     Case("ark-seedream", "ark", "ark", "ArkSeedream", "/api/v3", "", "call"),
@@ -88,12 +96,19 @@ def _serve(case: Case) -> FakeServer:
 
 def _provider(case: Case, server: FakeServer):
     cls = _cls(case)
-    api_key = None if case.id == "kling" else KEY
+    api_key = None if case.fake == "kling" else KEY
     return cls(api_key=api_key, base_url=server.base_url + case.base, timeout=5.0)
 
 
 def _request(provider, tmp_path: Path):
     cap = provider.info.capability
+    if cap == "lipsync":
+        clip, line = tmp_path / "silent.mp4", tmp_path / "line.wav"
+        clip.write_bytes(media.clip(3.0))
+        line.write_bytes(media.audio(1.5, "wav"))
+        return LipSyncRequest(out=tmp_path / "synced.mp4", video=clip, video_sha256="c" * 64,
+                              audio=line, audio_sha256="d" * 64, duration=3.0, width=72,
+                              height=128, fps=24)
     if cap == "animator":
         key = media.keyframe(tmp_path / "key.png")
         return AnimateRequest(out=tmp_path / "clip.mp4", image=key, image_sha256="a" * 64,
@@ -112,7 +127,11 @@ def _request(provider, tmp_path: Path):
 def _check_output(provider, request, result) -> None:
     cap = provider.info.capability
     assert Path(result.path) == Path(request.out) and request.out.exists()
-    if cap == "animator":
+    if cap == "lipsync":  # the clip's length and size, now with the line's sound
+        info = probe_video(request.out)
+        assert (info.width, info.height) == (72, 128) and info.has_audio and result.has_audio
+        assert abs(info.duration - request.duration) < 0.15
+    elif cap == "animator":
         info = probe_video(request.out)
         assert (info.width, info.height) == (72, 128)
         assert abs(info.duration - provider.duration_for(request.duration)) < 0.15
@@ -189,7 +208,9 @@ def test_declared_info_and_missing(case, monkeypatch, tmp_path):
     assert info.paid and info.price.amount > 0 and info.prices_read_on is not None
     assert info.env_keys and info.extra
     module = importlib.import_module(f"microfilm.providers.{case.module}")
-    assert module.READ_ON == info.prices_read_on and module.REFERENCES
+    listed = catalogue.entry(info.id)  # prices and capabilities come from the catalogue
+    assert (module.__name__, listed.price.read_on) == (cls.__module__, info.prices_read_on)
+    assert listed.model == info.model and catalogue.load().providers
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     for name in info.env_keys:
         monkeypatch.delenv(name, raising=False)

@@ -102,16 +102,11 @@ def pending(path: str | Path) -> Pending:
     """What still waits for a person's approval: shots the last generate drafted that are
     not approved in storyboard.yaml now, and reference sheets it painted whose approval
     (by content) is missing now. Nothing before a generate ran, or when no review applies."""
-    from microfilm.pipeline import context
     from microfilm.spec.bible import Bible
-    from microfilm.stages import generate
 
     project = Project.at(path)
-    ctx = context(project)
-    if not generate.manifest_path(ctx).exists():
-        return Pending()
-    manifest = generate.load_manifest(ctx)
-    if not manifest.review:
+    manifest = project.load_manifest()
+    if manifest is None or not manifest.review:
         return Pending()
     approved = {s.id for s in Storyboard.load(project.storyboard).shots if s.approved}
     approvals = review.load_approvals(project)
@@ -123,11 +118,8 @@ def pending(path: str | Path) -> Pending:
 
 
 def _reference_sheet(project: Project, character_id: str) -> Path:
-    from microfilm.pipeline import context
-    from microfilm.stages import generate
-
-    ctx = context(project)
-    sheets = generate.load_manifest(ctx).references if generate.manifest_path(ctx).exists() else {}
+    manifest = project.load_manifest()
+    sheets = manifest.references if manifest else {}
     if character_id not in sheets:
         have = ", ".join(sheets) or "none yet"
         raise MicrofilmError(
@@ -177,9 +169,8 @@ def use_reference(path: str | Path, character_id: str,
     painted sheet. It counts as approved: the person chose it. A re-develop keeps it.
     `image` is a file or its bytes; None goes back to a painted sheet. Returns the picture's
     place in the film."""
-    from microfilm.media.images import ImageRefused, check_image
+    from microfilm.media.images import MAX_REFERENCE_BYTES, ImageRefused, check_image
     from microfilm.spec.bible import Bible
-    from microfilm.stages.generate import MAX_REFERENCE_BYTES
 
     project = Project.at(path)
     bible = Bible.load(project.bible)
@@ -207,14 +198,9 @@ def use_reference(path: str | Path, character_id: str,
 
 
 def keyframe_path(path: str | Path, shot_id: str) -> Path | None:
-    from microfilm.pipeline import context
-    from microfilm.stages import generate
-
     project = Project.at(path)
-    ctx = context(project)
-    if not generate.manifest_path(ctx).exists():
-        return None
-    for a in generate.load_manifest(ctx).shots:
+    manifest = project.load_manifest()
+    for a in manifest.shots if manifest else ():
         if a.shot_id == shot_id:
             p = project.root / a.keyframe
             return p if p.exists() else None

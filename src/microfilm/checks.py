@@ -13,6 +13,7 @@ Findings are typed, name the scene and the line, and say how to fix the problem.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -243,3 +244,32 @@ def check(brief: Brief, bible: Bible, screenplay: Screenplay,
             **(at(longest) if total > high and longest is not None else {})))
     findings.sort(key=lambda f: (f.severity != "error", f.scene or 0, f.line or 0))
     return findings
+
+
+def check_storyboard(path: Path) -> list[Finding]:
+    """storyboard.yaml as `generate` will read it: each problem that would stop the run (a
+    field out of range, no shots, a shared shot id, a film under the minimum) as an error."""
+    from microfilm.errors import SpecError
+    from microfilm.spec.storyboard import Storyboard
+
+    try:
+        board = Storyboard.load(path)
+    except SpecError as exc:
+        return [Finding("error", "storyboard", f"{path.name}: {line.removeprefix(f'{path}: ')}")
+                for line in str(exc).splitlines()]
+    if board.duration < form.MIN_DURATION_S:
+        return [Finding("error", "storyboard-too-short",
+                        f"{path.name}: the film runs {board.duration:.1f} s, under the "
+                        f"{form.MIN_DURATION_S:g} s minimum; add or lengthen shots")]
+    return []
+
+
+def check_board(board_path, bible: Bible, screenplay: Screenplay) -> list[Finding]:
+    """The board lint (microfilm.direction.lint) once a storyboard exists: does every shot
+    stage what the script says. A missing storyboard has nothing to lint."""
+    from microfilm.direction.lint import as_check_findings
+    from microfilm.spec.storyboard import Storyboard
+
+    if not board_path.exists():
+        return []
+    return as_check_findings(Storyboard.load(board_path), screenplay, bible)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from microfilm.errors import SpecError
+from microfilm.userfiles import read_text
 
 ENV_PREFIX = "MICROFILM_"
 
@@ -31,6 +32,12 @@ class Settings(BaseModel):
     # A paid animator renders a shot only once a person approved it and its characters'
     # reference sheets; the house animator drafts it meanwhile (see microfilm.review).
     approve_before_animating: bool = True
+    # A provider model the catalogue marks retired is replaced by its named successor (and
+    # says so) instead of stopping the run (see microfilm.providers.lifecycle).
+    follow_successor: bool = False
+    # Subtitle languages, the film's own first: ["zh", "en"] burns English under the Chinese
+    # (from screenplay.en.fountain) and writes film.zh.srt, film.en.srt (and .vtt).
+    subtitles: tuple[Literal["en", "zh"], ...] = ()
 
 
 def user_config_path() -> Path:
@@ -39,10 +46,10 @@ def user_config_path() -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return {}
+    try:
+        return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: not valid TOML: {exc}") from None
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 from pydantic import ValidationError
 
 
@@ -28,6 +32,19 @@ class SpecError(MicrofilmError):
         return cls("\n".join(problems))
 
 
+def shown(message: str, base: Path | None = None) -> str:
+    """`message` with absolute paths under `base` (default: the working folder) made
+    relative, and the home folder written `~`: a user sees the path they typed, and a
+    message pasted into a bug report does not show the machine's layout."""
+    out = message
+    for prefix, short in ((str(Path.cwd() if base is None else base), ""), (str(Path.home()), "~/")):
+        if len(prefix) > 1:
+            pattern = r"(?<![\w.~/-])" + re.escape(prefix.rstrip(os.sep)) + r"(/|(?![\w./-]))"
+            out = re.sub(pattern, lambda m: short if m.group(1) else (short.rstrip("/") or "."),
+                         out)
+    return out
+
+
 class ConflictError(MicrofilmError):
     """A hand-edited file would be overwritten by an upstream change."""
 
@@ -42,3 +59,10 @@ class ProviderError(MicrofilmError):
 
 class MediaError(MicrofilmError):
     """ffmpeg failed or produced something that does not meet the spec."""
+
+
+class BadMediaError(MediaError):
+    """A provider's file is undecodable, truncated or otherwise unusable: retry, never stitch.
+
+    Here, not in providers/jobs.py, because providers/media_check.py raises it and jobs
+    catches it: both import it from below instead of from each other."""

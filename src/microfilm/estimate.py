@@ -14,9 +14,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from microfilm import form
-from microfilm.providers import registry
+from microfilm.config import Settings
+from microfilm.providers import dialogue, planner, registry
 from microfilm.providers.base import (
-    AnimateRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
+    AnimateRequest, LipSyncRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
 )
 from microfilm.providers.pricing import Money, estimate, estimate_for
 from microfilm.spec.bible import VoiceSpec
@@ -60,12 +61,17 @@ def _price(provider_id: str, request) -> tuple[ProviderInfo | None, Money | None
     entry = registry.entries().get(provider_id)
     if entry is None or entry.info is None:
         return None, None
-    if entry.info.paid and entry.usable:
+    if entry.info.paid and entry.cls is not None:  # a size-priced painter prices without a key
         try:
             return entry.info, estimate_for(entry.cls(), request)  # type: ignore[misc]
         except Exception:
             pass
     return entry.info, estimate(entry.info, request)
+
+
+def _info(provider_id: str) -> ProviderInfo | None:
+    entry = registry.entries().get(provider_id)
+    return entry.info if entry else None
 
 
 def _sketch(brief: Brief) -> Storyboard:
@@ -85,8 +91,12 @@ def _sketch(brief: Brief) -> Storyboard:
 
 
 def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: float | None = None,
-                  already_paid: float = 0.0, characters: int = 2) -> PlanEstimate:
-    """Price every call the generate stage will make for this plan."""
+                  already_paid: float = 0.0, characters: int = 2,
+                  keyframe_oversize: float | None = None) -> PlanEstimate:
+    """Price every call the generate stage will make for this plan: the same request sizes
+    generate sends (microfilm.providers.planner)."""
+    if keyframe_oversize is None:
+        keyframe_oversize = Settings.model_fields["keyframe_oversize"].default
     source = "storyboard" if board is not None else "brief"
     board = board or _sketch(brief)
     pv = brief.providers
@@ -107,25 +117,38 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
     genre = brief.genre.value
     for shot in board.shots:
         card = shot.kind != "shot"  # cards are set by the house providers, free
+        moved_by = _info("house-animator" if card else pv.animator)
+        kw, kh = (planner.keyframe_size(w, h, moved_by, keyframe_oversize) if moved_by else (w, h))
         add("painter", "house-painter" if card else pv.painter,
-            PaintRequest(prompt=shot.prompt, width=w, height=h, genre=genre), shot.id)
+            PaintRequest(prompt=shot.prompt, width=kw, height=kh, genre=genre), shot.id)
         add("animator", "house-animator" if card else pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
                                                     duration=shot.duration, width=w, height=h,
                                                     fps=board.fps, prompt=shot.prompt), shot.id)
         for line in shot.lines:
             add("voice", pv.voice, SpeechRequest(text=line.text, language=board.language,
                                                  voice=VoiceSpec()), shot.id)
+        synced = _info(pv.lipsync) if pv.lipsync and not card else None
+        animator = _info(pv.animator)
+        if synced and animator and "lipsync" in dialogue.deliveries(shot, animator, synced):
+            add("lipsync", pv.lipsync, LipSyncRequest(video=Path("clip.mp4"), video_sha256="",
+                                                      audio=Path("line.wav"), audio_sha256="",
+                                                      duration=shot.duration, width=w, height=h,
+                                                      fps=board.fps), shot.id)
     preset = brief.preset
     add("composer", pv.composer, ScoreRequest(genre=genre, mood=preset.music_mood,
                                               tempo_bpm=preset.tempo_bpm, mode=preset.mode,
                                               duration=board.duration))
     add("painter", pv.painter, PaintRequest(kind="cover", prompt=brief.logline, width=w, height=h,
                                             genre=genre))
-    entry = registry.entries().get(pv.painter)
-    if entry and entry.info and entry.info.capabilities.references:
-        for i in range(characters):
+    # Reference sheets: painted by the painter, once per character seen in a story shot,
+    # when the painter or the animator takes references (as generate does).
+    takes = [i for i in (_info(pv.painter), _info(pv.animator)) if i and i.capabilities.references]
+    if takes:
+        seen = sorted({c for s in board.shots if s.kind == "shot" for c in s.characters})
+        cast = seen if source == "storyboard" else [f"ref{i}" for i in range(characters)]
+        for cid in cast:
             add("painter", pv.painter, PaintRequest(kind="reference", prompt="", width=1024,
-                                                    height=1536, genre=genre), f"ref{i}")
+                                                    height=1536, genre=genre), cid)
     lines = [Line(capability=cap, provider=pid, items=int(v[0]), units="calls",
                   cost=round(v[1], 4), paid=bool(v[2])) for (cap, pid), v in sums.items()]
     return PlanEstimate(currency=currency, source=source, lines=lines, by_shot=by_shot,

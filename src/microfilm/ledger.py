@@ -7,6 +7,11 @@ point (kill -9 included) leaves a ledger that says exactly which requests are un
 flight (poll them, do not resubmit) or done. Every send is also logged in `submissions`, so
 a duplicate paid call would show there.
 
+Across processes, a request in flight carries a claim (pid and host of the process sending
+or polling it), taken in the same IMMEDIATE transaction that reads the row: a second
+process that finds a live claim waits for the first instead of sending the request again.
+A claim whose process is dead (a crash, kill -9) is taken over.
+
 No key or secret ever enters the ledger: rows hold hashes, ids, costs, statuses and paths,
 and error texts pass through `keys.redact` first.
 """
@@ -14,6 +19,8 @@ and error texts pass through `keys.redact` first.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -23,7 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from microfilm.cache import STATE_DIR
-from microfilm.providers.keys import redact
+from microfilm.providers.keys import redact_then_cut
 from microfilm.providers.pricing import Currency, Money
 
 LEDGER_NAME = "ledger.sqlite"
@@ -60,6 +67,34 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE INDEX IF NOT EXISTS submissions_hash ON submissions(request_hash);
 """
 
+# Added after the first release: a ledger from before gets them on open.
+_CLAIM_COLUMNS = {"claim_pid": "INTEGER", "claim_host": "TEXT NOT NULL DEFAULT ''",
+                  "claim_at": "REAL"}
+_HOST = socket.gethostname()
+
+
+def _alive(pid: int | None, host: str) -> bool:
+    """Whether the process that took a claim may still be working on it."""
+    if not pid:
+        return False
+    if host and host != _HOST:
+        return True  # another machine's process: assume it lives
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class ClaimedElsewhere(Exception):
+    """Another live process holds the request (internal: `jobs.execute` waits for it)."""
+
+    def __init__(self, pid: int, host: str):
+        super().__init__(f"pid {pid} on {host}")
+        self.pid, self.host = pid, host
+
 
 class Status(str, Enum):
     PENDING = "pending"  # recorded, maybe sent, no job id yet
@@ -91,6 +126,9 @@ class Row:
     result_json: str | None
     attempts: int
     spent_before: float  # money spent on earlier, failed attempts of the same request
+    claim_pid: int | None = None  # the process sending or polling it now, if any
+    claim_host: str = ""
+    claim_at: float | None = None
 
     @property
     def committed(self) -> float:
@@ -114,6 +152,13 @@ class Ledger:
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            have = {r[1] for r in con.execute("PRAGMA table_info(paid_requests)")}
+            for name, decl in _CLAIM_COLUMNS.items():
+                if name not in have:
+                    try:
+                        con.execute(f"ALTER TABLE paid_requests ADD COLUMN {name} {decl}")
+                    except sqlite3.OperationalError:  # another process added it first
+                        pass
 
     @classmethod
     def for_project(cls, project: Path) -> "Ledger":
@@ -169,7 +214,9 @@ class Ledger:
 
     def record(self, request_hash: str, *, provider: str, model: str, capability: str,
                shot_id: str, estimated: Money) -> Row:
-        """Record a request as pending BEFORE it is sent. A failed row starts a new attempt."""
+        """Record a request as pending BEFORE it is sent, claimed by this process. A failed
+        row starts a new attempt; a row another live process has in flight raises
+        ClaimedElsewhere; one whose claimant died is taken over as it is (no new attempt)."""
         now = time.time()
         with self._write() as con:
             cur = con.execute("SELECT * FROM paid_requests WHERE request_hash=?", (request_hash,))
@@ -177,22 +224,55 @@ class Ledger:
             if found is None:
                 con.execute(
                     "INSERT INTO paid_requests (request_hash, provider, model, capability, "
-                    "shot_id, status, estimated_cost, currency, created_at, updated_at, attempts)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,1)",
+                    "shot_id, status, estimated_cost, currency, created_at, updated_at, attempts,"
+                    " claim_pid, claim_host, claim_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?)",
                     (request_hash, provider, model, capability, shot_id, Status.PENDING.value,
-                     estimated.amount, estimated.currency, now, now),
+                     estimated.amount, estimated.currency, now, now, os.getpid(), _HOST, now),
                 )
+            elif _row(cur, found).status in IN_FLIGHT:
+                self._take(con, _row(cur, found))
             else:
                 old = _row(cur, found)
                 con.execute(
                     "UPDATE paid_requests SET status=?, job_id=NULL, estimated_cost=?, "
                     "actual_cost=NULL, updated_at=?, attempts=attempts+1, spent_before=?, "
-                    "shot_id=?, error=? WHERE request_hash=?",
+                    "shot_id=?, error=?, claim_pid=?, claim_host=?, claim_at=? "
+                    "WHERE request_hash=?",
                     (Status.PENDING.value, estimated.amount, now,
                      old.spent_before + (old.actual_cost or 0.0), shot_id or old.shot_id,
-                     f"new attempt after: {old.error}" if old.error else "", request_hash),
+                     f"new attempt after: {old.error}" if old.error else "", os.getpid(),
+                     _HOST, now, request_hash),
                 )
         return self.get(request_hash)  # type: ignore[return-value]
+
+    def claim(self, request_hash: str) -> Row | None:
+        """Claim an in-flight row for this process (to resend or poll it); the row as it is
+        now. Raises ClaimedElsewhere while another live process holds it."""
+        with self._write() as con:
+            cur = con.execute("SELECT * FROM paid_requests WHERE request_hash=?", (request_hash,))
+            found = cur.fetchone()
+            if found is None:
+                return None
+            row = _row(cur, found)
+            if row.status in IN_FLIGHT:
+                self._take(con, row)
+        return self.get(request_hash)
+
+    def release(self, request_hash: str) -> None:
+        """Drop this process's claim (the request stays as it is for a later run)."""
+        with self._write() as con:
+            con.execute("UPDATE paid_requests SET claim_pid=NULL, claim_host='', claim_at=NULL "
+                        "WHERE request_hash=? AND claim_pid=? AND claim_host=?",
+                        (request_hash, os.getpid(), _HOST))
+
+    @staticmethod
+    def _take(con: sqlite3.Connection, row: "Row") -> None:
+        mine = row.claim_pid == os.getpid() and row.claim_host in ("", _HOST)
+        if not mine and _alive(row.claim_pid, row.claim_host):
+            raise ClaimedElsewhere(int(row.claim_pid or 0), row.claim_host)
+        con.execute("UPDATE paid_requests SET claim_pid=?, claim_host=?, claim_at=? "
+                    "WHERE request_hash=?", (os.getpid(), _HOST, time.time(), row.request_hash))
 
     def note_send(self, request_hash: str, note: str = "") -> None:
         """Log that the request is about to go out (after `record`, before the network)."""
@@ -216,7 +296,8 @@ class Ledger:
         with self._write() as con:
             con.execute(
                 "UPDATE paid_requests SET status=?, actual_cost=?, result_path=?, result_json=?,"
-                " error='', updated_at=? WHERE request_hash=?",
+                " error='', updated_at=?, claim_pid=NULL, claim_host='', claim_at=NULL"
+                " WHERE request_hash=?",
                 (Status.DONE.value, actual.amount, str(result_path), result_json, time.time(),
                  request_hash))
 
@@ -228,9 +309,9 @@ class Ledger:
 
     def _end(self, request_hash: str, status: Status, error: str, actual: float) -> None:
         with self._write() as con:
-            con.execute("UPDATE paid_requests SET status=?, error=?, actual_cost=?, updated_at=?"
-                        " WHERE request_hash=?",
-                        (status.value, redact(error)[:2000], actual, time.time(), request_hash))
+            con.execute("UPDATE paid_requests SET status=?, error=?, actual_cost=?, updated_at=?,"
+                        " claim_pid=NULL, claim_host='', claim_at=NULL WHERE request_hash=?",
+                        (status.value, redact_then_cut(error, 2000), actual, time.time(), request_hash))
 
     # ---- money ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The pipeline: stage order, staleness, and one `make` that runs whatever is stale.
 
-Stages run in the order of DESIGN.md. Each decides for itself whether it is fresh (its
+Stages run in the order docs/architecture.md gives. Each decides whether it is fresh (its
 inputs key matches its last run and its outputs are intact), so `make` on an unchanged
 project opens a few files, hashes them, and does nothing else.
 """
@@ -14,10 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from microfilm import form, runlock
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
-from microfilm.errors import MicrofilmError
+from microfilm.errors import MicrofilmError, SpecError
+from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
+from microfilm.providers import lifecycle
+from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
     MANAGED_FILES, EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,
@@ -62,29 +66,13 @@ class ProjectStatus(BaseModel):
     duration_s: float  # planned runtime from the storyboard (0 before board)
 
 
-class Spend(BaseModel):
-    """Money paid to providers, from the ledger: the film's total and each shot's."""
-
-    currency: str
-    total: float = 0.0
-    by_shot: dict[str, float] = {}
-
-
-def spend(project: Project, currency: str) -> Spend:
-    from microfilm.ledger import LEDGER_NAME, Ledger
-
-    if not (project.state / LEDGER_NAME).exists():
-        return Spend(currency=currency)
-    ledger = Ledger.for_project(project.root)
-    return Spend(currency=currency, total=round(ledger.total(currency).amount, 4),
-                 by_shot={k: round(v.amount, 4) for k, v in ledger.spend_by_shot(currency).items()})
-
-
 def context(project: Project, *, on_progress: ProgressFn | None = None,
             edit_policy: EditPolicy = "ask", force: bool = False,
             settings: Settings | None = None) -> StageContext:
     brief = project.brief()
     settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]")
+    brief, _ = lifecycle.apply(brief, follow_successor=settings.follow_successor,
+                               source=str(project.brief_path))  # a retired model stops here
     return StageContext(project=project, brief=brief, settings=settings,
                         counters=RunCounters(), on_progress=on_progress,
                         edit_policy=edit_policy, force=force)
@@ -99,15 +87,53 @@ def _selected(stages: list[str] | None) -> list[str]:
     return [s for s in STAGES if s in stages]
 
 
+def _ready(ctx: StageContext, name: str, selected: list[str], shown: str) -> None:
+    """Refuse to start a stage whose input is missing or unusable, saying which command
+    makes it: a stage run alone before the one it needs, or a board too short to be a film."""
+    p = ctx.project
+    needs = {"board": ("develop", [p.bible, p.screenplay]), "generate": ("board", [p.storyboard]),
+             "cut": ("generate", [generate.manifest_path(ctx)]),
+             "master": ("cut", [cut.cut_path(ctx)])}
+    if name in needs:
+        before, files = needs[name]
+        missing = [f.name for f in files if not f.exists()]
+        if missing and before not in selected:
+            raise SpecError(f"`{name}` needs {' and '.join(missing)} from `{before}`: run "
+                            f"`microfilm {before} {shown}` first (or `microfilm make {shown}` "
+                            "for every stage in order)")
+    if name == "generate":
+        from microfilm.spec.storyboard import Storyboard
+
+        runtime = Storyboard.load(p.storyboard).duration
+        if runtime < form.MIN_DURATION_S:
+            raise SpecError(
+                f"{p.storyboard}: the film would run {runtime:.1f} s, under the "
+                f"{form.MIN_DURATION_S:g} s a micro film needs; write more in "
+                f"{p.screenplay.name} and run `microfilm board {shown}`, or lengthen the shots")
+
+
 def make(path: str | Path, *, stages: list[str] | None = None, on_progress: ProgressFn | None = None,
          edit_policy: EditPolicy = "ask", force: bool = False,
          settings: Settings | None = None, platforms: list[str] = ()) -> MakeReport:
     """Run the stale stages in order, then master a variant for each of `platforms`."""
     project = Project.at(path)
+    with runlock.hold(project.root, label=str(path)):
+        remove_stale_temps(project.state / "assets")  # a killed run's leftovers; none run now
+        return _make(project, stages=stages, on_progress=on_progress, edit_policy=edit_policy,
+                     force=force, settings=settings, platforms=platforms, shown=str(path))
+
+
+def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn | None,
+          edit_policy: EditPolicy, force: bool, settings: Settings | None,
+          platforms: list[str], shown: str) -> MakeReport:
     ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
                   settings=settings)
     t0 = time.monotonic()
-    outcomes = [STAGES[name].run(ctx) for name in _selected(stages)]
+    selected = _selected(stages)
+    outcomes = []
+    for name in selected:
+        _ready(ctx, name, selected, shown)
+        outcomes.append(STAGES[name].run(ctx))
     if platforms:
         from microfilm.stages.variants import make_variant
 

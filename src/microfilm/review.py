@@ -21,8 +21,7 @@ from pydantic import BaseModel
 
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.project import Project
-
-APPROVALS_NAME = "approvals.json"
+from microfilm.spec.manifest import Pending  # re-exported: it is part of the manifest, in spec/
 
 
 class Approvals(BaseModel):
@@ -40,20 +39,8 @@ class Approvals(BaseModel):
         return sheet == own or (sheet.is_file() and self.approves(character_id, sha256_file(sheet)))
 
 
-class Pending(BaseModel):
-    """What waits for a person before paid motion is made."""
-
-    shots: list[str] = []  # drafted by the house animator and not approved yet
-    drafts: list[str] = []  # every shot the last generate drafted (approved since or not)
-    references: dict[str, str] = {}  # character id -> sheet path (relative to the project)
-
-    @property
-    def empty(self) -> bool:
-        return not self.shots and not self.references
-
-
 def approvals_path(project: Project) -> Path:
-    return project.state / APPROVALS_NAME
+    return project.approvals
 
 
 def load_approvals(project: Project) -> Approvals:

@@ -6,13 +6,34 @@ from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
 
+def _seconds(data_url: str) -> float:
+    """The length of a video sent as a data URI, as the service would read it."""
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from microfilm.providers.media_check import probe_video
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "in.mp4"
+        path.write_bytes(base64.b64decode(data_url.split(",", 1)[1]))
+        return round(probe_video(path).duration, 3)
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/(?P<owner>[^/]+)/(?P<alias>[^/]+)(?P<rest>/.*)?", "submit")
     def submit(req: Req) -> Resp:
         if not req.header("authorization").startswith("Key "):
             return Resp(401, {"detail": "No credentials"})
         body = req.json()
-        assert body["image_url"].startswith("data:image/")
+        if req.match["alias"] == "sync-lipsync":  # video + audio in, the clip's length out
+            if not (body.get("video_url", "").startswith("data:video/")
+                    and body.get("audio_url", "").startswith("data:audio/")):
+                return Resp(422, {"detail": [{"loc": ["body", "video_url"], "type": "value_error",
+                                              "msg": "video_url and audio_url are required"}]})
+            body = {**body, "duration": _seconds(body["video_url"]), "audio": True}
+        else:
+            assert body["image_url"].startswith("data:image/")
         job, _ = server.new_job("video", body, prefix="fal")
         if server.take_fault("submit", "refuse"):
             job.outcome = "refused"
@@ -41,6 +62,7 @@ def install(server: FakeServer) -> FakeServer:
     @server.route("GET", "/files/(?P<id>[^/]+)\\.mp4", "download")
     def out(req: Req) -> Resp:
         job = server.jobs[req.match["id"]]
-        return server.media_response("download", media.clip(float(job.params["duration"])), "video/mp4")
+        clip = media.clip(float(job.params["duration"]), audio=bool(job.params.get("audio")))
+        return server.media_response("download", clip, "video/mp4")
 
     return server

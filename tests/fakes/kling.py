@@ -11,6 +11,10 @@ from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
 SECRET = "kling-secret-for-tests"
+# model_name -> durations it renders and whether its clips carry sound (Kling 3.0: 3-15 s in
+# whole seconds, audio on by default; 2.5 Turbo: "5" or "10", silent)
+MODELS = {"kling-v2-5-turbo": ({"5", "10"}, False),
+          "kling-v3": ({str(d) for d in range(3, 16)}, True)}
 
 
 def _jwt_ok(header: str) -> bool:
@@ -32,6 +36,10 @@ def install(server: FakeServer) -> FakeServer:
             return Resp(401, {"code": 1004, "message": "Auth failed"})
         body = req.json()
         base64.b64decode(body["image"], validate=True)
+        durations, _ = MODELS.get(body.get("model_name", "kling-v2-5-turbo"), (set(), False))
+        if body.get("duration", "5") not in durations:
+            return Resp(400, {"code": 1201, "message": f"invalid model_name/duration: "
+                                                       f"{body.get('model_name')}/{body.get('duration')}"})
         if server.take_fault("submit", "refuse"):
             return Resp(200, {"code": 1301, "message": "Trigger the content security policy of the platform"})
         job, _ = server.new_job("video", body, idem=body.get("external_task_id", ""), prefix="kl")
@@ -52,6 +60,8 @@ def install(server: FakeServer) -> FakeServer:
     @server.route("GET", "/out/(?P<id>[^/]+)\\.mp4", "download")
     def out(req: Req) -> Resp:
         job = server.jobs[req.match["id"]]
-        return server.media_response("download", media.clip(float(job.params["duration"])), "video/mp4")
+        _, sound = MODELS[job.params.get("model_name", "kling-v2-5-turbo")]
+        return server.media_response("download", media.clip(float(job.params["duration"]), audio=sound),
+                                     "video/mp4")
 
     return server

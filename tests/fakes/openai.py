@@ -15,9 +15,11 @@ REFUSED = Resp(400, {"error": {"message": "Your request was rejected by the safe
 
 def install(server: FakeServer) -> FakeServer:
     server.references_seen = []  # sha256 of every image sent to /v1/images/edits
+    server.sizes_seen = []  # the `size` of every image request, as sent
     def _image(req: Req, size: str) -> Resp:
         if server.take_fault("call", "refuse"):
             return REFUSED
+        server.sizes_seen.append(size)
         w, h = (int(x) for x in size.split("x"))
         b64 = base64.b64encode(media.png(w // 8, h // 8)).decode()  # small stand-in, reframed later
         return Resp(200, {"created": int(time.time()), "data": [{"b64_json": b64}]})
@@ -25,7 +27,7 @@ def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/v1/images/generations", "call")
     def generate(req: Req) -> Resp:
         body = req.json()
-        assert body["model"] == "gpt-image-2" and int(body["size"].split("x")[0]) % 16 == 0
+        assert body["model"] in ("gpt-image-2", "gpt-image-2.5-flare") and int(body["size"].split("x")[0]) % 16 == 0
         return _image(req, body["size"])
 
     @server.route("POST", "/v1/images/edits", "edit")

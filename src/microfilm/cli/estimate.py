@@ -12,6 +12,7 @@ from microfilm.config import load_settings
 from microfilm.estimate import estimate_plan
 from microfilm.pipeline import spend
 from microfilm.project import Project
+from microfilm.providers import lifecycle
 from microfilm.spec.bible import Bible
 from microfilm.spec.storyboard import Storyboard
 
@@ -23,12 +24,15 @@ def register(app: typer.Typer) -> None:
     def estimate(directory: Path = typer.Argument(..., help="The film's project folder.")) -> None:
         """Price the whole plan per provider and per shot before anything runs (exit 3: over budget)."""
         project = Project.at(directory)
-        brief = project.brief()
+        brief, notes = lifecycle.preflight(project)  # a retired model is refused here
+        for note in notes:
+            out.print(f"[yellow]{note}[/]", highlight=False)
         board = Storyboard.load(project.storyboard) if project.storyboard.exists() else None
         cast = len(Bible.load(project.bible).characters) if project.bible.exists() else 2
         paid = spend(project, brief.budget.currency).total
-        plan = estimate_plan(brief, board, usd_to_cny=load_settings(brief.settings).usd_to_cny,
-                             already_paid=paid, characters=cast)
+        settings = load_settings(brief.settings)
+        plan = estimate_plan(brief, board, usd_to_cny=settings.usd_to_cny, already_paid=paid,
+                             characters=cast, keyframe_oversize=settings.keyframe_oversize)
         cur = plan.currency
         table = Table(title=f"{brief.title}: estimate from the {plan.source}")
         for col in ("capability", "provider", "calls", f"cost ({cur})"):

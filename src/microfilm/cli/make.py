@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from microfilm import pipeline
+from microfilm.project import Project
+from microfilm.providers import lifecycle
 from microfilm.stages.base import Progress as StageProgress
 
 out = Console()
@@ -18,7 +20,7 @@ STAGE_HELP = {
     "develop": "Write bible.yaml and screenplay.fountain from the brief.",
     "board": "Plan storyboard.yaml: shots, timing, prompts, lines.",
     "generate": "Make keyframes, clips, voices, score and cover.",
-    "cut": "Build the cut (cut.otio) and encode each shot into a segment.",
+    "cut": "Build the cut (.microfilm/cut.json) and encode each shot into a segment.",
     "master": "Join, mix and master out/film.mp4 with subtitles, cover and qc.json.",
 }
 
@@ -30,6 +32,8 @@ PLATFORM_HELP = ("Also master a variant for this platform into out/PLATFORM/ (re
 def run_with_progress(directory: Path, stages: list[str] | None, keep: bool, force: bool,
                       platforms: list[str] | None = None) -> None:
     policy = "keep" if keep else "force" if force else "ask"
+    for note in lifecycle.preflight(Project.at(directory))[1]:  # a retired model stops here
+        out.print(f"[yellow]{note}[/]", highlight=False)
     with Progress(TextColumn("[bold]{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=out,
                   transient=False) as bars:

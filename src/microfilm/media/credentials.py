@@ -1,7 +1,7 @@
 """C2PA content credentials for the master: a signed manifest saying the film is AI-made.
 
 China's labelling rules ask for a visible label and an implicit one in the metadata (see
-media.master); DESIGN.md adds C2PA content credentials "where available": a manifest,
+media.master); docs/architecture.md asks C2PA content credentials "where available": a manifest,
 signed with the producer's certificate, embedded in the MP4, that any C2PA reader (Adobe's
 Content Authenticity tools, platforms that check provenance) can verify. It holds one
 `c2pa.actions` assertion, `c2pa.created` with IPTC digital source type

@@ -2,15 +2,26 @@
 
 The binary is imageio-ffmpeg's static build (libx264, libass, fontconfig, harfbuzz), so the
 same filters work on every machine without a system ffmpeg.
+
+No ffmpeg outlives its run: each one stays in the caller's process group (a Ctrl-C in the
+terminal reaches it too), asks the kernel to kill it if the thread that started it dies
+(Linux PR_SET_PDEATHSIG: `make` killed with kill -9), and is killed by `stop_all()` when
+the caller is interrupted or exits while worker threads still wait on their encodes.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import ctypes
+import ctypes.util
+import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from microfilm.errors import MediaError
 
@@ -22,7 +33,14 @@ X264_CRF = "20"
 def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    chosen = os.environ.get("IMAGEIO_FFMPEG_EXE")
+    if chosen and not (os.path.isfile(chosen) and os.access(chosen, os.X_OK)):
+        raise MediaError(f"IMAGEIO_FFMPEG_EXE={chosen}: no ffmpeg program there; unset it to "
+                         "use the ffmpeg microfilm ships with, or point it to an ffmpeg binary")
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise MediaError(f"no ffmpeg found ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -31,16 +49,91 @@ class Result:
     stderr: str
 
 
+_PR_SET_PDEATHSIG = 1
+_live: set[subprocess.Popen] = set()
+_live_lock = threading.Lock()
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """A pre-exec hook that has the kernel SIGKILL the child when its parent dies (Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return None
+    sig = int(signal.SIGKILL)
+    return lambda: prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)  # no allocation, no import
+
+
+_PREEXEC = _death_signal()
+
+
+_stopping = threading.Event()
+
+
+def stop_all(*, for_good: bool = False) -> int:
+    """Kill every ffmpeg this process started that is still running; how many were.
+    `for_good`: the run is over, so encodes still queued in worker pools fail at once
+    instead of starting."""
+    if for_good:
+        _stopping.set()
+    with _live_lock:
+        procs = list(_live)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+    return len(procs)
+
+
+atexit.register(stop_all)
+
+
+def stop_on_signals() -> Callable[[], None]:
+    """Make SIGINT and SIGTERM end this process's encodes at once, then raise
+    KeyboardInterrupt (worker pools would otherwise wait for every running encode).
+    Call from the main thread of a command-line entry point; returns what restores the
+    previous handlers (for a caller that goes on living, like a test)."""
+    def interrupted(signum: int, frame: object) -> None:
+        stop_all(for_good=True)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    before = {s: signal.signal(s, interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+    return restore
+
+
 def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
         timeout: float | None = 1800) -> Result:
     """Run ffmpeg with `args` (without the program name); raise MediaError naming `what`."""
     argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *map(str, args)]
     if input is not None:
         argv.remove("-nostdin")
+    if _stopping.is_set():
+        raise MediaError(f"{what}: not started, the run was interrupted")
+    child = subprocess.Popen(argv, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_PREEXEC)
+    with _live_lock:
+        _live.add(child)
     try:
-        proc = subprocess.run(argv, input=input, capture_output=True, timeout=timeout)
+        out, err = child.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
         raise MediaError(f"{what}: ffmpeg ran past {timeout:.0f} s and was stopped") from None
+    except BaseException:  # interrupted: the encode must not go on without us
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        with _live_lock:
+            _live.discard(child)
+    proc = subprocess.CompletedProcess(argv, child.returncode, out, err)
     stderr = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-12:])

@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from microfilm.errors import MicrofilmError
 
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # a person's reference picture; providers take less
 
 
 class ImageRefused(MicrofilmError):

@@ -32,7 +32,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, computed_fie
 from microfilm import form
 from microfilm.errors import MediaError
 from microfilm.fsutil import atomic_write_text
-from microfilm.media import ffmpeg
+from microfilm.media import decode_check, ffmpeg
 from microfilm.media.audio import DialoguePlacement
 from microfilm.media.loudness import EBUR128_FILTER, Loudness, parse_summaries
 from microfilm.media.master import AIGC_KEY
@@ -42,7 +42,7 @@ Measured = float | int | str | bool | None
 
 
 class QCPlan(BaseModel):
-    """What the film should be. Defaults are the form's master spec (DESIGN.md section 7).
+    """What the film should be. Defaults are the form's master spec (docs/architecture.md).
 
     `width`/`height` None accept any of form.ASPECTS; `duration_s` None skips the
     against-plan duration check (the 10:00 cap is always checked).
@@ -251,6 +251,7 @@ def _stream_facts(path: Path) -> dict:
                 facts["_avg_rate"] = float(v.average_rate) if v.average_rate else None
                 facts["_base_rate"] = float(v.base_rate) if v.base_rate else None
                 facts["_tb"] = v.time_base
+                facts["_index_frames"] = int(v.frames or 0)  # what the index promises
             if c.streams.audio:
                 a = c.streams.audio[0]
                 facts.update(audio_codec=a.codec_context.name, sample_rate=a.rate,
@@ -314,12 +315,12 @@ def build_scan_args(path: Path, plan: QCPlan, has_video: bool, has_audio: bool) 
                      f"silencedetect=n={plan.silence_db}dB:d={sil_d}[a]")
         maps += ["-map", "[a]"]
     decode = ["-skip_loop_filter", "all"] if has_video else []
-    return ["-nostats", *decode, "-i", str(path), "-filter_complex", ";".join(graph), *maps,
-            "-f", "null", "-"]
+    return [*decode_check.SCAN_LOG_ARGS, "-nostats", *decode, *decode_check.SCAN_INPUT_ARGS,
+            "-i", str(path), "-filter_complex", ";".join(graph), *maps, "-f", "null", "-"]
 
 
 def _scan(path: Path, plan: QCPlan, has_video: bool, has_audio: bool,
-          duration: float) -> dict:
+          duration: float, channels: int | None = None, rate: int | None = None) -> dict:
     if not (has_video or has_audio):
         return {}
     res = ffmpeg.run(build_scan_args(path, plan, has_video, has_audio),
@@ -333,6 +334,7 @@ def _scan(path: Path, plan: QCPlan, has_video: bool, has_audio: bool,
         out["silence"] = _pairs([(k, float(t)) for k, t in _SILENCE.findall(log)], duration)
         summaries = parse_summaries(log)
         out["loudness"] = summaries[-1] if summaries else None
+    out["_decode"] = decode_check.parse_log(log, audio_channels=channels, sample_rate=rate)
     return out
 
 
@@ -449,6 +451,11 @@ def _checks(f: QCFacts, plan: QCPlan, extra: dict) -> list[QCCheck]:
             f"no black stretch longer than {plan.black_max_s} s", _seg_detail(f.black))
         add("frozen_frames", _longest(f.frozen) <= plan.freeze_max_s, _longest(f.frozen),
             f"no frozen stretch longer than {plan.freeze_max_s} s", _seg_detail(f.frozen))
+
+    if "_decode" in extra:
+        v = decode_check.verdict(extra["_decode"], index_frames=extra.get("_index_frames"),
+                                 audio_duration_s=f.audio_duration_s)
+        add("decode", v.passed, v.measured, v.expected, v.detail)
 
     boxes = f.top_level_boxes
     faststart = "moov" in boxes and "mdat" in boxes and boxes.index("moov") < boxes.index(
@@ -683,7 +690,9 @@ def run_qc(path: Path, plan: QCPlan | None = None) -> QCReport:
     extra = {k: raw.pop(k) for k in list(raw) if k.startswith("_")}
     has_v, has_a = raw.get("video_codec") is not None, raw.get("audio_codec") is not None
     duration = raw.get("duration_s") or 0.0
-    scanned = _scan(path, plan, has_v, has_a, duration)
+    scanned = _scan(path, plan, has_v, has_a, duration, raw.get("channels"), raw.get("sample_rate"))
+    if "_decode" in scanned:
+        extra["_decode"] = scanned.pop("_decode")
     fps = None
     pts = extra.get("_pts") or []
     if len(pts) >= 2 and extra.get("_tb") is not None:

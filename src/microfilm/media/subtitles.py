@@ -39,6 +39,7 @@ class Cue:
     end: float
     text: str
     speaker: str | None = None
+    translation: str = ""  # the line in the second subtitle language (bilingual films)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.start) and math.isfinite(self.end)):
@@ -270,12 +271,28 @@ def layout(cues: Iterable[Cue], language: str, max_chars_per_line: int | None = 
             continue
         weights = [sum(_width(line, language) for line in g) for g in groups]
         total = sum(weights)
+        shares = _share_translation(cue.translation, len(groups))
         t = cue.start
         for idx, (group, w) in enumerate(zip(groups, weights)):
             end = cue.end if idx == len(groups) - 1 else t + cue.duration * w / total
-            out.append(Cue(t, end, "\n".join(group), cue.speaker))
+            out.append(Cue(t, end, "\n".join(group), cue.speaker, shares[idx]))
             t = end
     return out
+
+
+def _share_translation(text: str, parts: int) -> list[str]:
+    """A translation spread over the parts its original was split into, by words (Latin)
+    or characters (Chinese), so each part shows about its share."""
+    if not text or parts == 1:
+        return [text] + [""] * (parts - 1)
+    wide = any(_is_wide(ch) for ch in text)
+    units = list(text) if wide else text.split()
+    step = math.ceil(len(units) / parts)
+    return [("" if wide else " ").join(units[k * step:(k + 1) * step]) for k in range(parts)]
+
+
+def other_language(language: str) -> str:
+    return "en" if language == "zh" else "zh"
 
 
 def cues_for_window(cues: Iterable[Cue], start: float, end: float) -> list[Cue]:
@@ -285,7 +302,7 @@ def cues_for_window(cues: Iterable[Cue], start: float, end: float) -> list[Cue]:
     for cue in cues:
         a, b = max(cue.start, start), min(cue.end, end)
         if b - a > 1e-3:
-            out.append(Cue(a - start, b - start, cue.text, cue.speaker))
+            out.append(Cue(a - start, b - start, cue.text, cue.speaker, cue.translation))
     return out
 
 
@@ -345,6 +362,23 @@ def write_vtt(cues: Iterable[Cue], path: Path) -> Path:
     return path
 
 
+def write_per_language(cues: Iterable[Cue], out_dir: Path, language: str,
+                       stem: str = "film") -> list[Path]:
+    """film.<lang>.srt and .vtt for the film's language and, when the cues carry one, the
+    translation's (timed like the original): a platform takes one file per language."""
+    cues = list(cues)
+    if not any(c.translation for c in cues):
+        return []
+    written = []
+    by_lang = {language: cues,
+               other_language(language): [replace(c, text=c.translation, translation="")
+                                          for c in cues if c.translation.strip()]}
+    for lang, these in by_lang.items():
+        written.append(write_srt(these, Path(out_dir) / f"{stem}.{lang}.srt"))
+        written.append(write_vtt(these, Path(out_dir) / f"{stem}.{lang}.vtt"))
+    return written
+
+
 def _ordered(cues: Iterable[Cue]) -> list[Cue]:
     return sorted(cues, key=lambda c: (c.start, c.end))
 
@@ -374,6 +408,13 @@ def style_for(width: int, height: int) -> AssStyle:
     size = max(12, round(0.075 * short))
     return AssStyle(font_size=size, outline=round(size * 0.045, 1),
                     shadow=round(max(1.0, size * 0.028), 1), blur=0.8)
+
+
+def secondary_style(style: AssStyle) -> AssStyle:
+    """The translation line's style: 70% of the original's size, regular weight."""
+    size = max(10, round(style.font_size * 0.7))
+    return AssStyle(font_size=size, outline=round(size * 0.05, 1),
+                    shadow=round(max(1.0, size * 0.028), 1), blur=style.blur, bold=False)
 
 
 def max_chars_for(width: int, language: str, margins: SafeArea, font_size: int) -> int:
@@ -413,6 +454,9 @@ def write_ass(cues: Iterable[Cue], path: Path, *, width: int, height: int, langu
         DEFAULT_MAX_CHARS[language] if language in DEFAULT_MAX_CHARS else 30,
         max_chars_for(width, language, margins, style.font_size))
     laid = layout(_ordered(cues), language, chars)
+    second = secondary_style(style)
+    other = other_language(language)
+    chars2 = max_chars_for(width, other, margins, second.font_size)
     events = []
     for idx, cue in enumerate(laid):
         end = cue.end
@@ -420,8 +464,16 @@ def write_ass(cues: Iterable[Cue], path: Path, *, width: int, height: int, langu
             end = min(end, laid[idx + 1].start)
         text = r"\N".join(_ass_escape(line) for line in cue.text.split("\n"))
         name = (cue.speaker or "").replace(",", " ")
+        lift = 0
+        if cue.translation.strip():
+            under = wrap(cue.translation, other, chars2)
+            # the translation sits on the safe area's bottom edge, the original just above it
+            lift = len(under) * second.font_size + round(0.25 * style.font_size)
+            events.append(f"Dialogue: 0,{_ass_time(cue.start)},{_ass_time(end)},Translation,"
+                          f"{name},0,0,0,,{{\\blur{second.blur:g}}}"
+                          + r"\N".join(_ass_escape(line) for line in under))
         events.append(f"Dialogue: 0,{_ass_time(cue.start)},{_ass_time(end)},Default,{name},"
-                      f"0,0,0,,{{\\blur{style.blur:g}}}{text}")
+                      f"0,0,{margins.bottom + lift if lift else 0},,{{\\blur{style.blur:g}}}{text}")
     bold = -1 if style.bold else 0
     script = "\n".join([
         "[Script Info]",
@@ -441,6 +493,10 @@ def write_ass(cues: Iterable[Cue], path: Path, *, width: int, height: int, langu
         # white text, near-black outline, 50%-transparent black shadow, bottom centre (2)
         f"Style: Default,{font.family},{style.font_size},&H00FFFFFF,&H000000FF,&H00101010,"
         f"&H80000000,{bold},0,0,0,100,100,0,0,1,{style.outline:g},{style.shadow:g},2,"
+        f"{margins.left},{margins.right},{margins.bottom},1",
+        # the second language: smaller, not bold, pale yellow, so the eye tells them apart
+        f"Style: Translation,{font.family},{second.font_size},&H0080E6FF,&H000000FF,&H00101010,"
+        f"&H80000000,0,0,0,0,100,100,0,0,1,{second.outline:g},{second.shadow:g},2,"
         f"{margins.left},{margins.right},{margins.bottom},1",
         "",
         "[Events]",

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import opentimelineio as otio
 
 from microfilm.fsutil import atomic_write_text
-
-if TYPE_CHECKING:
-    from microfilm.stages.cut import Cut
+from microfilm.spec.cut import Cut
 
 
 def _range(start: float, duration: float, rate: float) -> otio.opentime.TimeRange:
@@ -20,7 +17,7 @@ def _range(start: float, duration: float, rate: float) -> otio.opentime.TimeRang
     )
 
 
-def build_timeline(cut: "Cut", root: Path, title: str) -> otio.schema.Timeline:
+def build_timeline(cut: Cut, root: Path, title: str) -> otio.schema.Timeline:
     rate = float(cut.fps)
     tl = otio.schema.Timeline(name=title)
     tl.global_start_time = otio.opentime.RationalTime(0, rate)
@@ -64,14 +61,10 @@ EXPORTS = {".otio": "otio_json", ".fcpxml": "fcpx_xml", ".xml": "fcp_xml"}
 Premiere and Resolve import. The XML writers are OTIO's own adapter plugins."""
 
 
-def write_timeline(cut: "Cut", path: Path, root: Path, title: str) -> Path:
+def write_timeline(cut: Cut, path: Path, root: Path, title: str) -> Path:
     path = Path(path)
     adapter = EXPORTS.get(path.suffix)
     if adapter is None:
         raise ValueError(f"{path}: timeline suffix must be one of {', '.join(EXPORTS)}")
     atomic_write_text(path, otio.adapters.write_to_string(build_timeline(cut, root, title), adapter))
     return path
-
-
-def write_otio(cut: "Cut", path: Path, root: Path, title: str) -> Path:
-    return write_timeline(cut, path, root, title)

@@ -15,29 +15,20 @@ two endpoints, so httpx speaks them directly.
 from __future__ import annotations
 
 import base64
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
 from microfilm.errors import ProviderError
 from microfilm.providers.base import (
     AnimateRequest,
-    Capabilities,
     ClipResult,
     ImageResult,
     PaintRequest,
-    Price,
     ProviderInfo,
 )
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import Http, JobState, JobStatus, PaidProvider, aspect_of, data_uri, download
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://www.volcengine.com/docs/82379 (Ark video generation tasks API, Seedream image API)",
-    "https://www.skills.sh/site/skills.netease.im/seedance-video-generation (tasks endpoints)",
-    "https://glama.ai/mcp/servers/leonaiuv/seedance-2-mcp/schema (ARK_BASE_URL, statuses)",
-    "https://apidog.com/blog/seedance-2-0-api/ (async task, 24 h video URL, pricing)",
-)
 SENSITIVE = ("SensitiveContentDetected", "sensitive", "PolicyViolation")
 TOKENS_PER_SECOND_720P = 1280 * 720 * 24 / 1024  # 21,600
 
@@ -53,16 +44,8 @@ class _Ark(PaidProvider):
 
 
 class ArkSeedance(_Ark):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="ark-seedance", capability="animator", model="doubao-seedance-1-5-pro-251215",
-        version="1.5-pro", title="Doubao Seedance 1.5 Pro (Volcengine Ark)", is_async=True,
-        paid=True, price=Price(unit="second", amount=round(TOKENS_PER_SECOND_720P * 16e-6, 4),
-                               currency="CNY"),
-        capabilities=Capabilities(durations=tuple(range(4, 13)), max_duration=12, min_duration=4,
-                                  aspects=("9:16", "16:9", "1:1", "3:4", "4:3", "21:9"),
-                                  references=False, native_audio=True),
-        extra="ark", env_keys=("ARK_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "ark-seedance", is_async=True, extra="ark", env_keys=("ARK_API_KEY",))
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
         body = {"model": self.info.model,
@@ -92,13 +75,8 @@ class ArkSeedance(_Ark):
 
 
 class ArkSeedream(_Ark):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="ark-seedream", capability="painter", model="doubao-seedream-4-0-250828", version="4.0",
-        title="Doubao Seedream 4.0 (Volcengine Ark)", is_async=False, paid=True,
-        price=Price(unit="image", amount=0.2, currency="CNY"),
-        capabilities=Capabilities(aspects=("9:16", "16:9", "1:1"), references=True),
-        extra="ark", env_keys=("ARK_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "ark-seedream", is_async=False, extra="ark", env_keys=("ARK_API_KEY",))
 
     def call(self, request: PaintRequest) -> ImageResult:
         scale = max(1.0, (1440 * 2560 / (request.width * request.height)) ** 0.5)  # 2K-class

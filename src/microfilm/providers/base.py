@@ -18,8 +18,9 @@ from microfilm.spec.bible import Bible, VoiceSpec
 from microfilm.spec.brief import Brief
 from microfilm.spec.screenplay import Screenplay
 
-Capability = Literal["writer", "painter", "animator", "voice", "composer"]
+Capability = Literal["writer", "painter", "animator", "voice", "composer", "lipsync"]
 CAPABILITIES: tuple[Capability, ...] = ("writer", "painter", "animator", "voice", "composer")
+"""The five a film always has; "lipsync" is optional (fits a spoken line to a face)."""
 
 
 class Price(BaseModel):
@@ -140,6 +141,19 @@ class ClipResult(BaseModel):
     has_audio: bool = False
 
 
+class LipSyncRequest(Request):
+    """Fit a character's spoken line (audio placed where it is said) to the face in a clip."""
+
+    video: Path = Field(exclude=True)
+    video_sha256: str  # the clip's content, so the key follows the picture
+    audio: Path = Field(exclude=True)
+    audio_sha256: str  # the line's audio, padded to start where it is said
+    duration: float  # the clip's length, what the service bills
+    width: int
+    height: int
+    fps: int = 30
+
+
 class SpeechRequest(Request):
     text: str
     language: Literal["en", "zh"]
@@ -184,6 +198,10 @@ class Painter(Provider, Protocol):
 
 class Animator(Provider, Protocol):
     def animate(self, request: AnimateRequest) -> ClipResult: ...
+
+
+class LipSync(Provider, Protocol):
+    def lipsync(self, request: LipSyncRequest) -> ClipResult: ...
 
 
 class Voice(Provider, Protocol):

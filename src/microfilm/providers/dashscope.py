@@ -17,7 +17,6 @@ several providers in one process, so httpx speaks the REST API directly.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,24 +24,15 @@ from microfilm.errors import ProviderError
 from microfilm.providers.base import (
     AnimateRequest,
     AudioResult,
-    Capabilities,
     ClipResult,
     ImageResult,
     PaintRequest,
-    Price,
     ProviderInfo,
     SpeechRequest,
 )
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import Http, JobState, JobStatus, PaidProvider, RefusedError, data_uri, download
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://www.alibabacloud.com/help/en/model-studio/image-to-video-api-reference/",
-    "https://help.aliyun.com/zh/model-studio/image-to-video-general-api-reference (wan2.7-i2v media)",
-    "https://help.aliyun.com/zh/model-studio/wan-image-to-video-guide (2-15 s, 720P/1080P, audio)",
-    "https://fal.ai/models/fal-ai/wan/v2.7/image-to-video/llms.txt ($0.10/s 720p)",
-    "https://www.alibabacloud.com/help/en/model-studio/qwen-image-api, qwen-tts-api",
-)
 MODERATION = ("DataInspectionFailed", "IPInfringementSuspect", "inappropriate content")
 
 
@@ -67,15 +57,8 @@ class _DashScope(PaidProvider):
 
 
 class DashScopeWan(_DashScope):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="dashscope-wan", capability="animator", model="wan2.7-i2v", version="2.7",
-        title="Wan 2.7 image-to-video (Alibaba Model Studio)", is_async=True, paid=True,
-        price=Price(unit="second", amount=0.10, currency="USD"),
-        capabilities=Capabilities(durations=tuple(range(2, 16)), max_duration=15, min_duration=2,
-                                  aspects=("9:16", "16:9", "1:1"), references=False,
-                                  native_audio=True),
-        extra="dashscope", env_keys=("DASHSCOPE_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "dashscope-wan", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
     poll_every_s = 10.0
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
@@ -106,14 +89,8 @@ class DashScopeWan(_DashScope):
 
 
 class QwenImage(_DashScope):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="dashscope-qwen-image", capability="painter", model="qwen-image-plus", version="plus",
-        title="Qwen-Image (Alibaba Model Studio)", is_async=False, paid=True,
-        price=Price(unit="image", amount=0.03, currency="USD"),
-        capabilities=Capabilities(sizes=((928, 1664), (1664, 928), (1328, 1328)),
-                                  aspects=("9:16", "16:9", "1:1"), references=False),
-        extra="dashscope", env_keys=("DASHSCOPE_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "dashscope-qwen-image", is_async=False, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
 
     def call(self, request: PaintRequest) -> ImageResult:
         from microfilm.providers.jobs import closest_size
@@ -129,13 +106,8 @@ class QwenImage(_DashScope):
 
 
 class QwenTTS(_DashScope):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="dashscope-qwen-tts", capability="voice", model="qwen3-tts-flash", version="flash",
-        title="Qwen3-TTS Flash (Alibaba Model Studio)", is_async=False, paid=True,
-        price=Price(unit="1k_chars", amount=0.01, currency="USD"),
-        capabilities=Capabilities(max_duration=120, languages=("zh", "en")),
-        extra="dashscope", env_keys=("DASHSCOPE_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "dashscope-qwen-tts", is_async=False, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
     VOICES: ClassVar[dict[str, str]] = {"female": "Cherry", "male": "Ethan", "neutral": "Cherry"}
 
     def call(self, request: SpeechRequest) -> AudioResult:

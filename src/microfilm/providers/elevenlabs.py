@@ -9,29 +9,19 @@ Errors carry `status_code`; a moderation block is a 4xx whose body mentions it.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
 from microfilm.errors import ProviderError
 from microfilm.providers.base import (
     AudioResult,
-    Capabilities,
-    Price,
     ProviderInfo,
     ScoreRequest,
     SpeechRequest,
 )
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import PaidProvider
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://elevenlabs.io/docs/api-reference/text-to-speech/convert",
-    "https://elevenlabs.io/docs/api-reference/music/compose (music_length_ms 10000-300000)",
-    "https://elevenlabs.io/pricing/api (multilingual TTS per 1k characters)",
-    "https://docs.venice.ai/models/music (ElevenLabs Music $0.75 per started minute)",
-    "elevenlabs 2.78.0 SDK: text_to_speech/raw_client.py, music/raw_client.py",
-)
 
 
 class _Eleven(PaidProvider):
@@ -54,13 +44,8 @@ class _Eleven(PaidProvider):
 
 
 class ElevenVoice(_Eleven):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="elevenlabs-voice", capability="voice", model="eleven_multilingual_v2", version="v2",
-        title="ElevenLabs Multilingual v2", is_async=False, paid=True,
-        price=Price(unit="1k_chars", amount=0.10, currency="USD"),
-        capabilities=Capabilities(max_duration=600, languages=("en", "zh")),
-        extra="elevenlabs", env_keys=("ELEVENLABS_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "elevenlabs-voice", is_async=False, extra="elevenlabs", env_keys=("ELEVENLABS_API_KEY",))
     # premade library voices (any voice id from the user's library works via provider_voice)
     VOICES: ClassVar[dict[str, str]] = {"female": "21m00Tcm4TlvDq8ikWAM",
                                         "male": "pNInz6obpgDQGcFmaJgB",
@@ -76,13 +61,8 @@ class ElevenVoice(_Eleven):
 
 
 class ElevenMusic(_Eleven):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="elevenlabs-music", capability="composer", model="music_v1", version="v1",
-        title="ElevenLabs Music", is_async=False, paid=True,
-        price=Price(unit="minute", amount=0.75, currency="USD"),
-        capabilities=Capabilities(min_duration=10, max_duration=300),
-        extra="elevenlabs", env_keys=("ELEVENLABS_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "elevenlabs-music", is_async=False, extra="elevenlabs", env_keys=("ELEVENLABS_API_KEY",))
 
     def call(self, request: ScoreRequest) -> AudioResult:
         if request.duration > self.info.capabilities.max_duration:

@@ -13,22 +13,13 @@ One class per model; each maps our request onto that model's input fields.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from microfilm.providers.base import AnimateRequest, Capabilities, ClipResult, Price, ProviderInfo
+from microfilm.providers.base import AnimateRequest, ClipResult, LipSyncRequest, ProviderInfo
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import Http, JobState, JobStatus, PaidProvider, aspect_of, data_uri, download
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://docs.fal.ai/documentation/model-apis/inference/queue (submit, status, result)",
-    "https://fal.ai/docs/api-reference/client-libraries/javascript/queue.md",
-    "https://fal.ai/models/fal-ai/wan/v2.7/image-to-video/llms.txt ($0.10/s 720p, $0.15/s 1080p)",
-    "https://fal.ai/models/fal-ai/kling-video (v2.5 turbo pro $0.35 per 5 s)",
-    "https://fal.ai/models/fal-ai/minimax/hailuo-02 (768p $0.045/s)",
-    "https://docs.ltx.video/pricing (ltx-2-fast $0.04/s at 1080p)",
-)
 
 
 class FalVideo(PaidProvider):
@@ -72,19 +63,12 @@ class FalVideo(PaidProvider):
         return ClipResult(path=out, duration=0.0, has_audio=self.info.capabilities.native_audio)
 
 
-def _info(id_: str, model: str, title: str, per_s: float, durations: tuple[int, ...],
-          audio: bool = False, aspects: tuple[str, ...] = ("9:16", "16:9", "1:1")) -> ProviderInfo:
-    return ProviderInfo(
-        id=id_, capability="animator", model=model, version="fal-queue", title=title,
-        is_async=True, paid=True, price=Price(unit="second", amount=per_s, currency="USD"),
-        capabilities=Capabilities(durations=durations, max_duration=max(durations),
-                                  min_duration=min(durations), aspects=aspects, native_audio=audio),
-        extra="fal", env_keys=("FAL_KEY",), prices_read_on=READ_ON)
+def _info(name: str) -> ProviderInfo:
+    return catalogue.info(name, is_async=True, extra="fal", env_keys=("FAL_KEY",))
 
 
 class FalKling(FalVideo):
-    info = _info("fal-kling", "fal-ai/kling-video/v2.5-turbo/pro/image-to-video",
-                 "Kling 2.5 Turbo Pro on fal", 0.07, (5, 10))
+    info = _info("fal-kling")
 
     def inputs(self, r: AnimateRequest) -> dict[str, Any]:
         return {"prompt": r.prompt or r.camera, "image_url": data_uri(r.image),
@@ -92,8 +76,7 @@ class FalKling(FalVideo):
 
 
 class FalWan(FalVideo):
-    info = _info("fal-wan", "fal-ai/wan/v2.7/image-to-video", "Wan 2.7 image-to-video on fal",
-                 0.10, tuple(range(2, 16)), audio=True)
+    info = _info("fal-wan")
 
     def inputs(self, r: AnimateRequest) -> dict[str, Any]:
         return {"prompt": r.prompt or r.camera, "image_url": data_uri(r.image), "resolution": "720p",
@@ -101,8 +84,7 @@ class FalWan(FalVideo):
 
 
 class FalSeedance(FalVideo):
-    info = _info("fal-seedance", "fal-ai/bytedance/seedance/v1/pro/image-to-video",
-                 "Seedance 1.0 Pro image-to-video on fal", 0.062, tuple(range(3, 13)))
+    info = _info("fal-seedance")
 
     def inputs(self, r: AnimateRequest) -> dict[str, Any]:
         return {"prompt": r.prompt or r.camera, "image_url": data_uri(r.image), "resolution": "720p",
@@ -110,9 +92,15 @@ class FalSeedance(FalVideo):
                 "aspect_ratio": aspect_of(r.width, r.height), "seed": r.seed}
 
 
+class FalSeedance2(FalSeedance):
+    """Seedance 2.0 on fal: the same queue and inputs as 1.0 Pro (image_url, resolution,
+    duration, aspect_ratio), 4-15 s, sound generated with the picture."""
+
+    info = _info("fal-seedance-2")
+
+
 class FalHailuo(FalVideo):
-    info = _info("fal-hailuo", "fal-ai/minimax/hailuo-02/standard/image-to-video",
-                 "MiniMax Hailuo-02 768p on fal", 0.045, (6, 10))
+    info = _info("fal-hailuo")
 
     def inputs(self, r: AnimateRequest) -> dict[str, Any]:
         return {"prompt": r.prompt or r.camera, "image_url": data_uri(r.image),
@@ -120,9 +108,32 @@ class FalHailuo(FalVideo):
 
 
 class FalLTX(FalVideo):
-    info = _info("fal-ltx", "fal-ai/ltx-2/image-to-video/fast", "LTX-2 Fast image-to-video on fal",
-                 0.04, (6, 8, 10), audio=True, aspects=("16:9", "9:16"))
+    info = _info("fal-ltx")
 
     def inputs(self, r: AnimateRequest) -> dict[str, Any]:
         return {"prompt": r.prompt or r.camera, "image_url": data_uri(r.image),
                 "duration": int(self.duration_for(r.duration)), "resolution": "1080p"}
+
+
+class FalLipSync(FalVideo):
+    """sync.so lipsync on fal: the clip and the line go in as data URIs; `cut_off` keeps the
+    clip's length (the line is padded to where it is said before it is sent)."""
+
+    info = catalogue.info("fal-lipsync", is_async=True, extra="fal", env_keys=("FAL_KEY",))
+
+    def inputs(self, r: LipSyncRequest) -> dict[str, Any]:
+        return {"video_url": data_uri(r.video), "audio_url": data_uri(r.audio),
+                "sync_mode": "cut_off"}
+
+    def submit(self, request: LipSyncRequest, idempotency_key: str = "") -> str:
+        body = self._http().post(f"/{self.info.model}", json=self.inputs(request))
+        return body["request_id"]
+
+    def check(self, request: LipSyncRequest, result: Any, out: Path) -> Any:
+        from microfilm.providers import media_check
+
+        return media_check.conform_clip(result.path, out, expected_duration=request.duration,
+                                        width=request.width, height=request.height, fps=request.fps)
+
+    def lipsync(self, request: LipSyncRequest) -> ClipResult:
+        return self._run(request)

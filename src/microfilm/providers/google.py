@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,24 +23,14 @@ from microfilm.errors import ProviderError
 from microfilm.media.images import mime_of
 from microfilm.providers.base import (
     AnimateRequest,
-    Capabilities,
     ClipResult,
     ImageResult,
     PaintRequest,
-    Price,
     ProviderInfo,
 )
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import JobState, JobStatus, PaidProvider, RefusedError, aspect_of
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://ai.google.dev/gemini-api/docs/video (Veo 3.1: 8 s, 720p/1080p/4k, 9:16, 3 references)",
-    "https://www.mintlify.com/googleapis/python-genai/guides/veo (generate_videos, operations.get)",
-    "https://mintlify.com/googleapis/python-genai/api/models/generate-videos",
-    "https://ai.google.dev/gemini-api/docs/pricing (Veo per second, image per image)",
-    "https://docs.comfy.org/built-in-nodes/Veo3VideoGenerationNode (duration 4-8 step 2)",
-    "google-genai 3.3.0 SDK: models.py, operations.py, files.py",
-)
 BLOCKED = ("SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION")
 
 
@@ -66,15 +55,8 @@ class _Gemini(PaidProvider):
 
 
 class Veo(_Gemini):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="veo", capability="animator", model="veo-3.1-generate-preview", version="3.1",
-        title="Google Veo 3.1 image-to-video", is_async=True, paid=True,
-        price=Price(unit="second", amount=0.40, currency="USD"),
-        capabilities=Capabilities(durations=(4, 6, 8), max_duration=8, min_duration=4,
-                                  sizes=((720, 1280), (1280, 720)), aspects=("9:16", "16:9"),
-                                  references=True, native_audio=True),
-        extra="google", env_keys=("GOOGLE_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "veo", is_async=True, extra="google", env_keys=("GOOGLE_API_KEY",))
     poll_every_s = 10.0
     vertex = True
 
@@ -122,14 +104,16 @@ class Veo(_Gemini):
         return ClipResult(path=out, duration=0.0, has_audio=True)
 
 
+class Veo31(Veo):
+    """Veo 3.1 GA on Vertex AI: the same long-running-operation protocol, the GA model id."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "veo-3.1", is_async=True, extra="google", env_keys=("GOOGLE_API_KEY",))
+
+
 class GeminiImage(_Gemini):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="gemini-image", capability="painter", model="gemini-2.5-flash-image", version="ga",
-        title="Gemini 2.5 Flash Image (Nano Banana)", is_async=False, paid=True,
-        price=Price(unit="image", amount=0.039, currency="USD"),
-        capabilities=Capabilities(aspects=("9:16", "16:9", "1:1"), references=True),
-        extra="google", env_keys=("GEMINI_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "gemini-image", is_async=False, extra="google", env_keys=("GEMINI_API_KEY",))
 
     def call(self, request: PaintRequest) -> ImageResult:
         from google.genai import types
@@ -154,3 +138,15 @@ class GeminiImage(_Gemini):
                     Path(request.out).write_bytes(part.inline_data.data)
                     return ImageResult(path=request.out, width=request.width, height=request.height)
         raise ProviderError(f"{self.info.id}: the response held no image")
+
+
+class GeminiImage31(GeminiImage):
+    """Gemini 3.1 Flash Image: generate_content with an IMAGE modality, as 2.5 was."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "gemini-image-3.1", is_async=False, extra="google", env_keys=("GEMINI_API_KEY",))
+
+
+class GeminiImage3Pro(GeminiImage):
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "gemini-image-3-pro", is_async=False, extra="google", env_keys=("GEMINI_API_KEY",))

@@ -40,7 +40,8 @@ from pydantic import BaseModel
 
 from microfilm.cache import cache_key
 from microfilm.errors import MediaError, ProviderError
-from microfilm.ledger import IN_FLIGHT, Ledger, Status
+from microfilm.errors import BadMediaError  # re-exported: media_check raises it, jobs catches it
+from microfilm.ledger import IN_FLIGHT, ClaimedElsewhere, Ledger, Status
 from microfilm.providers import keys
 from microfilm.providers.base import (
     AudioResult,
@@ -107,10 +108,6 @@ class JobFailedError(ProviderError):
 
 class PollTimeoutError(ProviderError):
     """The job is still running after the maximum wait; its id is kept, a later run polls it."""
-
-
-class BadMediaError(MediaError):
-    """A provider's file is undecodable, truncated or otherwise unusable: retry, never stitch."""
 
 
 # ---- retries ---------------------------------------------------------------------------
@@ -262,7 +259,7 @@ def check_response(response: httpx.Response, markers: Iterable[str] = ()) -> Non
     code = response.status_code
     if code < 400:
         return
-    body = keys.redact(response.text[:600])
+    body = keys.redact_then_cut(response.text, 600)
     where = f"{response.request.method} {response.request.url.path}"
     if code == 429:
         raise TransientError(f"{where}: 429 rate limited: {body}",
@@ -339,6 +336,7 @@ RESULT_TYPES: dict[str, type[BaseModel]] = {
     "animator": ClipResult,
     "voice": AudioResult,
     "composer": AudioResult,
+    "lipsync": ClipResult,  # a clip with the line fitted to the face (models12)
 }
 
 
@@ -468,7 +466,7 @@ def request_hash(info: ProviderInfo, request: Any) -> str:
 
 
 def _temp_for(out: Path, tag: str) -> Path:
-    return out.with_name(f".{out.stem}.{tag}.{os.getpid()}.{time.monotonic_ns()}{out.suffix}")
+    return out.with_name(f".{out.stem}.{tag}.{os.getpid()}.{time.monotonic_ns()}.tmp{out.suffix}")
 
 
 def _prompt_of(request: Any) -> str:
@@ -478,9 +476,35 @@ def _prompt_of(request: Any) -> str:
 def execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: BudgetGuard | None = None,
             out: Path | None = None, shot_id: str = "", policy: RetryPolicy | None = None,
             retry_refused: bool = False) -> Any:
-    """Make (or resume) one paid call under the never-pay-twice rules; return its result."""
-    info: ProviderInfo = provider.info
+    """Make (or resume) one paid call under the never-pay-twice rules; return its result.
+
+    While another live process has the same request in flight (two runs of one film), this
+    one waits for it, bounded by the provider's maximum wait, and then uses its result.
+    """
     policy = policy or getattr(provider, "policy", None) or RetryPolicy()
+    max_wait = policy.max_wait if policy.max_wait is not None else provider.max_wait_s
+    interval = policy.poll_interval if policy.poll_interval is not None else provider.poll_every_s
+    deadline = time.monotonic() + max_wait
+    h = request_hash(provider.info, request)
+    while True:
+        try:
+            return _execute(provider, request, ledger=ledger, budget_guard=budget_guard, out=out,
+                            shot_id=shot_id, policy=policy, retry_refused=retry_refused)
+        except ClaimedElsewhere as other:
+            if not other.pid:
+                continue  # the row changed between reading and claiming it: read it again
+            if time.monotonic() >= deadline:
+                raise ProviderError(
+                    f"{provider.info.id}: pid {other.pid} on {other.host} has been sending "
+                    f"this request for over {max_wait:.0f} s; it was not sent again") from None
+            policy.sleep(interval)
+        finally:
+            ledger.release(h)
+
+
+def _execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: BudgetGuard | None,
+             out: Path | None, shot_id: str, policy: RetryPolicy, retry_refused: bool) -> Any:
+    info: ProviderInfo = provider.info
     out = Path(out or request.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     rtype = RESULT_TYPES[info.capability]
@@ -502,6 +526,10 @@ def execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: Budget
         raise RefusedError(row.error, prompt=_prompt_of(request), provider=info.id,
                            shot_id=row.shot_id or shot_id)
 
+    if row is not None and row.status in IN_FLIGHT:
+        row = ledger.claim(h)  # ClaimedElsewhere while another live process has it
+        if row is None or row.status not in IN_FLIGHT:
+            raise ClaimedElsewhere(0, "")  # it ended meanwhile: start over from the ledger
     job_id: str | None = None
     if row is not None and row.status == Status.SUBMITTED and row.job_id and info.is_async:
         job_id = row.job_id  # in flight: poll it, never submit again

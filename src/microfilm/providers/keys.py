@@ -158,6 +158,12 @@ def redact(text: object, extra: tuple[str, ...] = ()) -> str:
     return out
 
 
+def redact_then_cut(text: object, limit: int) -> str:
+    """`text` redacted, THEN cut to `limit` characters: cutting first could split a key
+    so that neither the known value nor a secret pattern matches what is left of it."""
+    return redact(text)[:limit]
+
+
 class RedactingFilter(logging.Filter):
     """A logging filter that scrubs keys from every record before any handler sees it."""
 

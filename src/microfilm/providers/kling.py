@@ -16,12 +16,12 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
 from microfilm.errors import ProviderError
-from microfilm.providers.base import AnimateRequest, Capabilities, ClipResult, Price, ProviderInfo
+from microfilm.providers.base import AnimateRequest, ClipResult, ProviderInfo
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import (
     Http,
     JobState,
@@ -33,13 +33,6 @@ from microfilm.providers.jobs import (
     download,
 )
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://app.klingai.com/global/dev/document-api (image2video, task query, JWT auth)",
-    "https://smithery.ai/skills/jeremylongshore/klingai-hello-world (create-poll-download, JWT)",
-    "https://pypi.org/project/kling-pro-cli/ (model names kling-v2-5-turbo ... kling-v3)",
-    "https://fal.ai/models/fal-ai/kling-video (v2.5 turbo pro: $0.35 per 5 s)",
-)
 
 
 def _b64url(data: bytes) -> str:
@@ -58,15 +51,8 @@ def jwt_token(access_key: str, secret_key: str, now: float | None = None) -> str
 
 
 class Kling(PaidProvider):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="kling", capability="animator", model="kling-v2-5-turbo", version="pro",
-        title="Kling 2.5 Turbo image-to-video", is_async=True, paid=True,
-        price=Price(unit="second", amount=0.07, currency="USD"),
-        capabilities=Capabilities(durations=(5, 10), max_duration=10, min_duration=5,
-                                  aspects=("9:16", "16:9", "1:1"), references=False,
-                                  native_audio=False),
-        extra="kling", env_keys=("KLING_ACCESS_KEY", "KLING_SECRET_KEY"), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "kling", is_async=True, extra="kling", env_keys=("KLING_ACCESS_KEY", "KLING_SECRET_KEY"))
     mode: ClassVar[str] = "pro"
     default_base_url = "https://api-singapore.klingai.com"
     base_url_env = "KLING_BASE_URL"
@@ -110,3 +96,15 @@ class Kling(PaidProvider):
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
         download(state.result_ref, out)
         return ClipResult(path=out, duration=0.0, has_audio=False)
+
+
+class KlingV3(Kling):
+    """Kling 3.0 on the same image2video task API: `model_name` kling-v3, 3 to 15 s in whole
+    seconds, sound on."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "kling-v3", is_async=True, extra="kling", env_keys=("KLING_ACCESS_KEY", "KLING_SECRET_KEY"))
+
+    def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
+        download(state.result_ref, out)
+        return ClipResult(path=out, duration=0.0, has_audio=True)

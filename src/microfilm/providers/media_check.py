@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from microfilm.errors import BadMediaError
 from microfilm.media import ffmpeg
 from microfilm.providers.base import AudioResult, ClipResult, ImageResult
 
@@ -28,8 +29,6 @@ DURATION_TOLERANCE = 0.3  # seconds a clip may fall short of what was asked
 
 
 def _bad(message: str) -> Exception:
-    from microfilm.providers.jobs import BadMediaError
-
     return BadMediaError(message)
 
 

@@ -14,7 +14,6 @@ Base URL: https://api.minimax.io (international) or https://api.minimaxi.com (Ch
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,12 +21,11 @@ from microfilm.errors import ProviderError
 from microfilm.providers.base import (
     AnimateRequest,
     AudioResult,
-    Capabilities,
     ClipResult,
-    Price,
     ProviderInfo,
     SpeechRequest,
 )
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import (
     Http,
     JobState,
@@ -39,13 +37,6 @@ from microfilm.providers.jobs import (
     download,
 )
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://platform.minimax.io/docs/api-reference/video-generation-intro (create, query, files)",
-    "https://platform.minimax.io/docs/api-reference/speech-t2a-http.md (POST /v1/t2a_v2)",
-    "https://useapi.net/docs/articles/minimax-speech-bash (pay-as-you-go $100 / 1M chars)",
-    "https://runware.ai/docs/models/minimax-hailuo-2-3 (6 or 10 s, 768p/1080p)",
-)
 
 
 def _ok(body: dict[str, Any]) -> dict[str, Any]:
@@ -72,14 +63,8 @@ class _MiniMax(PaidProvider):
 
 
 class MiniMaxHailuo(_MiniMax):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="minimax-hailuo", capability="animator", model="MiniMax-Hailuo-2.3", version="2.3",
-        title="MiniMax Hailuo 2.3 image-to-video", is_async=True, paid=True,
-        price=Price(unit="second", amount=round(0.28 / 6, 4), currency="USD"),
-        capabilities=Capabilities(durations=(6, 10), max_duration=10, min_duration=6,
-                                  aspects=("9:16", "16:9", "1:1"), references=False),
-        extra="minimax", env_keys=("MINIMAX_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "minimax-hailuo", is_async=True, extra="minimax", env_keys=("MINIMAX_API_KEY",))
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
         body = {"model": self.info.model, "prompt": request.prompt or request.camera,
@@ -104,13 +89,8 @@ class MiniMaxHailuo(_MiniMax):
 
 
 class MiniMaxSpeech(_MiniMax):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="minimax-speech", capability="voice", model="speech-2.6-hd", version="2.6",
-        title="MiniMax Speech 2.6 HD", is_async=False, paid=True,
-        price=Price(unit="1k_chars", amount=0.10, currency="USD"),
-        capabilities=Capabilities(max_duration=600, languages=("zh", "en")),
-        extra="minimax", env_keys=("MINIMAX_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "minimax-speech", is_async=False, extra="minimax", env_keys=("MINIMAX_API_KEY",))
     VOICES: ClassVar[dict[tuple[str, str], str]] = {
         ("zh", "female"): "female-shaonv", ("zh", "male"): "male-qn-qingse",
         ("en", "female"): "English_Graceful_Lady", ("en", "male"): "English_Trustworth_Man",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,26 +25,16 @@ from microfilm.media.images import mime_of
 from microfilm.providers.base import (
     AnimateRequest,
     AudioResult,
-    Capabilities,
     ClipResult,
     ImageResult,
     PaintRequest,
-    Price,
     ProviderInfo,
     SpeechRequest,
 )
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import JobState, JobStatus, PaidProvider, closest_size
 from microfilm.providers.pricing import Money
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://developers.openai.com/api/docs/guides/video-generation (Sora 2, deprecation 2026-09-24)",
-    "https://developers.openai.com/api/docs/guides/text-to-speech (shutdown 2027-01-06)",
-    "https://developers.openai.com/api/docs/guides/image-generation#size-and-quality-options",
-    "https://community.openai.com/t/livestream-starting-now-chatgpt-images-2-0/1379464 (sizes)",
-    "https://vercel.com/ai-gateway/models/gpt-image-2 ($5/1M in, $30/1M out tokens)",
-    "openai 3.51.0 SDK: resources/videos.py, images.py, audio/speech.py",
-)
 REFUSALS = ("moderation_blocked", "content_policy", "safety system", "moderation")
 QUALITY_FACTOR = {"low": 0.25, "medium": 1.0, "high": 4.0}
 
@@ -73,14 +62,8 @@ def image_size(width: int, height: int) -> tuple[int, int]:
 
 
 class OpenAIImage(_OpenAIBase):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="openai-image", capability="painter", model="gpt-image-2", version="2026-04-21",
-        title="OpenAI gpt-image-2 (ChatGPT Images 2.0)", is_async=False, paid=True,
-        price=Price(unit="image", amount=0.053, currency="USD"),
-        capabilities=Capabilities(aspects=("9:16", "16:9", "1:1"), references=True,
-                                  languages=("en", "zh")),
-        extra="openai", env_keys=("OPENAI_API_KEY",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "openai-image", is_async=False, extra="openai", env_keys=("OPENAI_API_KEY",))
     quality: ClassVar[str] = "medium"
 
     def price(self, request: PaintRequest) -> Money:
@@ -103,15 +86,17 @@ class OpenAIImage(_OpenAIBase):
         return ImageResult(path=request.out, width=w, height=h)
 
 
+class OpenAIImage25(OpenAIImage):
+    """GPT Image 2.5 Flare: the Images API as gpt-image-2, a newer model id; gpt-image-2 stays
+    the default for covers unless the brief picks this one."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "openai-image-2.5", is_async=False, extra="openai", env_keys=("OPENAI_API_KEY",))
+
+
 class OpenAITTS(_OpenAIBase):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="openai-tts", capability="voice", model="gpt-4o-mini-tts", version="2025-12-15",
-        title="OpenAI gpt-4o-mini-tts", is_async=False, paid=True,
-        price=Price(unit="1k_chars", amount=0.015, currency="USD"),
-        capabilities=Capabilities(max_duration=300, languages=("en", "zh")),
-        extra="openai", env_keys=("OPENAI_API_KEY",), prices_read_on=READ_ON,
-    )
-    retired_on = "2027-01-06"
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "openai-tts", is_async=False, extra="openai", env_keys=("OPENAI_API_KEY",))
     VOICES: ClassVar[dict[str, str]] = {"female": "coral", "male": "ash", "neutral": "sage"}
 
     def call(self, request: SpeechRequest) -> AudioResult:
@@ -125,16 +110,8 @@ class OpenAITTS(_OpenAIBase):
 
 
 class Sora2(_OpenAIBase):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="sora-2", capability="animator", model="sora-2", version="2025-12-08",
-        title="OpenAI Sora 2 (Videos API)", is_async=True, paid=True,
-        price=Price(unit="second", amount=0.10, currency="USD"),
-        capabilities=Capabilities(durations=(4, 8, 12, 16, 20), max_duration=20, min_duration=4,
-                                  sizes=((720, 1280), (1280, 720)), aspects=("9:16", "16:9"),
-                                  references=False, native_audio=True),
-        extra="openai", env_keys=("OPENAI_API_KEY",), prices_read_on=READ_ON,
-    )
-    retired_on = "2026-09-24"
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "sora-2", is_async=True, extra="openai", env_keys=("OPENAI_API_KEY",))
     poll_every_s = 10.0
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:

@@ -32,7 +32,22 @@ class Entry:
     def missing(self) -> tuple[str, ...]:
         if self.cls is None:
             return (self.import_error,)
-        return tuple(self.cls.missing())
+        return tuple(self.cls.missing()) + self.retired
+
+    @property
+    def listed(self):
+        """This provider's model catalogue entry, or None (house and writer providers)."""
+        from microfilm.providers import catalogue
+
+        return catalogue.load().get(self.name)
+
+    @property
+    def retired(self) -> tuple[str, ...]:
+        m = self.listed
+        if m is None or m.status_on() != "retired":
+            return ()
+        return (f"retired on {m.lifecycle.shut_off}"
+                + (f"; use {m.successor}" if m.successor else ""),)
 
     @property
     def usable(self) -> bool:

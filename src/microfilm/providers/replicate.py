@@ -9,31 +9,18 @@ duration 5|10, aspect_ratio), billed per second of output.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from microfilm.providers.base import AnimateRequest, Capabilities, ClipResult, Price, ProviderInfo
+from microfilm.providers.base import AnimateRequest, ClipResult, ProviderInfo
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import JobState, JobStatus, PaidProvider, aspect_of, data_uri, download
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://replicate.com/docs/topics/predictions/create-a-prediction",
-    "https://replicate.com/docs/topics/predictions/lifecycle.md (statuses, 30 min timeout)",
-    "https://replicate.com/kwaivgi/kling-v2.5-turbo-pro (inputs, $0.07 per second)",
-    "replicate 1.0.7 SDK: prediction.py, client.py (REPLICATE_BASE_URL)",
-)
 
 
 class Replicate(PaidProvider):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="replicate", capability="animator", model="kwaivgi/kling-v2.5-turbo-pro",
-        version="latest", title="Kling 2.5 Turbo Pro on Replicate", is_async=True, paid=True,
-        price=Price(unit="second", amount=0.07, currency="USD"),
-        capabilities=Capabilities(durations=(5, 10), max_duration=10, min_duration=5,
-                                  aspects=("9:16", "16:9", "1:1")),
-        extra="replicate", env_keys=("REPLICATE_API_TOKEN",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "replicate", is_async=True, extra="replicate", env_keys=("REPLICATE_API_TOKEN",))
     sdk = ("replicate",)
     refusal_markers = ("nsfw", "sensitive", "flagged", "content policy", "safety")
     default_base_url = "https://api.replicate.com"

@@ -9,11 +9,11 @@ the prompt image is a URL or a data URI; no native audio.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from microfilm.providers.base import AnimateRequest, Capabilities, ClipResult, Price, ProviderInfo
+from microfilm.providers.base import AnimateRequest, ClipResult, ProviderInfo
+from microfilm.providers import catalogue
 from microfilm.providers.jobs import (
     JobState,
     JobStatus,
@@ -23,27 +23,13 @@ from microfilm.providers.jobs import (
     download,
 )
 
-READ_ON = date(2026, 11, 25)
-REFERENCES = (
-    "https://docs.dev.runwayml.com/api/ (image_to_video, tasks)",
-    "runwayml 5.24.0 SDK types: image_to_video_create_params, task_retrieve_response",
-    "https://docs.venice.ai/models/runway-gen-4-turbo (durations 2-10 s, aspects)",
-)
 USD_PER_CREDIT = 0.01
 RATIOS = {"9:16": "720:1280", "16:9": "1280:720", "1:1": "960:960"}
 
 
 class RunwayGen4(PaidProvider):
-    info: ClassVar[ProviderInfo] = ProviderInfo(
-        id="runway-gen4", capability="animator", model="gen4_turbo", version="2024-11-06",
-        title="Runway Gen-4 Turbo image-to-video", is_async=True, paid=True,
-        price=Price(unit="second", amount=5 * USD_PER_CREDIT, currency="USD"),
-        capabilities=Capabilities(durations=(2, 3, 4, 5, 6, 7, 8, 9, 10), max_duration=10,
-                                  min_duration=2, sizes=((720, 1280), (1280, 720), (960, 960)),
-                                  aspects=("9:16", "16:9", "1:1"), references=False,
-                                  native_audio=False),
-        extra="runway", env_keys=("RUNWAYML_API_SECRET",), prices_read_on=READ_ON,
-    )
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "runway-gen4", is_async=True, extra="runway", env_keys=("RUNWAYML_API_SECRET",))
     sdk = ("runwayml",)
     refusal_markers = ("SAFETY", "moderation", "content policy")
     poll_every_s = 5.0

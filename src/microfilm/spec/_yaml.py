@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text
+from microfilm.userfiles import read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,15 +23,17 @@ def dump_yaml(model: BaseModel, header: str = "") -> str:
     return (header + body) if header else body
 
 
-def load_yaml(cls: type[M], path: Path) -> M:
+def load_yaml(cls: type[M], path: Path, *, missing: str = "") -> M:
+    text = read_text(path, missing=missing)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError(f"{path}: file not found") from None
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise SpecError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if raw is not None and not isinstance(raw, dict):
+        raise SpecError(f"{path}: expected a mapping of fields (name: value), "
+                        f"got a YAML {type(raw).__name__}")
     try:
         return cls.model_validate(raw or {})
     except ValidationError as exc:

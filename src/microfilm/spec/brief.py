@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator
+from pydantic import ValidationInfo
 
 from microfilm import form
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text
+from microfilm.userfiles import read_text
 
 PLATFORMS = ("douyin", "kuaishou", "channels", "bilibili", "tiktok", "reels", "shorts", "generic")
 
@@ -34,6 +37,33 @@ class ProviderChoice(BaseModel):
     animator: str = "house-animator"
     voice: str = "house-voice"
     composer: str = "house-composer"
+    lipsync: str = ""  # optional: fits a spoken line to the face (see providers/dialogue.py)
+
+
+class Brand(BaseModel):
+    """[brand]: what a sponsor asks of the film. `brand = "Name"` alone is the short form.
+
+    must_say lines go into the script as written (the assistant places them in a fitting
+    scene), must_not_say words must never appear, and placements is how many times the
+    brand or product may appear on screen or in a line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="", max_length=80)
+    product: str = Field(default="", max_length=120)
+    must_say: tuple[str, ...] = ()
+    must_not_say: tuple[str, ...] = ()
+    placements: int = Field(default=1, ge=0, le=20)
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.product)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.product})" if self.name and self.product else self.name or self.product
+
+    @property
+    def short_form(self) -> bool:
+        return self == Brand(name=self.name)
 
 
 class Brief(BaseModel):
@@ -46,7 +76,7 @@ class Brief(BaseModel):
     duration: float = Field(default=90.0, description="Target runtime in seconds, titles included.")
     aspect: str = "9:16"
     audience: str = ""
-    brand: str = ""
+    brand: Brand = Brand()
     platform: str = "generic"
     seed: int = 0
     deadline: date | None = None
@@ -55,6 +85,17 @@ class Brief(BaseModel):
     # [settings]: this film's overrides of microfilm's settings (see microfilm.config);
     # checked against those settings when a run starts.
     settings: dict[str, Any] = {}
+
+    @field_validator("brand", mode="before")
+    @classmethod
+    def _brand(cls, value: object) -> object:
+        return {"name": value} if isinstance(value, str) else value
+
+    @field_serializer("brand")
+    def _brand_out(self, brand: Brand) -> str | dict[str, Any]:
+        # a name alone stays `brand = "Name"`, so briefs (and their cache keys) without a
+        # [brand] table read and hash exactly as before
+        return brand.name if brand.short_form else brand.model_dump(mode="json")
 
     @field_validator("genre", mode="before")
     @classmethod
@@ -77,6 +118,18 @@ class Brief(BaseModel):
         except ValidationError as exc:
             raise ValueError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                        for e in exc.errors())) from None
+        return value
+
+    @field_validator("title", "logline")
+    @classmethod
+    def _printable(cls, value: str, info: ValidationInfo) -> str:
+        """A control character (an ANSI escape, a stray NUL) would be printed raw by the
+        terminal and reach the title card's font: refuse it, naming the first one."""
+        allowed = "\n\t" if info.field_name == "logline" else ""
+        for i, ch in enumerate(value):
+            if unicodedata.category(ch) == "Cc" and ch not in allowed:
+                raise ValueError(f"contains a control character ({ch!r} at position {i + 1}, "
+                                 "e.g. a terminal colour code); remove it")
         return value
 
     @field_validator("duration")
@@ -113,10 +166,9 @@ class Brief(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> "Brief":
+        text = read_text(path, missing="no brief here; create one with `microfilm new`")
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SpecError(f"{path}: no brief here; create one with `microfilm new`") from None
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SpecError(f"{path}: not valid TOML: {exc}") from None
         return cls.from_mapping(raw, source=str(path))

@@ -35,6 +35,7 @@ from pathlib import Path
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text
 from microfilm.spec.screenplay import Action, Dialogue, Element, Note, Scene, Screenplay, Transition
+from microfilm.userfiles import read_text
 
 __all__ = ["FountainError", "dump", "load", "parse", "save"]
 
@@ -337,15 +338,8 @@ def parse(text: str, source: str = "screenplay.fountain") -> Screenplay:
 def load(path: Path) -> Screenplay:
     """Read a .fountain file (UTF-8; a BOM and CRLF line ends are fine)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(f"{path}: file not found; `microfilm develop` writes it") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FountainError(str(path), line, "not UTF-8 text; save the file as UTF-8") from None
+    text = read_text(path, missing="`microfilm develop` writes it",
+                     located=lambda line, message: FountainError(str(path), line, message))
     return parse(text, source=str(path))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -75,6 +76,29 @@ class Scene(BaseModel):
     def dialogue(self) -> list[Dialogue]:
         return [e for e in self.elements if isinstance(e, Dialogue)]
 
+    def lines(self, scene_number: int) -> list["Line"]:
+        """This scene's dialogue with stable ids, `scene_number` counting scenes from 1."""
+        return [Line(line_id(scene_number, i), scene_number, d)
+                for i, d in enumerate(self.dialogue(), start=1)]
+
+
+def line_id(scene_number: int, ordinal: int) -> str:
+    """The stable id of a dialogue line: "sc03-l02" is the 2nd line spoken in scene 3.
+
+    Derived from the order of scenes and lines, never written into the user's Fountain file,
+    so a storyboard shot, a lint finding and a subtitle can all name the same line.
+    """
+    return f"sc{scene_number:02d}-l{ordinal:02d}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One dialogue line with its id and the number of its scene (counting from 1)."""
+
+    id: str
+    scene: int
+    dialogue: Dialogue
+
 
 class Screenplay(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -86,6 +110,10 @@ class Screenplay(BaseModel):
     @property
     def title(self) -> str:
         return self.title_page.get("Title", "")
+
+    def lines(self) -> list["Line"]:
+        """Every dialogue line of the film with its stable id, in script order."""
+        return [ln for si, scene in enumerate(self.scenes, start=1) for ln in scene.lines(si)]
 
     def speaking_characters(self) -> list[str]:
         seen: dict[str, None] = {}

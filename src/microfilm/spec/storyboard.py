@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from microfilm.errors import SpecError
 from microfilm.spec._yaml import dump_yaml, load_yaml, save_yaml
 
 HEADER = "# storyboard.yaml: one entry per shot. Edit durations, prompts and lines freely.\n"
@@ -24,6 +25,7 @@ class ShotLine(BaseModel):
     start: float = Field(default=0.0, ge=0)
     duration: float = Field(default=1.0, gt=0, description="planned, from the speaking rate")
     parenthetical: str = ""
+    line_id: str = ""  # the screenplay line this is, "sc03-l02" (scene 3, its 2nd line)
 
 
 class Shot(BaseModel):
@@ -49,6 +51,17 @@ class Shot(BaseModel):
     approved: bool = False  # approved in review: paid providers may render it
     locked: bool = False  # a re-board keeps this shot exactly as it is
     keep_clip_audio: bool = False  # keep sound baked into a generated clip
+    # direction (see microfilm.direction): `characters` are the bible ids ON SCREEN only
+    positions: dict[str, Literal["left", "center", "right"]] = {}  # screen side per on-screen id
+    heard: list[str] = []  # heard-only characters in this shot (V.O., a phone, 画外音...)
+    action: str = ""  # what the on-screen characters do
+    motion: str = ""  # what moves during the shot
+    light: str = ""
+    covers: list[str] = []  # ids of the script lines this shot plays ("sc03-l02")
+    # how on-screen speech moves lips: auto (from the providers), native (spoken in the
+    # clip), lipsync (the TTS line fitted to the face), off (SCHEMA.md; models12)
+    dialogue: Literal["auto", "native", "lipsync", "off"] = "auto"
+    group: str = ""  # consecutive shots of one scene sent as one multi-shot request
 
 
 class Storyboard(BaseModel):
@@ -73,12 +86,48 @@ class Storyboard(BaseModel):
             t += s.duration
         return out
 
+    def staging_findings(self, screenplay, bible) -> list:
+        """The board lint's findings against the script (microfilm.direction.lint), for views
+        that hold a storyboard, a screenplay and a bible (the studio's storyboard tab)."""
+        from microfilm.direction.lint import lint
+
+        return lint(self, screenplay, bible)
+
     def to_yaml(self) -> str:
         return dump_yaml(self, HEADER)
 
     @classmethod
     def load(cls, path: Path) -> "Storyboard":
-        return load_yaml(cls, path)
+        board = load_yaml(cls, path, missing="`microfilm board` plans it")
+        check_loaded(board, path)
+        return board
 
     def save(self, path: Path) -> None:
         save_yaml(self, path, HEADER)
+
+
+FRAME_LIMITS = {"width": (16, 7680), "height": (16, 7680), "fps": (1, 120)}
+
+
+def check_loaded(board: Storyboard, path: Path) -> None:
+    """What a hand edit can break that the field types do not catch: a picture size or frame
+    rate no encoder takes, a board with no shots, two shots with one id (a shot's files and
+    approvals are keyed by its id). SpecError naming the file, the field and the fix."""
+    problems = []
+    for name, (low, high) in FRAME_LIMITS.items():
+        value = getattr(board, name)
+        if not low <= value <= high:
+            problems.append(f"field '{name}': {value} is out of range; use {low} to {high}")
+        elif name != "fps" and value % 2:
+            problems.append(f"field '{name}': {value} is odd; the encoder needs an even size")
+    if not board.shots:
+        problems.append("no shots; run `microfilm board` to plan them, or list them under "
+                        "`shots:`")
+    seen: dict[str, int] = {}
+    for n, shot in enumerate(board.shots, 1):
+        if shot.id in seen:
+            problems.append(f"shots {seen[shot.id]} and {n} share the id '{shot.id}'; give "
+                            "each shot its own id")
+        seen.setdefault(shot.id, n)
+    if problems:
+        raise SpecError("\n".join(f"{path}: {p}" for p in problems))

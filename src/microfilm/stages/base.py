@@ -74,7 +74,7 @@ class StageContext:
 
 
 def _records_path(project: Project) -> Path:
-    return project.state / "stages.json"
+    return project.records
 
 
 def load_records(project: Project) -> dict[str, StageRecord]:
@@ -141,7 +141,10 @@ def record_run(ctx: StageContext, stage: str, inputs: str, timer: Timer,
 
 def text_key(*paths: Path) -> str:
     """Key of the current contents of project files (a hand edit changes it)."""
-    return cache_key("files", {p.name: (p.read_text("utf-8") if p.exists() else None) for p in paths})
+    # Bytes decoded leniently: the key of valid UTF-8 is unchanged, and a bad file reaches the
+    # reader that names its line instead of failing here.
+    return cache_key("files", {p.name: (p.read_bytes().decode("utf-8", "replace") if p.is_file()
+                                        else None) for p in paths})
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Cut: the edit as data, and every shot encoded once into a uniform segment.
 
-The cut is a typed timeline (segments, transitions, dialogue placements, cues) saved as
-.microfilm/cut.json and exported as cut.otio. Each segment is a pure function of its clip,
-duration, cues and label: its key says whether it must be encoded, so changing one line
-re-encodes only the segment that shows it. Segments encode in parallel, one ffmpeg each.
+The cut is a typed timeline (segments, transitions, dialogue placements, cues: spec/cut.py)
+saved as .microfilm/cut.json; master exports it for editors (out/cut.otio, cut.fcpxml,
+cut.xml). Each segment is a pure function of its clip, duration, cues and label: its key
+says whether it must be encoded, so changing one line re-encodes only the segment that
+shows it. Segments encode in parallel, one ffmpeg each.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from microfilm import platforms
 from microfilm.cache import cache_key
 from microfilm.config import default_ai_label
+from microfilm.direction.cast import speaker_name
 from microfilm.fsutil import atomic_write_text
 from microfilm.media import segments, subtitles
 from microfilm.media.fonts import find_font
+# re-exported: the cut's types live in spec/, below every stage
+from microfilm.spec.cut import CueModel, Cut, Placement, SegmentEntry
+from microfilm.spec import translation
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages import generate
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
@@ -29,50 +32,12 @@ TRANSITION_S = {"cut": 0.0, "dissolve": 0.6, "fade": 0.8, "wipeleft": 0.5, "slid
 SEGMENT_FORMAT = "3"  # bump when the segment encode changes, so old segments are not reused
 
 
-class CueModel(BaseModel):
-    start: float
-    end: float
-    text: str
-    speaker: str = ""
-
-
-class SegmentEntry(BaseModel):
-    shot_id: str
-    start: float  # in the film
-    duration: float
-    path: str  # relative to the project
-    key: str
-    transition: str = "cut"  # how it joins the previous segment
-    transition_s: float = 0.0
-
-
-class Placement(BaseModel):
-    path: str
-    start: float
-    duration: float
-    gain_db: float = 0.0
-
-
-class Cut(BaseModel):
-    duration: float
-    width: int
-    height: int
-    fps: int
-    segments: list[SegmentEntry]
-    dialogue: list[Placement]
-    clip_audio: list[Placement] = []
-    score: str
-    cover: str
-    cues: list[CueModel]  # film time
-    scene_starts: list[float] = []
-
-
 def cut_path(ctx: StageContext) -> Path:
-    return ctx.project.state / "cut.json"
+    return ctx.project.cut_json
 
 
 def load_cut(ctx: StageContext) -> Cut:
-    return Cut.model_validate_json(cut_path(ctx).read_text(encoding="utf-8"))
+    return Cut.load(cut_path(ctx))
 
 
 def inputs_key(ctx: StageContext) -> str:
@@ -82,6 +47,8 @@ def inputs_key(ctx: StageContext) -> str:
         "label": ctx.settings.ai_label or default_ai_label(ctx.brief.language),
         "platform": ctx.brief.platform,
         "format": SEGMENT_FORMAT,
+        **({"translation": translation.texts(ctx.project.root, ctx.settings.subtitles)}
+           if ctx.settings.subtitles else {}),
     })
 
 
@@ -112,7 +79,7 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
         spans.append((t, dur))
         for v in assets.voices:
             dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
-            texts.append((v.text, v.character))
+            texts.append((v.text, speaker_name(ctx.project.bible, v.character)))
         if assets.clip_has_audio and shot.keep_clip_audio:
             clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=dur))
         if shot.kind == "shot" and shot.scene != last_scene:
@@ -122,7 +89,9 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     order = sorted(range(len(dialogue)), key=lambda k: dialogue[k].start)
     dialogue, texts = [dialogue[k] for k in order], [texts[k] for k in order]
     cues = film_cues(dialogue, texts, t)
-    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker) for c in cues]
+    if tr := translation.load(ctx.project.root, ctx.brief.language, ctx.settings.subtitles):
+        cues = [c.model_copy(update={"translation": tr(c.text)}) for c in cues]
+    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker, c.translation) for c in cues]
     # Pass 2: each segment with the cues it shows, in its own time.
     seg_entries, jobs = [], []
     for i, (shot, (start, dur)) in enumerate(zip(board.shots, spans)):
@@ -135,7 +104,8 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
             "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(dur, 3),
             "width": board.width, "height": board.height, "fps": fps,
             "cues": [{"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text,
-                      "speaker": c.speaker} for c in shown],
+                      "speaker": c.speaker, **({"translation": c.translation} if c.translation else {})}
+                     for c in shown],
             "label": label, "language": board.language,
             "platform": ctx.brief.platform, "transition_in": t_in, "transition_out": t_out,
             "transition_in_kind": trans_in, "transition_out_kind": trans_out,
@@ -206,9 +176,6 @@ def run(ctx: StageContext) -> StageOutcome:
     before = ctx.counters.made.get("segment", 0)
     encode_all(ctx, jobs)
     atomic_write_text(cut_path(ctx), cut.model_dump_json(indent=1))
-    from microfilm.media.timeline import write_otio
-
-    write_otio(cut, ctx.project.cut_otio, ctx.project.root, title=ctx.brief.title)
     record_run(ctx, NAME, key, timer, outputs=[cut_path(ctx)])
     encoded = ctx.counters.made.get("segment", 0) - before
     return StageOutcome(stage=NAME, ran=True,

@@ -19,11 +19,21 @@ from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, r
 NAME = "develop"
 
 
-def inputs_key(ctx: StageContext) -> str:
-    writer_id = ctx.brief.providers.writer
+def writer_identity(writer_id: str) -> dict[str, str]:
+    """The identity of the writer as it runs now. An LLM writer takes its model from the
+    environment (MICROFILM_LLM_MODEL, MICROFILM_ANTHROPIC_MODEL...), and only an instance's
+    info names that model; the class's names its default. A writer that cannot run here
+    (no key, no SDK) is named by its class: develop would stop before writing anyway."""
     entry = registry.entries().get(writer_id)
-    identity = entry.info.cache_identity() if entry and entry.info else {"provider": writer_id}
-    return cache_key(NAME, {"brief": ctx.brief}, identity)
+    if entry is None or entry.info is None:
+        return {"provider": writer_id}
+    if entry.usable:
+        return registry.get(writer_id, "writer").info.cache_identity()
+    return entry.info.cache_identity()
+
+
+def inputs_key(ctx: StageContext) -> str:
+    return cache_key(NAME, {"brief": ctx.brief}, writer_identity(ctx.brief.providers.writer))
 
 
 def run(ctx: StageContext) -> StageOutcome:
@@ -31,6 +41,8 @@ def run(ctx: StageContext) -> StageOutcome:
     p = ctx.project
     if is_fresh(ctx, NAME, key) and p.bible.exists() and p.screenplay.exists():
         return StageOutcome(stage=NAME, ran=False, message="bible and screenplay are up to date")
+    if keep_imported(ctx, key):
+        return StageOutcome(stage=NAME, ran=False, message="kept your own script and its bible")
     timer = Timer()
     ctx.progress(NAME, 0, 1, "writing the screenplay")
     writer = registry.get(ctx.brief.providers.writer, "writer")
@@ -52,6 +64,21 @@ def run(ctx: StageContext) -> StageOutcome:
     if kept:
         msg += f" (kept your edits to {', '.join(kept)})"
     return StageOutcome(stage=NAME, ran=True, message=msg)
+
+
+def keep_imported(ctx: StageContext, key: str) -> bool:
+    """A film started from a person's script (`microfilm new --from`) has no writer's draft
+    to redo: when the brief changes, its files stay theirs (unless --force asks for a draft)."""
+    from microfilm.cache import WrittenFiles
+    from microfilm.stages.base import load_records
+
+    record = load_records(ctx.project).get(NAME)
+    if not (record and record.data.get("imported")) or ctx.edit_policy == "force":
+        return False
+    for path in (ctx.project.bible, ctx.project.screenplay):
+        WrittenFiles(ctx.project.root).record_inputs(path.name, key)
+    record_run(ctx, NAME, key, Timer(), data=record.data)
+    return True
 
 
 def keep_supplied_references(bible: Bible, old_path: Path) -> Bible:

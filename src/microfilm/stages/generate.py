@@ -13,63 +13,36 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from pydantic import BaseModel
+import numpy as np
 
 from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.ledger import Ledger
-from microfilm.media.images import ImageRefused, check_image
-from microfilm.providers import jobs, registry
+from microfilm.media.images import MAX_REFERENCE_BYTES, ImageRefused, check_image
+from microfilm.providers import dialogue, jobs, planner, registry
 from microfilm.providers.pricing import BudgetGuard
-from microfilm.review import Pending, load_approvals
+from microfilm.review import load_approvals
 from microfilm.providers.base import (
-    AnimateRequest, CharacterLook, PaintRequest, Request, ScoreRequest, SpeechRequest,
+    AnimateRequest, CharacterLook, LipSyncRequest, PaintRequest, Request, ScoreRequest,
+    SpeechRequest,
 )
 from microfilm.spec.bible import Bible, VoiceSpec
+# re-exported: the manifest's types live in spec/, below every stage
+from microfilm.spec.manifest import Manifest, Pending, ShotAssets, VoiceAsset
 from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
 
 NAME = "generate"
-MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # a person's reference picture; providers take less
-
-
-class VoiceAsset(BaseModel):
-    character: str
-    text: str
-    start: float  # seconds into the shot
-    path: str  # relative to the project
-    duration: float
-
-
-class ShotAssets(BaseModel):
-    shot_id: str
-    keyframe: str
-    clip: str
-    clip_key: str
-    clip_has_audio: bool = False
-    voices: list[VoiceAsset] = []
-
-
-class Manifest(BaseModel):
-    """What generate made, for cut and master; paths relative to the project folder."""
-
-    shots: list[ShotAssets]
-    score: str
-    cover: str
-    refused: list[str] = []  # shots a provider refused, made by the house provider instead
-    references: dict[str, str] = {}  # character id -> reference sheet
-    pending: Pending = Pending()  # awaiting approval before the paid animator runs
-    review: bool = False  # the paid animator waited for approvals in this run
 
 
 def manifest_path(ctx: StageContext) -> Path:
-    return ctx.project.state / "generated.json"
+    return ctx.project.manifest_json
 
 
 def load_manifest(ctx: StageContext) -> Manifest:
-    return Manifest.model_validate_json(manifest_path(ctx).read_text(encoding="utf-8"))
+    return Manifest.load(manifest_path(ctx))
 
 
 def _identity(name: str) -> dict[str, str]:
@@ -85,7 +58,8 @@ def inputs_key(ctx: StageContext) -> str:
         "brief": {"genre": ctx.brief.genre, "language": ctx.brief.language, "seed": ctx.brief.seed,
                   "title": ctx.brief.title, "logline": ctx.brief.logline,
                   "aspect": ctx.brief.aspect},
-        "providers": [_identity(n) for n in (pv.painter, pv.animator, pv.voice, pv.composer)],
+        "providers": [_identity(n) for n in (pv.painter, pv.animator, pv.voice, pv.composer)]
+        + ([_identity(pv.lipsync)] if pv.lipsync else []),
         "oversize": ctx.settings.keyframe_oversize,
         "review": ctx.settings.approve_before_animating,
         "approvals": load_approvals(p).model_dump(),
@@ -104,6 +78,8 @@ class _Generator:
         self.composer = registry.get(pv.composer, "composer")
         self.house_painter = registry.get("house-painter", "painter")
         self.house_animator = registry.get("house-animator", "animator")
+        self.lipsync = registry.get(pv.lipsync, "lipsync") if pv.lipsync else None
+        self.moved_by: dict[str, str] = {}  # shot id -> the animator that made its clip
         self.root = ctx.project.root
         self.ledger = Ledger.for_project(self.root)
         budget = ctx.brief.budget
@@ -152,13 +128,13 @@ class _Generator:
 
     def keyframe(self, shot: Shot) -> Path:
         b = self.ctx.brief
-        w, h = b.size
-        k = self.ctx.settings.keyframe_oversize
         loc = self.bible.location(shot.location) if shot.location else None
         is_card = shot.kind in ("title", "credits")
+        w, h = planner.keyframe_size(*b.size, self.house_animator.info if is_card
+                                     else self.animator.info, self.ctx.settings.keyframe_oversize)
         req = PaintRequest(
             kind="card" if is_card else "keyframe",
-            prompt=shot.prompt, width=int(round(w * k / 16) * 16), height=int(round(h * k / 16) * 16),
+            prompt=shot.prompt, width=w, height=h,
             genre=b.genre.value, palette=self.palette, framing=shot.framing,
             time_of_day=shot.time_of_day, location=loc.name if loc else shot.location,
             motifs=tuple(loc.motifs) if loc else (), characters=self._looks(shot.characters),
@@ -189,10 +165,43 @@ class _Generator:
         key = cache_key("clip", req, animator.info.cache_identity())
         try:
             path = self._produce("clip", animator, req, ".mp4", animator.animate, shot.id)
+            self.moved_by[shot.id] = animator.info.id
             return path, key, animator.info.capabilities.native_audio
         except jobs.RefusedError as exc:
             path = self._fallback(shot, exc, "clip", req)
             return path, cache_key("clip", req, self.house_animator.info.cache_identity()), False
+
+    def lip_synced(self, shot: Shot, clip: Path, key: str,
+                   voices: list[VoiceAsset]) -> tuple[Path, str, bool] | None:
+        """The clip with its on-screen speakers' lines fitted to their faces, where the board
+        plans lip-sync (providers.dialogue); None when nothing in the shot is lip-synced.
+        Only clips from the film's own animator are synced: a free draft waiting for
+        approval, or a refused shot made by the house animator, is not paid for again."""
+        if self.lipsync is None or self.moved_by.get(shot.id) != self.animator.info.id:
+            return None
+        ways = dialogue.deliveries(shot, self.animator.info, self.lipsync.info,
+                                   where=str(self.ctx.project.storyboard))
+        said = [v for v, way in zip(voices, ways) if way == "lipsync"]
+        if not said:
+            return None
+        from microfilm.media.audio import SR, decode
+        from microfilm.providers.house.composer import write_wav
+
+        n = int(round(shot.duration * SR))
+        track = np.zeros((2, n), dtype=np.float32)  # the lines where they are said, else silence
+        for v in said:
+            at = int(round(v.start * SR))
+            part = decode(self.root / v.path, 2)[:, :max(0, n - at)]
+            track[:, at:at + part.shape[1]] += part
+        audio = self.ctx.project.state / "lipsync" / f"{shot.id}.wav"
+        audio.parent.mkdir(parents=True, exist_ok=True)
+        write_wav(audio, track)
+        w, h = self.ctx.brief.size
+        req = LipSyncRequest(video=clip, video_sha256=sha256_file(clip), audio=audio,
+                             audio_sha256=sha256_file(audio), duration=shot.duration, width=w,
+                             height=h, fps=self.board.fps)
+        path = self._produce("lipsync", self.lipsync, req, ".mp4", self.lipsync.lipsync, shot.id)
+        return path, cache_key("lipsync", req, self.lipsync.info.cache_identity()), True
 
     def _fallback(self, shot: Shot, exc: Exception, kind: str, request: Request) -> Path:
         """A refused shot is reported and made by the house provider, so the film goes on."""
@@ -346,6 +355,9 @@ class _Generator:
                     path, dur = vf.result()
                     va.append(VoiceAsset(character=line.character, text=line.text, start=line.start,
                                          path=self._rel(path), duration=round(dur, 4)))
+                synced = self.lip_synced(shot, clip, key, va)
+                if synced is not None:  # the voice track still carries the line: the clip's
+                    clip, key, has_audio = synced  # copy stays muted unless keep_clip_audio
                 assets.append(ShotAssets(shot_id=shot.id, keyframe=self._rel(kf), clip=self._rel(clip),
                                          clip_key=key, clip_has_audio=has_audio, voices=va))
             score = score_f.result()

@@ -17,6 +17,7 @@ from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.fsutil import atomic_output, atomic_write_text, sha256_text
 from microfilm.media import audio, deliverables, master, qc, segments, subtitles, timeline
+from microfilm.spend import spend
 from microfilm.stages import cut as cut_stage
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
 
@@ -37,15 +38,25 @@ def outputs(ctx: StageContext, out: Path | None = None) -> dict[str, Path]:
     return {"film": out / "film.mp4", "cover": out / "cover.png", "srt": out / "film.srt",
             "vtt": out / "film.vtt", "qc": out / "qc.json",
             "cover_3x4": out / "cover-3x4.png", "cover_1x1": out / "cover-1x1.png",
-            "teaser": out / "teaser.mp4", "fcpxml": out / "cut.fcpxml", "fcp7xml": out / "cut.xml"}
+            "teaser": out / "teaser.mp4", "fcpxml": out / "cut.fcpxml", "fcp7xml": out / "cut.xml",
+            "otio": out / "cut.otio"}
+
+
+def mix_key(cut: cut_stage.Cut) -> str:
+    """The mix's cache key: the cut's sound (relative, content-addressed paths)."""
+    return cache_key("mix", {"duration": cut.duration, "dialogue": cut.dialogue, "score": cut.score,
+                             "clip_audio": cut.clip_audio, "scene_starts": cut.scene_starts,
+                             "format": MIX_FORMAT})
+
+
+def join_key(cut: cut_stage.Cut) -> str:
+    """The joined picture's cache key: its segments and how they join."""
+    return cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
 
 
 def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
-    """One mix pass, cached by the cut's sound (relative, content-addressed paths)."""
+    """One mix pass, cached by the cut's sound."""
     root = ctx.project.root
-    sound_plan = {"duration": cut.duration, "dialogue": cut.dialogue, "score": cut.score,
-                  "clip_audio": cut.clip_audio, "scene_starts": cut.scene_starts,
-                  "format": MIX_FORMAT}
     spec = audio.MixSpec(
         duration=cut.duration, out=root,
         dialogue=tuple(audio.DialoguePlacement(path=root / d.path, start_s=d.start, gain_db=d.gain_db)
@@ -56,7 +67,7 @@ def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
         scene_changes=tuple(cut.scene_starts),
         scene_swell_db=1.0,  # the house score already swells at scene changes
     )
-    return ctx.store.produce("mix", cache_key("mix", sound_plan), ".wav",
+    return ctx.store.produce("mix", mix_key(cut), ".wav",
                              lambda tmp: audio.mix(spec.model_copy(update={"out": tmp})))
 
 
@@ -79,8 +90,6 @@ def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
 
 def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
     """qc.json: the measurements of the finished file, plus what the film cost."""
-    from microfilm.pipeline import spend
-
     data = json.loads(report.model_dump_json())
     data["spend"] = spend(ctx.project, ctx.brief.budget.currency).model_dump()
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -96,8 +105,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     seg_paths = [root / s.path for s in cut.segments]
     transitions = [segments.Transition(s.transition, s.transition_s) if s.transition_s > 0 else None
                    for s in cut.segments[1:]]
-    join_key = cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
-    video = store.produce("join", join_key, ".mp4", lambda tmp: segments.join_with_transitions(
+    video = store.produce("join", join_key(cut), ".mp4", lambda tmp: segments.join_with_transitions(
         seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers,
         reuse=store.root / "transitions"))
 
@@ -123,11 +131,12 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     cues = [subtitles.Cue(**c.model_dump()) for c in cut.cues]
     subtitles.write_srt(cues, files["srt"])
     subtitles.write_vtt(cues, files["vtt"])
+    subtitles.write_per_language(cues, files["srt"].parent, ctx.brief.language)
     with atomic_output(files["cover"]) as tmp:
         shutil.copyfile(root / cut.cover, tmp)
 
     deliverables.cover_crops(files["cover"], files["cover"].parent)
-    for fmt in ("fcpxml", "fcp7xml"):
+    for fmt in ("fcpxml", "fcp7xml", "otio"):
         timeline.write_timeline(cut, files[fmt], root, ctx.brief.title)
     ctx.progress(NAME, 3, 4, "cutting the teaser")
     make_teaser(ctx, cut, sound, files["teaser"], metadata)
@@ -150,8 +159,12 @@ def run(ctx: StageContext) -> StageOutcome:
     timer = Timer()
     cut = cut_stage.load_cut(ctx)
     report = render(ctx, cut, files, key)
+    # the store's join and mix this master used, so `microfilm gc` keeps them
+    used = [ctx.store.path("join", join_key(cut), ".mp4"),
+            ctx.store.path("mix", mix_key(cut), ".wav")]
     record_run(ctx, NAME, key, timer, outputs=list(files.values()),
-               data={"qc_passed": report.passed})
+               data={"qc_passed": report.passed,
+                     "assets": [str(p.relative_to(ctx.project.root)) for p in used]})
     ctx.progress(NAME, 4, 4, "done")
     verdict = "QC passed" if report.passed else "QC FAILED: see out/qc.json"
     return StageOutcome(stage=NAME, ran=True, message=f"out/film.mp4 written; {verdict}")

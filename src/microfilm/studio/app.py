@@ -87,9 +87,9 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from microfilm.studio.routes import account, api, auth, docs, films, watch
+    from microfilm.studio.routes import account, api, assist, auth, docs, films, watch
 
-    for module in (auth, films, watch, account, api, docs):
+    for module in (auth, films, watch, account, api, docs, assist):
         app.include_router(module.router)
     docs.mount_assets(app)
 

@@ -148,7 +148,7 @@ def parse_fountain(text: str) -> Loaded:
 
 
 def save_screenplay(folder: Path, text: str) -> None:
-    """A person's edit: written as is (the pipeline keeps hand edits, DESIGN.md principle 1).
+    """A person's edit: written as is (the pipeline keeps hand edits: docs/architecture.md).
     Text that does not parse is refused so a typo never reaches a render."""
     size = len(text.encode("utf-8"))
     if size > MAX_SCREENPLAY_BYTES:
@@ -225,13 +225,8 @@ class Review:
 
 def _sheet_paths(folder: Path) -> dict[str, str]:
     """{character id: sheet path} from the generate manifest ({} before a generate)."""
-    from microfilm.pipeline import context
-    from microfilm.stages import generate
-
-    ctx = context(Project.at(folder))
-    if not generate.manifest_path(ctx).exists():
-        return {}
-    return dict(generate.load_manifest(ctx).references)
+    manifest = Project.at(folder).load_manifest()
+    return dict(manifest.references) if manifest else {}
 
 
 def _sheets(folder: Path) -> tuple[Sheet, ...]:

@@ -1,6 +1,6 @@
 """The studio catalogue: workspaces, people, sessions, API tokens, films, jobs and uploads.
 
-The project folder stays the truth about a film (DESIGN.md); the catalogue only records who
+The project folder stays the truth about a film (docs/architecture.md); the catalogue records who
 owns which folder, whether it is published, and the background jobs that render it. Every
 table is created by the Alembic migrations shipped in `microfilm.studio.migrations`.
 """

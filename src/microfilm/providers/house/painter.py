@@ -15,6 +15,7 @@ numpy passes; nothing loops over pixels in Python.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -67,6 +68,7 @@ from microfilm.providers.house.figures import (
     figure_box,
     look_of,
 )
+from microfilm.providers.house.props import place_props, read_props
 from microfilm.providers.house.scenery import (
     Camera,
     Mood,
@@ -194,6 +196,10 @@ def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = Fa
     # where the characters stand (world x in head units), facing each other
     n = len(in_frame)
     xs = [(i - (n - 1) / 2) * spacing for i in range(n)]
+    if n == 1 and not cover and fkind in ("wide", "extreme-wide", "medium"):
+        # a single keeps the side of the frame the shot gives them (screen direction)
+        side = _side(request.prompt, request.characters[0].name if request.characters else "")
+        xs = [{"left": -0.45, "right": 0.45}.get(side, 0.0) * spacing]
     light_side = 1.0 if float(rng_for("light", setting.place_key).random()) < 0.5 else -1.0
     placed = []
     for lk, x in zip(in_frame, xs):
@@ -209,6 +215,14 @@ def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = Fa
     side = -1 if float(cam_rng.random()) < 0.5 else 1
     return Staging(setting=setting, mood=mood, palette=pal, cam=cam, framing=fkind,
                    figures=tuple(placed), over_shoulder=looks[1] if ots else None, ots_side=side)
+
+
+def _side(prompt: str, name: str) -> str:
+    """'left' / 'right' when the prompt puts `name` on that side of the frame, else ''."""
+    if not name:
+        return ""
+    m = re.search(re.escape(name) + r"[^.]*?\bon the (left|right)\b", prompt, re.IGNORECASE)
+    return m.group(1).lower() if m else ""
 
 
 def figure_spots(request: PaintRequest) -> tuple[FigureSpot, ...]:
@@ -255,6 +269,10 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
         pen.ellipse((p.x - 1.3 * u, p.ground - 0.25 * u, p.x + 1.3 * u, p.ground + 0.25 * u), sh, 40)
         pen.ellipse((p.x - 0.9 * u, p.ground - 0.14 * u, p.x + 0.9 * u, p.ground + 0.14 * u), sh, 60)
         draw_figure(pen, lk, p)
+    if not cover:  # the props the shot names, at hand or, with nobody there, as an insert
+        worn = tuple(w for c in request.characters for w in (c.look, c.wardrobe))
+        place_props(pen, read_props(request.prompt, worn), request.width, H,
+                    [(p.x, p.ground, p.unit) for _, p in st.figures], st.palette[3])
     the_set.draw_front(pen, rng_for("weather", request.seed, request.prompt))
     img = reduce(big)
     arr = from_image(img)

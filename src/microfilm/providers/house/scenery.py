@@ -154,6 +154,10 @@ class Setting:
         return self.time in ("night", "dusk")
 
 
+_SAYS_INSIDE = re.compile(r"(?<![a-z])(?:interior|indoors|int\.)(?![a-z])|内景|室内")
+_SAYS_OUTSIDE = re.compile(r"(?<![a-z])(?:exterior|outdoors|ext\.)(?![a-z])|外景|室外|户外")
+
+
 def read_setting(location: str, motifs: tuple[str, ...], prompt: str, time_of_day: str,
                  genre: str) -> Setting:
     """Read the place from its words; the location and motifs count more than the prompt."""
@@ -162,7 +166,10 @@ def read_setting(location: str, motifs: tuple[str, ...], prompt: str, time_of_da
     pro = f" {prompt} ".casefold()
     place = loc + mot
     everything = place + pro
-    if re.search(r"(?<![a-z])int\.", everything) and not re.search(r"(?<![a-z])ext\.", everything):
+    inside, outside = _SAYS_INSIDE.search(pro), _SAYS_OUTSIDE.search(pro)
+    if bool(inside) != bool(outside):
+        interior = bool(inside)  # the shot says where it is: "Interior, ..." / "外景"
+    elif re.search(r"(?<![a-z])int\.", everything) and not re.search(r"(?<![a-z])ext\.", everything):
         interior = True
     elif re.search(r"(?<![a-z])ext\.", everything) and not re.search(r"(?<![a-z])int\.", everything):
         interior = False
@@ -186,6 +193,16 @@ def read_setting(location: str, motifs: tuple[str, ...], prompt: str, time_of_da
     key = (location.strip() or kind).casefold()
     return Setting(interior=interior, kind=kind, time=time, props=frozenset(props), genre=genre,
                    place_key=key)
+
+
+def _span(rng: np.random.Generator, low: float, high: float) -> float:
+    """A uniform draw in [low, high]; a range that a tiny frame squeezes shut is `low`.
+
+    Why: positions inside a window or a band are computed in pixels, and at a small size (a
+    thumbnail, a 16 px test frame) the band can be narrower than its margins, which numpy
+    refuses ("high - low < 0"). A painter must never crash on a size it accepts.
+    """
+    return float(rng.uniform(low, high)) if high > low else float(low)
 
 
 # ---- framing and camera -------------------------------------------------------------
@@ -594,7 +611,7 @@ class Set:
             rng = self.layout("ripples")
             col = mix(self.mood.sun or (255, 255, 255), (255, 255, 255), 0.3)
             for _ in range(60):
-                y = float(rng.uniform(hz + 2, shore_y))
+                y = _span(rng, hz + 2, shore_y)
                 x = float(rng.normal(W * 0.5, W * 0.18))
                 ln = float(rng.uniform(0.01, 0.05)) * W * (y - hz) / max(1.0, shore_y - hz)
                 pen.line([(x - ln, y), (x + ln, y)], col, max(1.0, H / 1400),
@@ -1060,7 +1077,7 @@ class Set:
             pen.rect((0, T + (B - T) * i / n, W, T + (B - T) * (i + 1) / n + 1), c)
         # lights (or hills) streaking past: long thin strokes at a few heights
         for _ in range(40):
-            yy = float(rng.uniform(T + (B - T) * 0.35, B - 2))
+            yy = _span(rng, T + (B - T) * 0.35, B - 2)
             xx = float(rng.uniform(-0.2, 1.0)) * W
             ln = float(rng.uniform(0.1, 0.4)) * W
             col = (mix(m.practical, (255, 230, 180), float(rng.random())) if s.dark
@@ -1128,16 +1145,16 @@ class Set:
             pen.rect((xx, B - bh, min(R, xx + bw), B), sil)
             if s.dark:
                 for _ in range(int(rng.integers(1, 4))):
-                    wx_ = float(rng.uniform(xx, min(R, xx + bw) - 2))
-                    wy_ = float(rng.uniform(B - bh, B - 2))
+                    wx_ = _span(rng, xx, min(R, xx + bw) - 2)
+                    wy_ = _span(rng, B - bh, B - 2)
                     pen.rect((wx_, wy_, wx_ + 0.12 * k, wy_ + 0.16 * k), (255, 220, 150))
             xx += bw + float(rng.uniform(0, 0.05)) * (R - L)
         if s.time == "night" and not s.rain:
             pen.circle(L + (R - L) * 0.72, T + (B - T) * 0.25, 0.35 * k, (246, 244, 226))
         if s.rain:
             for _ in range(40):
-                rx = float(rng.uniform(L, R))
-                ry = float(rng.uniform(T, B))
+                rx = _span(rng, L, R)
+                ry = _span(rng, T, B)
                 pen.line([(rx, ry), (rx + 0.1 * k, ry + 0.5 * k)], (220, 230, 240), max(1.0, 0.04 * k), 120)
         # mullions and sill
         pen.line([((L + R) / 2, T), ((L + R) / 2, B)], frame, 0.22 * k, caps=False)

@@ -520,3 +520,95 @@ class HouseWriter(HouseProvider):
 
     def develop(self, request: DevelopRequest) -> Draft:
         return write(request.brief, request.seed)
+
+
+# ---- a bible for a script the house writer did not write -------------------------------
+
+_FEMALE = re.compile(r"(?i)\b(mom|mother|mum|ma|grandma|granny|aunt|sister|girl|woman|wife|"
+                     r"daughter|mrs|ms|miss|lady|queen|she|her)\b|[妈母婆奶姐妹姑姨娘嫂妻女她妃后]")
+_MALE = re.compile(r"(?i)\b(dad|father|pa|grandpa|uncle|brother|boy|man|husband|son|mr|sir|"
+                   r"king|he|his|him)\b|[爸父爷公哥弟叔伯舅夫男他郎王]")
+_GENERATION = (("old", re.compile(r"(?i)\b(grand\w*|old|elder|granny)\b|[爷奶婆公老]")),
+               ("child", re.compile(r"(?i)\b(kid|child|boy|girl|little)\b|[娃童孩]")),
+               ("mid", re.compile(r"(?i)\b(mom|mother|dad|father|uncle|aunt|boss|teacher)\b"
+                                  r"|[妈爸叔姨伯师]")))
+
+
+def _known_name(name: str, language: str) -> tuple[str, str] | None:
+    """(gender, generation) when the name is in the house writer's own name pools."""
+    pool = story_data.names()
+    table = pool.en if language == "en" else pool.zh
+    key = name.strip().casefold()
+    for gender, generations in table.items():
+        for generation, names in generations.items():
+            if any(key == n.casefold() or (language == "zh" and key.endswith(n)) for n in names):
+                return gender, generation
+    return None
+
+
+def _near(name: str, text: str) -> str:
+    """The words around each mention of `name` in the action: where its pronouns are."""
+    spans = [text[m.end(): m.end() + 40].split(".")[0]
+             for m in re.finditer(re.escape(name), text, re.IGNORECASE)]
+    return " ".join(spans)
+
+
+def cast_script(names: list[str], genre: str, language: str, seed: int = 0,
+                action: str = "") -> list[Character]:
+    """Characters for a person's own script: the names are theirs; look, wardrobe, colour
+    and a distinct voice come from the genre's casting pools, chosen by the name's own
+    words (Mom, 奶奶) or the pronouns the action uses around it, else by the seed."""
+    story = story_data.load(form.parse_genre(genre))
+    rng = random.Random(f"{seed}:{genre}:{language}:" + "|".join(names))
+    roles = list(story.roles)
+    colors = list(CHARACTER_COLORS)
+    rng.shuffle(colors)
+    variants = {g: list(rng.sample(v, len(v))) for g, v in VARIANTS.items()}
+    pitches: dict[str, list[int]] = {"female": [], "male": []}
+    used_ids: set[str] = set()
+    out = []
+    for i, name in enumerate(names):
+        around = _near(name, action)
+        known = _known_name(name, language)
+        f, m = len(_FEMALE.findall(name)), len(_MALE.findall(name))
+        if f == m and known:
+            f, m = (known[0] == "female"), (known[0] == "male")
+        if f == m:
+            f, m = len(_FEMALE.findall(around)), len(_MALE.findall(around))
+        gender = "female" if f > m else "male" if m > f else rng.choice(("female", "male"))
+        generation = next((g for g, rx in _GENERATION if rx.search(name)),
+                          known[1] if known else "young")
+        fitting = [r for r in roles if r.generation == generation] or roles
+        spec = fitting[i % len(fitting)]
+        pitch = PITCH[(gender, generation)] + rng.randint(-4, 4)
+        while any(abs(pitch - p) < 7 for p in pitches[gender]):
+            pitch += 7
+        pitches[gender].append(pitch)
+        if not variants[gender]:
+            variants[gender] = list(VARIANTS[gender])
+        voice = VoiceSpec(gender=gender, pitch=max(0, min(99, pitch)),
+                          rate=RATE[language][generation], variant=variants[gender].pop())
+        cid = _slug(name)
+        if cid == "x" or cid in used_ids:
+            cid = f"character-{i + 1}"
+        used_ids.add(cid)
+        ages = {"child": (8, 12), "young": (20, 32), "mid": (40, 55), "old": (65, 80)}[generation]
+        out.append(Character(
+            id=cid, name=name, role=spec.role[language], age=rng.randint(*ages),
+            look=rng.choice(spec.look[language][gender]),
+            wardrobe=rng.choice(spec.wardrobe[language][gender]),
+            color=colors[i % len(colors)], voice=voice))
+    return out
+
+
+def genre_theme(genre: str, language: str, seed: int = 0) -> str:
+    """A theme from the genre's own list, when the script does not state one."""
+    story = story_data.load(form.parse_genre(genre))
+    return random.Random(f"{seed}:{genre}:theme").choice(story.themes[language])
+
+
+def genre_style(genre: str, language: str) -> StyleGuide:
+    g = form.parse_genre(genre)
+    story = story_data.load(g)
+    return StyleGuide(palette=list(form.PRESETS[g].palette), mood=story.mood[language],
+                      look=story.look[language])

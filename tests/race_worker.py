@@ -1,0 +1,53 @@
+"""One of two processes racing on a film's ledger: `python -m tests.race_worker BASE PROJECT GO`.
+
+Waits until the file GO exists (so both racers start together), then animates the same four
+keyframes on the fake Ark server through jobs.execute with the project's ledger, two at a
+time, and prints one line per clip. Used by tests/test_one_run_per_film.py.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from microfilm.ledger import Ledger
+from microfilm.providers.ark import ArkSeedance
+from microfilm.providers.base import AnimateRequest
+from microfilm.providers.jobs import RetryPolicy, execute
+from tests.fakes import media
+
+SHOTS = 4
+POLICY = RetryPolicy(retries=3, base_delay=0.05, max_delay=0.2, poll_interval=0.05,
+                     max_poll_interval=0.1, max_wait=60.0)
+
+
+def main(base_url: str, project: Path, go: Path) -> None:
+    frames = project / "keyframes"
+    requests = [AnimateRequest(out=project / "clips" / f"s{n}.mp4", image=frames / f"s{n}.png",
+                               image_sha256=f"{n:064x}", duration=4, width=72, height=128,
+                               fps=24, prompt=f"shot {n}") for n in range(SHOTS)]
+    deadline = time.monotonic() + 30
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    ledger = Ledger.for_project(project)
+    provider = ArkSeedance(api_key="ark-race-test-key", base_url=f"{base_url}/api/v3", timeout=5.0)
+
+    def one(n: int) -> None:
+        result = execute(provider, requests[n], ledger=ledger, shot_id=f"s{n}", policy=POLICY)
+        print(f"done s{n} {result.duration:.2f}", flush=True)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(one, range(SHOTS)))
+
+
+def prepare(project: Path) -> None:
+    frames = project / "keyframes"
+    frames.mkdir(parents=True, exist_ok=True)
+    for n in range(SHOTS):
+        media.keyframe(frames / f"s{n}.png")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
