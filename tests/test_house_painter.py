@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -223,12 +222,9 @@ def test_refuses_absurd_sizes() -> None:
 
 
 def test_real_size_keyframe(tmp_path: Path) -> None:
-    """The stage paints 1296x2304 keyframes (1.2 x 1080x1920): size and a loose time bound."""
+    """The stage paints 1296x2304 keyframes (1.2 x 1080x1920) with a real picture on them
+    (its speed is measured in bench/painter_property.py, not asserted here)."""
     req = _req(width=1296, height=2304, characters=(GRANDMA, RED), location="外婆家的厨房",
                motifs=("窗", "灯", "饺子"), time_of_day="夜")
-    render(req.model_copy(update={"width": 64, "height": 64}))  # warm caches (fonts, imports)
-    t = time.perf_counter()
     arr = _paint(req, tmp_path / "big.png")
-    elapsed = time.perf_counter() - t
     assert arr.shape == (2304, 1296, 3) and arr.std() > 20
-    assert elapsed < 8.0, f"a real-size keyframe took {elapsed:.1f} s"
