@@ -227,6 +227,11 @@ def test_platform_variant_moves_subtitles_into_its_safe_area(films, tmp_path):
     t = (cues[0].start.total_seconds() + cues[0].end.total_seconds()) / 2
     generic_rows = _text_rows(frame_at(root / "out" / "film.mp4", t, 1080, 1920))
     reels_rows = _text_rows(frame_at(film, t, 1080, 1920))
+    # a row near-white in both frames is the picture (a white bowl the painter draws as an
+    # insert), not the subtitle that moved: compare the rows that differ
+    picture = set(generic_rows.tolist()) & set(reels_rows.tolist())
+    generic_rows = np.array(sorted(set(generic_rows.tolist()) - picture))
+    reels_rows = np.array(sorted(set(reels_rows.tolist()) - picture))
     assert len(generic_rows) and len(reels_rows)
     assert reels_rows.max() <= 1920 - 672 + 4  # above Reels' 672 px caption/button band
     assert reels_rows.max() < generic_rows.max() - 100
