@@ -12,6 +12,7 @@ from microfilm.providers.llm.director import direct
 from microfilm.providers.llm.openai_compat import OpenAICompatConfig, OpenAIWriter
 from microfilm.spec import fountain
 from microfilm.spec.brief import Brief
+from microfilm.stages.board import plan
 from tests.fakes.llm_server import FakeLLMServer, Raw, task_of
 from tests.test_direction_staging import BIBLE, SCRIPT
 
@@ -54,7 +55,7 @@ def _backend(srv: FakeLLMServer):
 def test_the_llm_directs_every_scene_and_a_staging_error_is_sent_back():
     sp = fountain.parse(SCRIPT)
     with FakeLLMServer(director(wrong_first={1})) as srv:
-        board, report = direct(BRIEF, BIBLE, sp, Capabilities(), _backend(srv))
+        board, report = direct(BRIEF, BIBLE, sp, plan(BRIEF, BIBLE, sp, Capabilities()), _backend(srv))
     assert report.directed == [1, 2] and report.fallback == {}
     assert srv.tasks() == ["shots", "shots", "shots"]  # scene 1 asked twice
     retry = srv.requests[1].last_user
@@ -69,7 +70,7 @@ def test_a_scene_the_model_cannot_direct_keeps_the_house_shots():
     sp = fountain.parse(SCRIPT)
     with FakeLLMServer(director(wrong_first=set())) as srv:
         srv.script(Raw("not json at all"), Raw("{}"), Raw('{"shots": []}'))
-        board, report = direct(BRIEF, BIBLE, sp, Capabilities(), _backend(srv), attempts=3)
+        board, report = direct(BRIEF, BIBLE, sp, plan(BRIEF, BIBLE, sp, Capabilities()), _backend(srv), attempts=3)
     assert report.directed == [2] and set(report.fallback) == {1}
     assert "shots" in report.fallback[1]
     scene1 = [s for s in board.shots if s.scene == 1 and s.kind == "shot"]

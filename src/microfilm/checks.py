@@ -267,9 +267,12 @@ def check_storyboard(path: Path) -> list[Finding]:
 def check_board(board_path, bible: Bible, screenplay: Screenplay) -> list[Finding]:
     """The board lint (microfilm.direction.lint) once a storyboard exists: does every shot
     stage what the script says. A missing storyboard has nothing to lint."""
-    from microfilm.direction.lint import as_check_findings
+    from microfilm.direction.lint import lint
     from microfilm.spec.storyboard import Storyboard
 
     if not board_path.exists():
         return []
-    return as_check_findings(Storyboard.load(board_path), screenplay, bible)
+    headings = {i: sc.heading for i, sc in enumerate(screenplay.scenes, start=1)}
+    return [Finding("error", f"board-{f.code}", str(f), scene=f.scene,
+                    heading=headings.get(f.scene, ""))
+            for f in lint(Storyboard.load(board_path), screenplay, bible)]

@@ -140,12 +140,3 @@ def lint(board: Storyboard, screenplay: Screenplay, bible: Bible) -> list[LintFi
                                        f"the action names {PROP_WORDS.get(prop, prop)} but no shot "
                                        "of the scene shows it; add it to a prompt or an insert"))
     return out
-
-
-def as_check_findings(board: Storyboard, screenplay: Screenplay, bible: Bible) -> list:
-    """The lint as `microfilm check` findings (errors: a shot that stages the script wrong)."""
-    from microfilm.checks import Finding
-
-    headings = {i: sc.heading for i, sc in enumerate(screenplay.scenes, start=1)}
-    return [Finding("error", f"board-{f.code}", str(f), scene=f.scene,
-                    heading=headings.get(f.scene, "")) for f in lint(board, screenplay, bible)]

@@ -86,13 +86,6 @@ class Storyboard(BaseModel):
             t += s.duration
         return out
 
-    def staging_findings(self, screenplay, bible) -> list:
-        """The board lint's findings against the script (microfilm.direction.lint), for views
-        that hold a storyboard, a screenplay and a bible (the studio's storyboard tab)."""
-        from microfilm.direction.lint import lint
-
-        return lint(self, screenplay, bible)
-
     def to_yaml(self) -> str:
         return dump_yaml(self, HEADER)
 

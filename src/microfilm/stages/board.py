@@ -130,7 +130,8 @@ def run(ctx: StageContext) -> StageOutcome:
     if backend is not None:  # an LLM writer is configured: it directs, the house director backs it
         from microfilm.providers.llm.director import direct
 
-        board, report = direct(ctx.brief, bible, screenplay, animator_caps(ctx), backend)
+        house = plan(ctx.brief, bible, screenplay, animator_caps(ctx))
+        board, report = direct(ctx.brief, bible, screenplay, house, backend)
         for number, why in report.fallback.items():
             ctx.store.log({"event": "director-fallback", "scene": number, "error": why})
     else:

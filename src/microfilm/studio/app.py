@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from urllib.parse import quote
 
 from microfilm import form
+from microfilm.direction.lint import lint as board_lint
 from microfilm.studio import render as fmt
 from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.jobs import JobManager
@@ -43,6 +44,7 @@ def _templates() -> Jinja2Templates:
     env.filters["money"] = fmt.fmt_money
     env.globals["PRESETS"] = form.PRESETS
     env.globals["genre_name"] = genre_name
+    env.globals["board_findings"] = board_lint  # the storyboard tab's staging findings
     return Jinja2Templates(env=env)
 
 

@@ -25,7 +25,6 @@ from microfilm.direction.lint import lint_shot, shows
 from microfilm.direction.prompts import prompt_for
 from microfilm.direction.staging import SceneStaging, stage
 from microfilm.errors import ProviderError
-from microfilm.providers.base import Capabilities
 from microfilm.providers.llm.structured import ChatBackend, generate
 from microfilm.spec.bible import Bible
 from microfilm.spec.brief import Brief
@@ -135,13 +134,11 @@ def _problems(st: SceneStaging, shots: list[Shot], bible: Bible):
     return check
 
 
-def direct(brief: Brief, bible: Bible, screenplay: Screenplay, caps: Capabilities,
+def direct(brief: Brief, bible: Bible, screenplay: Screenplay, house: Storyboard,
            backend: ChatBackend, *, attempts: int = 3) -> tuple[Storyboard, DirectorReport]:
-    """The board directed by the model, scene by scene, with the house board as the skeleton
-    and as the fallback for any scene the model cannot direct within `attempts`."""
-    from microfilm.stages.board import plan  # the house director: timing and fallback
-
-    house = plan(brief, bible, screenplay, caps)
+    """The board directed by the model, scene by scene, with the house board (the board
+    stage's plan, passed in: a provider does not import a stage) as the skeleton and as the
+    fallback for any scene the model cannot direct within `attempts`."""
     report = DirectorReport()
     stagings = {st.number: st for st in stage(screenplay, bible)}
     out: list[Shot] = []
