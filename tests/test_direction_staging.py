@@ -119,3 +119,16 @@ def test_subtitles_name_the_speaker_not_the_id(tmp_path):
     assert speaker_name(path, "clara") == "Clara" and speaker_name(path, "lin") == "林晓"
     assert speaker_name(path, "nobody") == "nobody"
     assert speaker_name(tmp_path / "missing.yaml", "clara") == "clara"
+
+
+def test_a_name_whose_recording_follows_is_not_there_in_person():
+    """"听沈凤英以前发的语音" (the Chinese example's bus scene): she is heard, not seen."""
+    from microfilm.direction.cast import mentions
+
+    bible = Bible(characters=[
+        Character(id="child", name="沈晓萌", look="短发", wardrobe="风衣"),
+        Character(id="parent", name="沈凤英", look="白发", wardrobe="红外套")])
+    found = dict(mentions(bible, "回家的路上，沈晓萌一条一条地听沈凤英以前发的语音。"))
+    assert found == {"child": True, "parent": False}
+    # a name followed by her own action in the same clause is still there
+    assert dict(mentions(bible, "沈凤英端来两碗饺子。")) == {"parent": True}

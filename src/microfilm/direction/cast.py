@@ -19,6 +19,9 @@ _ABSENT_BEFORE = re.compile(
     r"(?:\b(?:from|to|calls?|calling|dials?|texts?|about|of|for|misses|remembers|thinks of|"
     r"writes to|letter to|message to|photo of|picture of)\s+)$", re.IGNORECASE)
 _ABSENT_BEFORE_ZH = ("给", "打给", "想起", "想着", "关于", "来自", "拨通", "思念")
+# "听沈凤英以前发的语音": a name whose own recording, message or photo follows within the clause
+# is not there in person (the English "messages from Howard" is caught by "from").
+_ABSENT_AFTER_ZH = re.compile(r"^[^，。；！？,.;!?]{0,6}?的(?:语音|留言|录音|消息|短信|信|照片|视频|声音)")
 
 
 def slug(text: str) -> str:
@@ -85,7 +88,8 @@ def mentions(bible: Bible, text: str) -> list[tuple[str, bool]]:
                 after = text[m.end():m.end() + 2]
                 before = text[:m.start()]
                 absent = (after.startswith(("'s", "’s", "的")) or bool(_ABSENT_BEFORE.search(before))
-                          or before.endswith(_ABSENT_BEFORE_ZH))
+                          or before.endswith(_ABSENT_BEFORE_ZH)
+                          or bool(_ABSENT_AFTER_ZH.match(text[m.end():])))
                 there = there or not absent
                 if first is None or m.start() < first[0]:
                     first = (m.start(), not absent)
