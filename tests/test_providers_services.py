@@ -41,6 +41,7 @@ class Case:
 
 CASES = [
     Case("runway-gen4", "runway", "runway", "RunwayGen4", sdk="runwayml"),
+    Case("runway-gen4.5", "runway", "runway", "RunwayGen45", sdk="runwayml"),
     Case("sora-2", "openai", "openai_media", "Sora2", "/v1", "openai"),
     Case("openai-image", "openai", "openai_media", "OpenAIImage", "/v1", "openai", "call"),
     Case("openai-tts", "openai", "openai_media", "OpenAITTS", "/v1", "openai", ""),
