@@ -62,6 +62,7 @@ CASES = [
     Case("fal-lipsync", "fal", "fal", "FalLipSync", refuse_on=""),
     Case("replicate", "replicate", "replicate", "Replicate", "", "replicate"),
     Case("ark-seedance", "ark", "ark", "ArkSeedance", "/api/v3"),
+    Case("ark-seedance-2", "ark", "ark", "ArkSeedance2", "/api/v3"),
     Case("ark-seedream", "ark", "ark", "ArkSeedream", "/api/v3", "", "call"),
     Case("dashscope-wan", "dashscope", "dashscope", "DashScopeWan"),
     Case("dashscope-qwen-image", "dashscope", "dashscope", "QwenImage", "", "", "call"),
