@@ -69,7 +69,9 @@ CASES = [
     Case("dashscope-qwen-tts", "dashscope", "dashscope", "QwenTTS", "", "", "call"),
     Case("minimax-hailuo", "minimax", "minimax", "MiniMaxHailuo"),
     Case("minimax-speech", "minimax", "minimax", "MiniMaxSpeech", "", "", "call"),
+    Case("minimax-speech-2.8", "minimax", "minimax", "MiniMaxSpeech28", "", "", "call"),
     Case("elevenlabs-voice", "elevenlabs", "elevenlabs", "ElevenVoice", "", "elevenlabs", "call"),
+    Case("elevenlabs-v3", "elevenlabs", "elevenlabs", "ElevenVoiceV3", "", "elevenlabs", "call"),
     Case("elevenlabs-music", "elevenlabs", "elevenlabs", "ElevenMusic", "", "elevenlabs", ""),
 ]
 

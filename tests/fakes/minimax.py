@@ -42,6 +42,8 @@ def install(server: FakeServer) -> FakeServer:
     def speech(req: Req) -> Resp:
         body = req.json()
         assert body["output_format"] == "hex" and body["voice_setting"]["voice_id"]
+        if body.get("model") not in ("speech-2.6-hd", "speech-2.8-turbo"):
+            return Resp(200, {"base_resp": {"status_code": 2013, "status_msg": "invalid params, model"}})
         if server.take_fault("call", "refuse"):
             return Resp(200, {"base_resp": {"status_code": 1026, "status_msg": "input sensitive"}})
         return Resp(200, {"data": {"audio": media.audio(1.0, "mp3").hex(), "status": 2},

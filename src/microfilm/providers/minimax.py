@@ -110,3 +110,10 @@ class MiniMaxSpeech(_MiniMax):
             raise ProviderError(f"{self.info.id}: no audio in the response")
         Path(request.out).write_bytes(bytes.fromhex(data["audio"]))
         return AudioResult(path=request.out, duration=0.0)
+
+
+class MiniMaxSpeech28(MiniMaxSpeech):
+    """Speech 2.8 Turbo: the same t2a_v2 call on the current model (read 2026-12-04)."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "minimax-speech-2.8", is_async=False, extra="minimax", env_keys=("MINIMAX_API_KEY",))
