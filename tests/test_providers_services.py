@@ -68,6 +68,7 @@ CASES = [
     Case("dashscope-qwen-image", "dashscope", "dashscope", "QwenImage", "", "", "call"),
     Case("dashscope-qwen-tts", "dashscope", "dashscope", "QwenTTS", "", "", "call"),
     Case("minimax-hailuo", "minimax", "minimax", "MiniMaxHailuo"),
+    Case("minimax-h3", "minimax", "minimax", "MiniMaxH3"),
     Case("minimax-speech", "minimax", "minimax", "MiniMaxSpeech", "", "", "call"),
     Case("minimax-speech-2.8", "minimax", "minimax", "MiniMaxSpeech28", "", "", "call"),
     Case("elevenlabs-voice", "elevenlabs", "elevenlabs", "ElevenVoice", "", "elevenlabs", "call"),
