@@ -6,6 +6,10 @@ from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
 
+MODERATED = Resp(400, {"code": "DataInspectionFailed",
+                       "message": "Input data may contain inappropriate content.", "request_id": "r"})
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/api/v1/services/aigc/video-generation/video-synthesis", "submit")
     def submit(req: Req) -> Resp:
@@ -40,12 +44,22 @@ def install(server: FakeServer) -> FakeServer:
     def generate(req: Req) -> Resp:
         body = req.json()
         if server.take_fault("call", "refuse"):
-            return Resp(400, {"code": "DataInspectionFailed", "message": "Input data may contain inappropriate content.",
-                              "request_id": "r"})
+            return MODERATED
         if "tts" in body["model"]:
             return Resp(200, {"output": {"audio": {"url": f"{server.base_url}/files/speech.wav"}}})
         return Resp(200, {"output": {"choices": [{"message": {"role": "assistant", "content": [
             {"image": f"{server.base_url}/files/image.png"}]}}]}})
+
+    @server.route("POST", "/api/v1/services/audio/tts/SpeechSynthesizer", "call")
+    def cosyvoice(req: Req) -> Resp:
+        body = req.json()
+        if server.take_fault("call", "refuse"):
+            return MODERATED
+        if body.get("model") != "cosyvoice-v3-flash" or body["input"].get("voice") != "longanyang" \
+                and not body["input"].get("voice", "").startswith("cosyvoice-"):
+            return Resp(400, {"code": "InvalidParameter", "message": "voice does not match model", "request_id": "r"})
+        return Resp(200, {"output": {"audio": {"url": f"{server.base_url}/files/speech.wav"}},
+                          "usage": {"characters": len(body["input"]["text"])}})
 
     @server.route("GET", "/files/speech.wav", "speech")
     def speech(req: Req) -> Resp:
