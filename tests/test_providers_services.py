@@ -66,6 +66,7 @@ CASES = [
     Case("ark-seedance-2", "ark", "ark", "ArkSeedance2", "/api/v3"),
     Case("ark-seedream", "ark", "ark", "ArkSeedream", "/api/v3", "", "call"),
     Case("dashscope-wan", "dashscope", "dashscope", "DashScopeWan"),
+    Case("dashscope-wan-3", "dashscope", "dashscope", "DashScopeWan3"),
     Case("dashscope-qwen-image", "dashscope", "dashscope", "QwenImage", "", "", "call"),
     Case("dashscope-qwen-tts", "dashscope", "dashscope", "QwenTTS", "", "", "call"),
     Case("dashscope-cosyvoice", "dashscope", "dashscope", "CosyVoice", "", "", "call"),

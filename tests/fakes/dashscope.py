@@ -6,6 +6,8 @@ from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
 
+# image-to-video model -> whole seconds it renders (Wan 3.0 no longer takes prompt_extend)
+WAN = {"wan2.7-i2v": range(2, 16), "wan3.0-video": range(2, 31)}
 MODERATED = Resp(400, {"code": "DataInspectionFailed",
                        "message": "Input data may contain inappropriate content.", "request_id": "r"})
 
@@ -17,6 +19,11 @@ def install(server: FakeServer) -> FakeServer:
             return Resp(400, {"code": "InvalidParameter", "message": "async header required"})
         body = req.json()
         assert body["input"]["media"][0]["type"] == "first_frame"
+        params = body["parameters"]
+        if params.get("duration") not in WAN.get(body.get("model", ""), ()) or \
+                body["model"].startswith("wan3") and "prompt_extend" in params:
+            return Resp(400, {"code": "InvalidParameter", "request_id": "r",
+                              "message": f"model/parameters {body.get('model')}/{sorted(params)}"})
         job, _ = server.new_job("video", body["parameters"], prefix="ds")
         if server.take_fault("submit", "refuse"):
             job.outcome = "refused"

@@ -6,6 +6,7 @@
   output.task_id; GET /api/v1/tasks/{task_id} -> output.task_status PENDING | RUNNING |
   SUCCEEDED (output.video_url) | FAILED (output.code, DataInspectionFailed = content
   moderation) | CANCELED | UNKNOWN. Task ids live 24 h. $0.10 per second at 720P.
+- Wan 3.0 (`wan3.0-video`): the same endpoint and task states; 2-30 s; no prompt_extend.
 - Qwen image: POST /api/v1/services/aigc/multimodal-generation/generation {model, input:
   {messages: [{role: user, content: [{text}]}]}, parameters: {size: "W*H"}} -> an image URL.
 - Qwen TTS: the same endpoint with {model: qwen3-tts-flash, input: {text, voice}} ->
@@ -64,14 +65,15 @@ class DashScopeWan(_DashScope):
     info: ClassVar[ProviderInfo] = catalogue.info(
         "dashscope-wan", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
     poll_every_s = 10.0
+    extra_parameters: ClassVar[dict[str, Any]] = {"prompt_extend": True}
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
         body = {"model": self.info.model,
                 "input": {"prompt": request.prompt or request.camera,
                           "media": [{"type": "first_frame", "url": data_uri(request.image)}]},
-                "parameters": {"resolution": "720P", "prompt_extend": True, "watermark": False,
+                "parameters": {"resolution": "720P", "watermark": False,
                                "duration": int(self.duration_for(request.duration)),
-                               "seed": request.seed}}
+                               "seed": request.seed, **self.extra_parameters}}
         out = self._http(**{"X-DashScope-Async": "enable"}).post(
             "/api/v1/services/aigc/video-generation/video-synthesis", json=body)
         return out["output"]["task_id"]
@@ -90,6 +92,16 @@ class DashScopeWan(_DashScope):
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
         download(state.result_ref, out)
         return ClipResult(path=out, duration=0.0, has_audio=True)
+
+
+class DashScopeWan3(DashScopeWan):
+    """Wan 3.0 (`wan3.0-video`, read 2026-12-04): one model for every mode on the same
+    video-synthesis task endpoint (a first_frame medium makes it image-to-video); 2-30 s,
+    sound on by default; it no longer takes `prompt_extend` or `negative_prompt`."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "dashscope-wan-3", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
+    extra_parameters: ClassVar[dict[str, Any]] = {}
 
 
 class QwenImage(_DashScope):
