@@ -44,6 +44,23 @@ def test_old_storyboards_load_with_the_defaults():
     assert (shot.dialogue, shot.group) == ("auto", "")
 
 
+def _boarded(tmp_path, budget: float, edits: dict[str, str]):
+    """A new 20 s film with `edits` made to its film.toml, planned up to its storyboard."""
+    from microfilm import api
+
+    root = tmp_path / "film"
+    api.new(root, title="The Umbrella", genre="youth-romance", language="en", duration=20,
+            logline="Two strangers share an umbrella.", seed=5, budget=budget, currency="USD")
+    toml = root / "film.toml"
+    text = toml.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new)
+    toml.write_text(text, encoding="utf-8")
+    api.make(root, stages=["research", "develop", "board"])
+    return root
+
+
 def test_a_film_lip_syncs_its_on_screen_close_lines_and_prices_them(tmp_path, monkeypatch):
     from microfilm import api
     from microfilm.estimate import estimate_plan
@@ -61,14 +78,7 @@ def test_a_film_lip_syncs_its_on_screen_close_lines_and_prices_them(tmp_path, mo
         monkeypatch.setenv("FAL_KEY", "fal-test-0123456789abcdef")
         monkeypatch.setenv("FAL_QUEUE_BASE_URL", server.base_url)
         monkeypatch.setattr(FalLipSync, "poll_every_s", 0.01, raising=False)
-        root = tmp_path / "film"
-        api.new(root, title="The Umbrella", genre="youth-romance", language="en", duration=20,
-                logline="Two strangers share an umbrella.", seed=5, budget=20, currency="USD")
-        toml = root / "film.toml"
-        text = toml.read_text(encoding="utf-8").replace('lipsync = ""', 'lipsync = "fal-lipsync"')
-        assert 'lipsync = "fal-lipsync"' in text
-        toml.write_text(text, encoding="utf-8")
-        api.make(root, stages=["research", "develop", "board"])
+        root = _boarded(tmp_path, 20, {'lipsync = ""': 'lipsync = "fal-lipsync"'})
         # speakers as bible ids, as the board writes them (SCHEMA.md): the first shot's line
         # is said on screen in a medium shot, the second's by someone off screen (V.O.)
         path = Project.at(root).storyboard
@@ -98,3 +108,74 @@ def test_a_film_lip_syncs_its_on_screen_close_lines_and_prices_them(tmp_path, mo
     plan = estimate_plan(project.brief(), board)
     priced = sum(ln.cost for ln in plan.lines if ln.capability == "lipsync")
     assert priced == pytest.approx(sum(r.estimated_cost for r in rows), abs=1e-3)
+
+
+def test_a_line_the_clip_speaks_is_kept_from_the_clip_and_not_voiced(tmp_path, monkeypatch):
+    """Kling 3.0 (the fake returns clips with a sound track) speaks the close on-screen
+    line: the line heard is cut from the clip inside its window, no TTS is asked for or
+    priced for it, the clip's track is never placed whole, and the master's loudness and
+    subtitle timing checks pass on the result."""
+    import json
+
+    import numpy as np
+
+    from microfilm import api
+    from microfilm.estimate import estimate_plan
+    from microfilm.media.audio import SR, decode
+    from microfilm.project import Project
+    from microfilm.providers.kling import KlingV3
+    from microfilm.spec.cut import Cut
+    from microfilm.spec.manifest import Manifest
+    from microfilm.spec.storyboard import Storyboard
+    from tests.fakes import kling as fake_kling
+    from tests.fakes.server import FakeServer
+
+    with FakeServer() as server:
+        fake_kling.install(server)
+        monkeypatch.setenv("KLING_ACCESS_KEY", "kling-access")
+        monkeypatch.setenv("KLING_SECRET_KEY", fake_kling.SECRET)
+        monkeypatch.setenv("KLING_BASE_URL", server.base_url)
+        monkeypatch.setattr(KlingV3, "poll_every_s", 0.01, raising=False)
+        root = _boarded(tmp_path, 50, {'animator = "house-animator"': 'animator = "kling-v3"',
+                                       "[settings]": "[settings]\napprove_before_animating = false"})
+        path = Project.at(root).storyboard
+        board = Storyboard.load(path)
+        story = [s for s in board.shots if s.kind == "shot" and s.lines and s.characters]
+        assert story
+        for s in board.shots:  # one shot speaks on screen; every other line is a voice-over
+            for line in s.lines:
+                line.character = s.characters[0] if s is story[0] else "narrator"
+        story[0].framing = "medium"
+        story[0].keep_clip_audio = True  # even so, the clip's whole track is never placed
+        board.save(path)
+        api.make(root, edit_policy="keep")
+    project = Project.at(root)
+    board = Storyboard.load(project.storyboard)
+    shot = next(s for s in board.shots if s.id == story[0].id)
+    manifest = Manifest.model_validate_json((project.state / "generated.json").read_text("utf-8"))
+    spoken = [v for a in manifest.shots for v in a.voices if v.native]
+    assert [v.text for v in spoken] == [ln.text for ln in shot.lines]
+    others = [v for a in manifest.shots if a.shot_id != shot.id for v in a.voices]
+    assert others and not any(v.native for v in others)  # voice-overs stay TTS
+    # the line heard is the clip's own sound (the fake's 440 Hz tone) from the line's start
+    # to the next line's start or the shot's end, nothing outside that window
+    starts = [ln.start for ln in shot.lines] + [shot.duration]
+    for v, end in zip(spoken, starts[1:]):
+        assert "native-line" in v.path
+        sound = decode(root / v.path, 1)[0]
+        assert v.duration == pytest.approx(min(end, shot.duration) - v.start, abs=0.05)
+        peak = np.argmax(np.abs(np.fft.rfft(sound))) * SR / len(sound)
+        assert peak == pytest.approx(440, abs=5)
+    # priced as sent: no voice for the line the clip speaks
+    plan = estimate_plan(project.brief(), board)
+    voiced = sum(ln.items for ln in plan.lines if ln.capability == "voice")
+    assert voiced == sum(len(s.lines) for s in board.shots) - len(spoken)
+    cut = Cut.load(project.state / "cut.json")
+    assert cut.clip_audio == []  # the clip's track (and any music in it) is not in the mix
+    at = next(s.start for s in cut.segments if s.shot_id == shot.id)
+    placed = {round(p.start, 2) for p in cut.dialogue if "native-line" in p.path}
+    assert placed == {round(at + v.start, 2) for v in spoken}
+    assert {round(c.start, 2) for c in cut.cues} >= placed  # cues on with the clip's line
+    qc = json.loads((root / "out" / "qc.json").read_text("utf-8"))
+    checks = {c["name"]: c["passed"] for c in qc["checks"]}
+    assert checks["loudness"] and checks["subtitle_timing"]

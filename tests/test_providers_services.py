@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from microfilm.errors import ProviderError
 from microfilm.ledger import Ledger, Status
 from microfilm.providers import catalogue
 from microfilm.providers.base import AnimateRequest, LipSyncRequest, PaintRequest, ScoreRequest, SpeechRequest
@@ -41,6 +42,7 @@ class Case:
 
 CASES = [
     Case("runway-gen4", "runway", "runway", "RunwayGen4", sdk="runwayml"),
+    Case("runway-gen4.5", "runway", "runway", "RunwayGen45", sdk="runwayml"),
     Case("sora-2", "openai", "openai_media", "Sora2", "/v1", "openai"),
     Case("openai-image", "openai", "openai_media", "OpenAIImage", "/v1", "openai", "call"),
     Case("openai-tts", "openai", "openai_media", "OpenAITTS", "/v1", "openai", ""),
@@ -61,13 +63,19 @@ CASES = [
     Case("fal-lipsync", "fal", "fal", "FalLipSync", refuse_on=""),
     Case("replicate", "replicate", "replicate", "Replicate", "", "replicate"),
     Case("ark-seedance", "ark", "ark", "ArkSeedance", "/api/v3"),
+    Case("ark-seedance-2", "ark", "ark", "ArkSeedance2", "/api/v3"),
     Case("ark-seedream", "ark", "ark", "ArkSeedream", "/api/v3", "", "call"),
     Case("dashscope-wan", "dashscope", "dashscope", "DashScopeWan"),
+    Case("dashscope-wan-3", "dashscope", "dashscope", "DashScopeWan3"),
     Case("dashscope-qwen-image", "dashscope", "dashscope", "QwenImage", "", "", "call"),
     Case("dashscope-qwen-tts", "dashscope", "dashscope", "QwenTTS", "", "", "call"),
+    Case("dashscope-cosyvoice", "dashscope", "dashscope", "CosyVoice", "", "", "call"),
     Case("minimax-hailuo", "minimax", "minimax", "MiniMaxHailuo"),
+    Case("minimax-h3", "minimax", "minimax", "MiniMaxH3"),
     Case("minimax-speech", "minimax", "minimax", "MiniMaxSpeech", "", "", "call"),
+    Case("minimax-speech-2.8", "minimax", "minimax", "MiniMaxSpeech28", "", "", "call"),
     Case("elevenlabs-voice", "elevenlabs", "elevenlabs", "ElevenVoice", "", "elevenlabs", "call"),
+    Case("elevenlabs-v3", "elevenlabs", "elevenlabs", "ElevenVoiceV3", "", "elevenlabs", "call"),
     Case("elevenlabs-music", "elevenlabs", "elevenlabs", "ElevenMusic", "", "elevenlabs", ""),
 ]
 
@@ -119,7 +127,7 @@ def _request(provider, tmp_path: Path):
                             width=90, height=160, genre="touching-family")
     if cap == "voice":
         return SpeechRequest(out=tmp_path / "line.wav", text="妈，我回来了。", language="zh",
-                             voice=VoiceSpec(gender="female"))
+                             voice=VoiceSpec(gender="male"))  # a son: every voice has a man's
     return ScoreRequest(out=tmp_path / "score.wav", genre="touching-family", mood="warm",
                         tempo_bpm=80, mode="major", duration=12.0, scene_starts=(0.0, 6.0))
 
@@ -222,3 +230,23 @@ def test_declared_info_and_missing(case, monkeypatch, tmp_path):
         monkeypatch.setenv(name, "sk-secret-value-xyz-123456")
     assert all("sk-secret-value" not in m for m in cls.missing())
     assert all(m.startswith(("install microfilm[", "set ")) or "shut down" in m for m in cls.missing())
+
+
+def test_cosyvoice_names_the_bible_field_for_a_voice_it_does_not_have(tmp_path, monkeypatch):
+    """Only the documented system voice is built in: a woman's line without a named voice
+    fails before any call, naming the field to set, instead of speaking in a man's voice."""
+    from microfilm.providers.dashscope import CosyVoice
+    from tests.fakes import dashscope
+
+    with FakeServer() as server:
+        dashscope.install(server)
+        monkeypatch.setenv("DASHSCOPE_API_KEY", KEY)
+        monkeypatch.setenv("DASHSCOPE_BASE_URL", server.base_url)
+        request = SpeechRequest(out=tmp_path / "line.wav", text="我回来了。", language="zh",
+                                voice=VoiceSpec(gender="female"), character="mei")
+        with pytest.raises(ProviderError, match=r"characters\[mei\]\.voice\.provider_voice"):
+            CosyVoice().call(request)
+        assert server.counts["call"] == 0
+        named = request.model_copy(update={"voice": VoiceSpec(gender="female",
+                                                              provider_voice="cosyvoice-v3-flash-mei-1")})
+        assert CosyVoice().call(named).path.exists() and server.counts["call"] == 1

@@ -124,12 +124,15 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
         add("animator", "house-animator" if card else pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
                                                     duration=shot.duration, width=w, height=h,
                                                     fps=board.fps, prompt=shot.prompt), shot.id)
-        for line in shot.lines:
-            add("voice", pv.voice, SpeechRequest(text=line.text, language=board.language,
-                                                 voice=VoiceSpec()), shot.id)
         synced = _info(pv.lipsync) if pv.lipsync and not card else None
         animator = _info(pv.animator)
-        if synced and animator and "lipsync" in dialogue.deliveries(shot, animator, synced):
+        ways = (dialogue.deliveries(shot, animator, synced) if animator and not card
+                else ["tts"] * len(shot.lines))
+        for line, way in zip(shot.lines, ways):
+            if way != "native":  # a line the clip speaks is not voiced (stages/generate.py)
+                add("voice", pv.voice, SpeechRequest(text=line.text, language=board.language,
+                                                     voice=VoiceSpec()), shot.id)
+        if synced and "lipsync" in ways:
             add("lipsync", pv.lipsync, LipSyncRequest(video=Path("clip.mp4"), video_sha256="",
                                                       audio=Path("line.wav"), audio_sha256="",
                                                       duration=shot.duration, width=w, height=h,

@@ -8,12 +8,19 @@ from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
 
+# model -> whole seconds it renders (Seedance 1.5 Pro: 4-12; 2.0: 4-15)
+DURATIONS = {"doubao-seedance-1-5-pro-251215": range(4, 13), "doubao-seedance-2-0-260128": range(4, 16)}
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/api/v3/contents/generations/tasks", "submit")
     def submit(req: Req) -> Resp:
         body = req.json()
         kinds = [c["type"] for c in body["content"]]
         assert kinds == ["text", "image_url"] and body["content"][1]["role"] == "first_frame"
+        if body.get("duration") not in DURATIONS.get(body.get("model", ""), ()):
+            return Resp(400, {"error": {"code": "InvalidParameter",
+                                        "message": f"model/duration {body.get('model')}/{body.get('duration')}"}})
         job, _ = server.new_job("video", body, prefix="cgt")
         if server.take_fault("submit", "refuse"):
             job.outcome = "refused"

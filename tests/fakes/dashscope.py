@@ -6,6 +6,12 @@ from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
 
+# image-to-video model -> whole seconds it renders (Wan 3.0 no longer takes prompt_extend)
+WAN = {"wan2.7-i2v": range(2, 16), "wan3.0-video": range(2, 31)}
+MODERATED = Resp(400, {"code": "DataInspectionFailed",
+                       "message": "Input data may contain inappropriate content.", "request_id": "r"})
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/api/v1/services/aigc/video-generation/video-synthesis", "submit")
     def submit(req: Req) -> Resp:
@@ -13,6 +19,11 @@ def install(server: FakeServer) -> FakeServer:
             return Resp(400, {"code": "InvalidParameter", "message": "async header required"})
         body = req.json()
         assert body["input"]["media"][0]["type"] == "first_frame"
+        params = body["parameters"]
+        if params.get("duration") not in WAN.get(body.get("model", ""), ()) or \
+                body["model"].startswith("wan3") and "prompt_extend" in params:
+            return Resp(400, {"code": "InvalidParameter", "request_id": "r",
+                              "message": f"model/parameters {body.get('model')}/{sorted(params)}"})
         job, _ = server.new_job("video", body["parameters"], prefix="ds")
         if server.take_fault("submit", "refuse"):
             job.outcome = "refused"
@@ -40,12 +51,22 @@ def install(server: FakeServer) -> FakeServer:
     def generate(req: Req) -> Resp:
         body = req.json()
         if server.take_fault("call", "refuse"):
-            return Resp(400, {"code": "DataInspectionFailed", "message": "Input data may contain inappropriate content.",
-                              "request_id": "r"})
+            return MODERATED
         if "tts" in body["model"]:
             return Resp(200, {"output": {"audio": {"url": f"{server.base_url}/files/speech.wav"}}})
         return Resp(200, {"output": {"choices": [{"message": {"role": "assistant", "content": [
             {"image": f"{server.base_url}/files/image.png"}]}}]}})
+
+    @server.route("POST", "/api/v1/services/audio/tts/SpeechSynthesizer", "call")
+    def cosyvoice(req: Req) -> Resp:
+        body = req.json()
+        if server.take_fault("call", "refuse"):
+            return MODERATED
+        if body.get("model") != "cosyvoice-v3-flash" or body["input"].get("voice") != "longanyang" \
+                and not body["input"].get("voice", "").startswith("cosyvoice-"):
+            return Resp(400, {"code": "InvalidParameter", "message": "voice does not match model", "request_id": "r"})
+        return Resp(200, {"output": {"audio": {"url": f"{server.base_url}/files/speech.wav"}},
+                          "usage": {"characters": len(body["input"]["text"])}})
 
     @server.route("GET", "/files/speech.wav", "speech")
     def speech(req: Req) -> Resp:

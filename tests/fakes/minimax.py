@@ -8,10 +8,17 @@ from tests.fakes.server import FakeServer, Req, Resp
 OK = {"status_code": 0, "status_msg": "success"}
 
 
+# video model -> (whole seconds it renders, whether its clips carry sound)
+VIDEO = {"MiniMax-Hailuo-2.3": ({6, 10}, False), "MiniMax-H3": (set(range(5, 16)), True)}
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/v1/video_generation", "submit")
     def submit(req: Req) -> Resp:
         body = req.json()
+        if body.get("duration") not in VIDEO.get(body.get("model", ""), ((), False))[0]:
+            return Resp(200, {"task_id": "", "base_resp": {"status_code": 2013,
+                                                           "status_msg": "invalid params, model/duration"}})
         if server.take_fault("submit", "refuse"):
             return Resp(200, {"task_id": "", "base_resp": {"status_code": 1026, "status_msg": "input new_sensitive"}})
         job, _ = server.new_job("video", body, prefix="mm")
@@ -36,12 +43,16 @@ def install(server: FakeServer) -> FakeServer:
     @server.route("GET", "/files/(?P<id>[^/]+)\\.mp4", "download")
     def out(req: Req) -> Resp:
         job = server.jobs[req.match["id"]]
-        return server.media_response("download", media.clip(float(job.params["duration"])), "video/mp4")
+        sound = VIDEO[job.params["model"]][1]
+        return server.media_response("download", media.clip(float(job.params["duration"]), audio=sound),
+                                     "video/mp4")
 
     @server.route("POST", "/v1/t2a_v2", "call")
     def speech(req: Req) -> Resp:
         body = req.json()
         assert body["output_format"] == "hex" and body["voice_setting"]["voice_id"]
+        if body.get("model") not in ("speech-2.6-hd", "speech-2.8-turbo"):
+            return Resp(200, {"base_resp": {"status_code": 2013, "status_msg": "invalid params, model"}})
         if server.take_fault("call", "refuse"):
             return Resp(200, {"base_resp": {"status_code": 1026, "status_msg": "input sensitive"}})
         return Resp(200, {"data": {"audio": media.audio(1.0, "mp3").hex(), "status": 2},

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from tests.fakes import media
 from tests.fakes.server import FakeServer, Req, Resp
 
+# model -> (durations it renders, credits per second), from Runway's API reference
+MODELS = {"gen4_turbo": (set(range(2, 11)), 5), "gen4.5": (set(range(2, 11)), 12)}
 STATUS = {"queued": "PENDING", "running": "RUNNING", "succeeded": "SUCCEEDED",
           "failed": "FAILED", "refused": "FAILED"}
 
@@ -19,6 +21,9 @@ def install(server: FakeServer) -> FakeServer:
         body = req.json()
         if not str(body.get("promptImage", "")).startswith("data:image/"):
             return Resp(400, {"error": "promptImage must be a URL or data URI"})
+        durations, _ = MODELS.get(body.get("model", ""), (set(), 0))
+        if body.get("duration") not in durations:
+            return Resp(400, {"error": f"invalid model/duration: {body.get('model')}/{body.get('duration')}"})
         job, _new = server.new_job("video", body, idem=req.header("idempotency-key"))
         if server.take_fault("submit", "refuse"):
             job.outcome = "refused"
@@ -33,7 +38,7 @@ def install(server: FakeServer) -> FakeServer:
             return Resp(404, {"error": "Task not found"})
         status = STATUS[job.status()]
         task = {"id": job.id, "status": status, "createdAt": datetime.now(timezone.utc).isoformat()}
-        credits = 5 * int(job.params.get("duration", 5))
+        credits = MODELS[job.params["model"]][1] * int(job.params.get("duration", 5))
         if status == "PENDING":
             task["estimatedCost"] = {"credits": credits}
         elif status == "RUNNING":

@@ -8,6 +8,9 @@
   per-second figure here is that formula at 720p, 24 fps and about 16 CNY per million tokens.
 - Seedream: POST {base}/images/generations (OpenAI-like) {model, prompt, size, image: [refs],
   response_format: b64_json, watermark: false} -> data[0].b64_json; 0.2 CNY per image.
+- Seedance 2.0 (`doubao-seedance-2-0-260128`, read 2026-12-04): the same task protocol;
+  4-15 s, audio on by default (voice, effects, music in sync; lines in double quotes are
+  spoken), first frame or first+last frames, or 1-9 reference images (modes exclusive).
 Auth: `Authorization: Bearer $ARK_API_KEY`. The Volcengine SDK is a very large package for
 two endpoints, so httpx speaks them directly.
 """
@@ -72,6 +75,13 @@ class ArkSeedance(_Ark):
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
         download(state.result_ref, out)
         return ClipResult(path=out, duration=0.0, has_audio=True)
+
+
+class ArkSeedance2(ArkSeedance):
+    """Seedance 2.0: the same first-frame request on the current model."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "ark-seedance-2", is_async=True, extra="ark", env_keys=("ARK_API_KEY",))
 
 
 class ArkSeedream(_Ark):

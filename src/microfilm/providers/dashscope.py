@@ -6,10 +6,14 @@
   output.task_id; GET /api/v1/tasks/{task_id} -> output.task_status PENDING | RUNNING |
   SUCCEEDED (output.video_url) | FAILED (output.code, DataInspectionFailed = content
   moderation) | CANCELED | UNKNOWN. Task ids live 24 h. $0.10 per second at 720P.
+- Wan 3.0 (`wan3.0-video`): the same endpoint and task states; 2-30 s; no prompt_extend.
 - Qwen image: POST /api/v1/services/aigc/multimodal-generation/generation {model, input:
   {messages: [{role: user, content: [{text}]}]}, parameters: {size: "W*H"}} -> an image URL.
 - Qwen TTS: the same endpoint with {model: qwen3-tts-flash, input: {text, voice}} ->
   output.audio.url (WAV).
+- CosyVoice (non-real-time, read 2026-12-04): POST /api/v1/services/audio/tts/SpeechSynthesizer
+  {model: cosyvoice-v3-flash, input: {text, voice, format, sample_rate}} -> output.audio.url
+  (valid 24 h). Beijing region only; each model has its own voices.
 Region: the key, the model and the endpoint must match; the default is Singapore
 (dashscope-intl). The `dashscope` SDK sets its endpoint as a module global, unsafe with
 several providers in one process, so httpx speaks the REST API directly.
@@ -46,8 +50,9 @@ class _DashScope(PaidProvider):
                                             **headers},
                     timeout=self.timeout, refusal_markers=self.refusal_markers)
 
-    def _generate(self, body: dict[str, Any]) -> dict[str, Any]:
-        out = self._http().post("/api/v1/services/aigc/multimodal-generation/generation", json=body)
+    def _generate(self, body: dict[str, Any],
+                  path: str = "/api/v1/services/aigc/multimodal-generation/generation") -> dict[str, Any]:
+        out = self._http().post(path, json=body)
         if out.get("code"):
             text = f"{out['code']}: {out.get('message', '')}"
             if any(m in text for m in MODERATION):
@@ -60,14 +65,15 @@ class DashScopeWan(_DashScope):
     info: ClassVar[ProviderInfo] = catalogue.info(
         "dashscope-wan", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
     poll_every_s = 10.0
+    extra_parameters: ClassVar[dict[str, Any]] = {"prompt_extend": True}
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
         body = {"model": self.info.model,
                 "input": {"prompt": request.prompt or request.camera,
                           "media": [{"type": "first_frame", "url": data_uri(request.image)}]},
-                "parameters": {"resolution": "720P", "prompt_extend": True, "watermark": False,
+                "parameters": {"resolution": "720P", "watermark": False,
                                "duration": int(self.duration_for(request.duration)),
-                               "seed": request.seed}}
+                               "seed": request.seed, **self.extra_parameters}}
         out = self._http(**{"X-DashScope-Async": "enable"}).post(
             "/api/v1/services/aigc/video-generation/video-synthesis", json=body)
         return out["output"]["task_id"]
@@ -86,6 +92,16 @@ class DashScopeWan(_DashScope):
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
         download(state.result_ref, out)
         return ClipResult(path=out, duration=0.0, has_audio=True)
+
+
+class DashScopeWan3(DashScopeWan):
+    """Wan 3.0 (`wan3.0-video`, read 2026-12-04): one model for every mode on the same
+    video-synthesis task endpoint (a first_frame medium makes it image-to-video); 2-30 s,
+    sound on by default; it no longer takes `prompt_extend` or `negative_prompt`."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "dashscope-wan-3", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
+    extra_parameters: ClassVar[dict[str, Any]] = {}
 
 
 class QwenImage(_DashScope):
@@ -115,5 +131,32 @@ class QwenTTS(_DashScope):
                               "input": {"text": request.text,
                                         "voice": request.voice.provider_voice or self.VOICES[request.voice.gender],
                                         "language_type": "Chinese" if request.language == "zh" else "English"}})
+        download(out["audio"]["url"], request.out)
+        return AudioResult(path=request.out, duration=0.0)
+
+
+class CosyVoice(_DashScope):
+    """CosyVoice v3 Flash through the non-real-time HTTP API (Beijing region only).
+
+    Only the system voice the API reference shows for this model is built in; any other
+    (a woman's voice, a cloned voice) is named in bible.yaml as the character's
+    `voice.provider_voice`, so a wrong voice is never guessed."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "dashscope-cosyvoice", is_async=False, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
+    default_base_url = "https://dashscope.aliyuncs.com"
+    VOICES: ClassVar[dict[str, str]] = {"male": "longanyang"}
+
+    def call(self, request: SpeechRequest) -> AudioResult:
+        voice = request.voice.provider_voice or self.VOICES.get(request.voice.gender)
+        if not voice:
+            raise ProviderError(
+                f"{self.info.id}: no built-in {request.voice.gender} voice for {self.info.model}; set "
+                f"characters[{request.character}].voice.provider_voice in bible.yaml to a CosyVoice "
+                "voice id (https://help.aliyun.com/zh/model-studio/cosyvoice-voice-list)")
+        out = self._generate({"model": self.info.model,
+                              "input": {"text": request.text, "voice": voice, "format": "wav",
+                                        "sample_rate": 24000}},
+                             path="/api/v1/services/audio/tts/SpeechSynthesizer")
         download(out["audio"]["url"], request.out)
         return AudioResult(path=request.out, duration=0.0)

@@ -60,6 +60,14 @@ class ElevenVoice(_Eleven):
         return AudioResult(path=request.out, duration=0.0)
 
 
+class ElevenVoiceV3(ElevenVoice):
+    """Eleven v3: the same text-to-speech call on the expressive model (audio tags, 70+
+    languages, 5,000 characters a request; read 2026-12-04)."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "elevenlabs-v3", is_async=False, extra="elevenlabs", env_keys=("ELEVENLABS_API_KEY",))
+
+
 class ElevenMusic(_Eleven):
     info: ClassVar[ProviderInfo] = catalogue.info(
         "elevenlabs-music", is_async=False, extra="elevenlabs", env_keys=("ELEVENLABS_API_KEY",))

@@ -85,7 +85,15 @@ class MiniMaxHailuo(_MiniMax):
         http = self._http()
         body = _ok(http.get("/v1/files/retrieve", params={"file_id": state.result_ref}))
         download(body["file"]["download_url"], out)
-        return ClipResult(path=out, duration=0.0, has_audio=False)
+        return ClipResult(path=out, duration=0.0, has_audio=self.info.capabilities.native_audio)
+
+
+class MiniMaxH3(MiniMaxHailuo):
+    """MiniMax-H3: the same video_generation task protocol; 5-15 s, clips always carry
+    their own stereo sound (read 2026-12-04)."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "minimax-h3", is_async=True, extra="minimax", env_keys=("MINIMAX_API_KEY",))
 
 
 class MiniMaxSpeech(_MiniMax):
@@ -110,3 +118,10 @@ class MiniMaxSpeech(_MiniMax):
             raise ProviderError(f"{self.info.id}: no audio in the response")
         Path(request.out).write_bytes(bytes.fromhex(data["audio"]))
         return AudioResult(path=request.out, duration=0.0)
+
+
+class MiniMaxSpeech28(MiniMaxSpeech):
+    """Speech 2.8 Turbo: the same t2a_v2 call on the current model (read 2026-12-04)."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "minimax-speech-2.8", is_async=False, extra="minimax", env_keys=("MINIMAX_API_KEY",))

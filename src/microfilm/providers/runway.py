@@ -5,6 +5,8 @@ RUNNING | SUCCEEDED (output: [urls], expiring in 24-48 h) | FAILED (failure, fai
 SAFETY.* for moderation) | CANCELLED; every task reports its cost in credits ($0.01 each).
 gen4_turbo: 5 credits per second, 2-10 s, ratios 720:1280, 1280:720, 960:960 and others;
 the prompt image is a URL or a data URI; no native audio.
+Gen-4.5 (`gen4.5`, read 2026-12-04): the same endpoint and task protocol, 12 credits per
+second, 2-10 s, the same ratios; no native audio.
 """
 
 from __future__ import annotations
@@ -72,3 +74,10 @@ class RunwayGen4(PaidProvider):
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
         download(state.result_ref, out)
         return ClipResult(path=out, duration=0.0, has_audio=False)  # measured by check()
+
+
+class RunwayGen45(RunwayGen4):
+    """Gen-4.5: Runway's current image-to-video model on the same protocol."""
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "runway-gen4.5", is_async=True, extra="runway", env_keys=("RUNWAYML_API_SECRET",))

@@ -18,6 +18,7 @@ class VoiceAsset(BaseModel):
     start: float  # seconds into the shot
     path: str  # relative to the project
     duration: float
+    native: bool = False  # spoken in the clip: path is that line cut from the clip's sound
 
 
 class ShotAssets(BaseModel):

@@ -80,7 +80,8 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
         for v in assets.voices:
             dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
             texts.append((v.text, speaker_name(ctx.project.bible, v.character)))
-        if assets.clip_has_audio and shot.keep_clip_audio:
+        # a clip that speaks its line is heard only there (its voices): never its whole track
+        if assets.clip_has_audio and shot.keep_clip_audio and not any(v.native for v in assets.voices):
             clip_audio.append(Placement(path=assets.clip, start=round(t, 3), duration=dur))
         if shot.kind == "shot" and shot.scene != last_scene:
             scene_starts.append(round(t, 3))

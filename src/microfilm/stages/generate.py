@@ -203,6 +203,36 @@ class _Generator:
         path = self._produce("lipsync", self.lipsync, req, ".mp4", self.lipsync.lipsync, shot.id)
         return path, cache_key("lipsync", req, self.lipsync.info.cache_identity()), True
 
+    def native_lines(self, shot: Shot) -> list:
+        """The shot's lines its clip will speak (providers.dialogue): on-screen, close enough,
+        from the film's own animator when it speaks dialogue."""
+        if shot.kind != "shot" or not shot.lines:
+            return []
+        ways = dialogue.deliveries(shot, self.animator.info,
+                                   self.lipsync.info if self.lipsync else None,
+                                   where=str(self.ctx.project.storyboard))
+        return [ln for ln, way in zip(shot.lines, ways) if way == "native"]
+
+    def spoken_in_clip(self, shot: Shot, index: int, clip: Path) -> tuple[Path, float] | None:
+        """Line `index` cut from the clip's own sound (media.native_speech), or None when the
+        clip cannot speak it: a free draft or a refused shot made by the house animator, a
+        clip without sound, or silence where the line should be. Then the line is voiced."""
+        from microfilm.media import native_speech
+        from microfilm.media.probe import probe
+
+        if self.moved_by.get(shot.id) != self.animator.info.id or probe(clip).audio is None:
+            return None
+        line = shot.lines[index]
+        later = [ln.start for ln in shot.lines[index + 1:] if ln.start > line.start]
+        end = min(later[0] if later else shot.duration, shot.duration)
+        key = cache_key("native-line", {"clip": sha256_file(clip), "start": line.start,
+                                        "end": end, "band": native_speech.VOICE_BAND_HZ})
+        seconds: list[float] = []
+        path = self.ctx.store.produce("native-line", key, ".wav", lambda tmp: seconds.append(
+            native_speech.excerpt(clip, line.start, end, tmp)))
+        length = seconds[0] if seconds else _wav_seconds(path)
+        return (path, length) if length >= native_speech.MIN_LINE_S else None
+
     def _fallback(self, shot: Shot, exc: Exception, kind: str, request: Request) -> Path:
         """A refused shot is reported and made by the house provider, so the film goes on."""
         self.refusals.append(f"{shot.id}: {exc}")
@@ -340,10 +370,13 @@ class _Generator:
             tick(f"voice: {character}")
             return out
 
+        # A line the clip will speak is not voiced: no TTS call, nothing paid for it.
+        native = [self.native_lines(s) for s in shots]
         with ThreadPoolExecutor(max_workers=self.ctx.settings.workers) as pool:
             pics: list[Future] = [pool.submit(shot_pictures, s) for s in shots]
-            voices: list[list[Future]] = [
-                [pool.submit(line_voice, ln.character, ln.text) for ln in s.lines] for s in shots
+            voices: list[list[Future | None]] = [
+                [None if ln in said else pool.submit(line_voice, ln.character, ln.text)
+                 for ln in s.lines] for s, said in zip(shots, native)
             ]
             score_f = pool.submit(self.score)
             cover_f = pool.submit(self.cover)
@@ -351,10 +384,12 @@ class _Generator:
             for shot, pic, vfs in zip(shots, pics, voices):
                 kf, clip, key, has_audio = pic.result()
                 va = []
-                for line, vf in zip(shot.lines, vfs):
-                    path, dur = vf.result()
+                for i, (line, vf) in enumerate(zip(shot.lines, vfs)):
+                    spoken = self.spoken_in_clip(shot, i, clip) if vf is None else None
+                    path, dur = spoken or (vf.result() if vf else self.speech(line.character, line.text))
                     va.append(VoiceAsset(character=line.character, text=line.text, start=line.start,
-                                         path=self._rel(path), duration=round(dur, 4)))
+                                         path=self._rel(path), duration=round(dur, 4),
+                                         native=spoken is not None))
                 synced = self.lip_synced(shot, clip, key, va)
                 if synced is not None:  # the voice track still carries the line: the clip's
                     clip, key, has_audio = synced  # copy stays muted unless keep_clip_audio
