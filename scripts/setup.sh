@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
-fc-list 2>/dev/null | grep -qi "CJK" || need_apt+=(fonts-noto-cjk)
+# grep reads all of fc-list (no -q): with pipefail an early exit would SIGPIPE fc-list and
+# read as "no CJK font".
+fc-list 2>/dev/null | grep -i "CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
 for pkg in ${APT_EXTRA:-}; do
   if ! dpkg -s "$pkg" >/dev/null 2>&1; then need_apt+=("$pkg"); fi
 done
