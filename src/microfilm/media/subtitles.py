@@ -220,7 +220,8 @@ def wrap(text: str, language: str, max_chars_per_line: int | None = None) -> lis
                 if w > limit:
                     continue
                 cost = best[m - 1][i] + w * w
-                if j < n and atoms[j - 1].text[-1] in CLAUSE_END:
+                # a clause break is worth it unless it strands a stub ("Xiaoyu," alone)
+                if j < n and atoms[j - 1].text[-1] in CLAUSE_END and w >= 0.3 * limit:
                     cost -= bonus
                 # ties: a slightly shorter top line (a pyramid reads faster)
                 cost += 1e-6 * w * (k - m)
