@@ -8,6 +8,7 @@ time, and prints one line per clip. Used by tests/test_one_run_per_film.py.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,9 +35,14 @@ def main(base_url: str, project: Path, go: Path) -> None:
     ledger = Ledger.for_project(project)
     provider = ArkSeedance(api_key="ark-race-test-key", base_url=f"{base_url}/api/v3", timeout=5.0)
 
+    printing = threading.Lock()
+
     def one(n: int) -> None:
         result = execute(provider, requests[n], ledger=ledger, shot_id=f"s{n}", policy=POLICY)
-        print(f"done s{n} {result.duration:.2f}", flush=True)
+        # under a lock: print() writes the text and the newline apart, so two threads could
+        # interleave them into "done s0 4.00done s1 4.00\n\n"
+        with printing:
+            print(f"done s{n} {result.duration:.2f}", flush=True)
 
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(one, range(SHOTS)))

@@ -61,6 +61,7 @@ def _boarded(tmp_path, budget: float, edits: dict[str, str]):
     return root
 
 
+@pytest.mark.e2e  # a whole make through the pipeline: not in the fast lane
 def test_a_film_lip_syncs_its_on_screen_close_lines_and_prices_them(tmp_path, monkeypatch):
     from microfilm import api
     from microfilm.estimate import estimate_plan
@@ -110,6 +111,7 @@ def test_a_film_lip_syncs_its_on_screen_close_lines_and_prices_them(tmp_path, mo
     assert priced == pytest.approx(sum(r.estimated_cost for r in rows), abs=1e-3)
 
 
+@pytest.mark.e2e  # a whole make through the pipeline: not in the fast lane
 def test_a_line_the_clip_speaks_is_kept_from_the_clip_and_not_voiced(tmp_path, monkeypatch):
     """Kling 3.0 (the fake returns clips with a sound track) speaks the close on-screen
     line: the line heard is cut from the clip inside its window, no TTS is asked for or

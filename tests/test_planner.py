@@ -41,6 +41,7 @@ def test_keyframe_size_follows_the_animator():
     assert planner.keyframe_size(1080, 1920, wan, 1.2) == (1080, 1920)
 
 
+@pytest.mark.e2e  # a whole make through the pipeline: not in the fast lane
 def test_estimate_prices_the_keyframes_generate_paints(tmp_path, monkeypatch):
     with FakeServer() as server:
         fake_openai.install(server)

@@ -50,6 +50,7 @@ def _clips(project: Path) -> dict[str, str]:
     return {p.name: sha256_file(p) for p in sorted((project / "clips").glob("s*.mp4"))}
 
 
+@pytest.mark.e2e  # a whole make through the pipeline: not in the fast lane
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("mode", ["animate", "lipsync"])
 def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys, mode):
