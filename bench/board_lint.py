@@ -56,7 +56,7 @@ def main() -> int:
     secs = time.perf_counter() - t0
     print(f"{boards} boards ({len(PRESETS)} genres x 2 languages x {args.seeds} seeds x "
           f"{len(CAPS)} animator kinds), {shots} shots, {secs:.1f} s")
-    print(f"scenes where the script has a heard-only character: {heard_scenes // 1}")
+    print(f"scenes where the script has a heard-only character: {heard_scenes}")
     print(f"staging findings: {sum(codes.values())}")
     for code, n in codes.most_common():
         print(f"  {n} x {code}, e.g. {examples[code]}")

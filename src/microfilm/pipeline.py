@@ -138,7 +138,6 @@ def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn
         from microfilm.stages.variants import make_variant
 
         outcomes += [make_variant(ctx, p) for p in platforms]
-    records = load_records(project)
     outs = master.outputs(ctx)
     return MakeReport(
         outcomes=outcomes, made=dict(ctx.counters.made), reused=dict(ctx.counters.reused),

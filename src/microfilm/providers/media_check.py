@@ -68,7 +68,7 @@ def probe_video(path: Path) -> VideoInfo:
                 width, height, pix_fmt = frame.width, frame.height, frame.format.name
             codec = stream.codec_context.name
     except Exception as exc:  # PyAV raises many types for broken input
-        if type(exc).__name__ == "BadMediaError":
+        if isinstance(exc, BadMediaError):
             raise
         raise _bad(f"{path.name}: cannot be decoded ({type(exc).__name__}: {exc})") from None
     if len(times) < 2:
@@ -175,7 +175,7 @@ def audio_duration(path: Path) -> float:
                 samples += frame.samples
                 rate = frame.sample_rate
     except Exception as exc:
-        if type(exc).__name__ == "BadMediaError":
+        if isinstance(exc, BadMediaError):
             raise
         raise _bad(f"{Path(path).name}: audio cannot be decoded ({type(exc).__name__})") from None
     if samples == 0 or rate == 0:
