@@ -1,0 +1,45 @@
+"""One Cue type (spec/cue.py) from the cut to the subtitles and QC, carrying its line's id."""
+
+from __future__ import annotations
+
+import pytest
+
+from microfilm.media import subtitles
+from microfilm.spec.cue import Cue
+from microfilm.spec.cut import Cut
+
+LONG = ("This line is far too long for two short phone lines, so the layout has to split it "
+        "into consecutive cues that share its time.")
+
+
+def _cut(cues: list[Cue]) -> Cut:
+    return Cut(duration=10, width=180, height=320, fps=24, segments=[], dialogue=[], score="s.m4a",
+               cover="c.png", cues=cues)
+
+
+def test_a_cut_reads_back_the_cues_it_wrote_with_their_line_ids(tmp_path):
+    cues = [Cue(0.5, 2.0, "Is this the last bus?", "MEI", line_id="sc01-l01"),
+            Cue(2.5, 4.0, "It is.", "DRIVER", "是的。", "sc01-l02")]
+    path = tmp_path / "cut.json"
+    path.write_text(_cut(cues).model_dump_json(), encoding="utf-8")
+    back = Cut.load(path).cues
+    assert back == cues and all(type(c) is Cue for c in back)
+    assert subtitles.Cue is Cue  # the subtitles' cue is the spec's, not a copy
+
+
+def test_layout_and_segment_windows_keep_the_line_id_of_every_part(tmp_path):
+    parts = subtitles.layout([Cue(1.0, 7.0, LONG, "MEI", line_id="sc02-l03")], "en", 30)
+    assert len(parts) >= 2 and all(a.end == b.start for a, b in zip(parts, parts[1:]))
+    assert {p.line_id for p in parts} == {"sc02-l03"} and {p.speaker for p in parts} == {"MEI"}
+    part1 = parts[0]
+    (clipped,) = subtitles.cues_for_window([part1], 2.0, 3.0)
+    assert (clipped.start, clipped.end, clipped.line_id) == (0.0, 1.0, "sc02-l03")
+    srt = tmp_path / "film.srt"
+    subtitles.write_srt(parts, srt)
+    assert srt.read_text(encoding="utf-8").count("-->") == len(parts)
+
+
+@pytest.mark.parametrize("start, end", [(2.0, 1.0), (-0.5, 1.0), (0.0, float("inf"))])
+def test_a_cue_that_cannot_be_shown_is_refused(start, end):
+    with pytest.raises(ValueError, match="cue 'x'"):
+        Cue(start, end, "x")
