@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from microfilm.media import subtitles
+from microfilm.media.qc import QCPlan, Segment, cue_timing
 from microfilm.spec.cue import Cue
 from microfilm.spec.cut import Cut
 
@@ -37,6 +38,16 @@ def test_layout_and_segment_windows_keep_the_line_id_of_every_part(tmp_path):
     srt = tmp_path / "film.srt"
     subtitles.write_srt(parts, srt)
     assert srt.read_text(encoding="utf-8").count("-->") == len(parts)
+
+
+def test_each_qc_row_names_the_line_its_cue_shows():
+    cues = [Cue(1.0, 2.5, "first", line_id="sc01-l01"), Cue(4.2, 5.0, "second", line_id="sc01-l02"),
+            Cue(8.0, 8.5, "nobody says this")]
+    spans = [Segment(start=1.05, end=2.4), Segment(start=3.6, end=5.0)]
+    rows, uncovered = cue_timing(cues, spans, QCPlan(cues=tuple(cues)), report_unsubtitled=True)
+    assert [(r.line_id, r.passed) for r in rows] == [("sc01-l01", True), ("sc01-l02", False),
+                                                      ("", False)]
+    assert "starts 0.60 s after the voice" in rows[1].problem and uncovered == []
 
 
 @pytest.mark.parametrize("start, end", [(2.0, 1.0), (-0.5, 1.0), (0.0, float("inf"))])

@@ -36,7 +36,7 @@ from microfilm.form import FPS
 from microfilm.fsutil import atomic_output, sha256_file, sha256_text
 from microfilm.media.ffmpeg import run, video_encode_args
 from microfilm.media.fonts import find_font
-from microfilm.media.probe import count_frames, iter_packets
+from microfilm.media.probe import count_frames, iter_packets, probe
 from microfilm.media.subtitles import SafeArea
 
 # storyboard name -> xfade transition. "fade" in a storyboard means fade through black;
@@ -324,23 +324,16 @@ def _check_uniform(segments: Sequence[Path]) -> bool:
     packets are copied verbatim; otherwise the concat demuxer's auto-conversion writes the
     parameter sets in-band so each piece still decodes.
     """
-    import av
-
     ref = None
     same_extradata = True
     seen: dict[Path, tuple] = {}
     for seg in map(Path, segments):
         if seg not in seen:
-            try:
-                with av.open(str(seg)) as c:
-                    if not c.streams.video:
-                        raise MediaError(f"{seg}: has no video stream to join")
-                    st = c.streams.video[0]
-                    cc = st.codec_context
-                    seen[seg] = ((cc.name, cc.profile, cc.pix_fmt, cc.width, cc.height,
-                                  st.average_rate), cc.extradata)
-            except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
-                raise MediaError(f"{seg}: cannot be opened as media ({exc})") from None
+            v = probe(seg).video
+            if v is None:
+                raise MediaError(f"{seg}: has no video stream to join")
+            seen[seg] = ((v.codec, v.profile, v.pix_fmt, v.width, v.height, v.fps_fraction),
+                         v.extradata)
         key, extradata = seen[seg]
         if ref is None:
             ref = (seg, key, extradata)
