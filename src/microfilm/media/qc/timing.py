@@ -37,8 +37,8 @@ def cue_timing(cues: list[Cue], spans: list[Segment], plan: QCPlan,
             nearest = min(spans, key=lambda s: abs(s.start - cue.start), default=None)
             hint = (f"; the nearest voice starts at {nearest.start:.2f} s" if nearest
                     else "; no voice was found in the film")
-            results.append(CueTiming(number=i + 1, line_id=cue.line_id, text=text, start=cue.start, end=cue.end,
-                                     passed=False, problem="no voice under it" + hint))
+            results.append(CueTiming(number=i + 1, line_id=cue.line_id, text=text,
+                                     start=cue.start, end=cue.end, passed=False, problem="no voice under it" + hint))
             continue
         span = spans[j]
         mine = [k for k, o in enumerate(owner) if o == j]
