@@ -151,11 +151,3 @@ def video_encode_args(fps: int = 30) -> list[str]:
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709",
     ]
-
-
-def filter_escape(value: str | Path) -> str:
-    """Escape a value (a path, a text) for use inside an ffmpeg filter-graph option."""
-    s = str(value)
-    for ch in ("\\", ":", "'", ",", "[", "]", ";", "="):
-        s = s.replace(ch, "\\" + ch)
-    return s
