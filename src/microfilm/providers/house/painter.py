@@ -222,7 +222,10 @@ def _side(prompt: str, name: str) -> str:
     if not name:
         return ""
     m = re.search(re.escape(name) + r"[^.]*?\bon the (left|right)\b", prompt, re.IGNORECASE)
-    return m.group(1).lower() if m else ""
+    if m:
+        return m.group(1).lower()
+    m = re.search(re.escape(name) + r"[^.。]*?在画面(左|右)侧", prompt)  # a Chinese board's words
+    return {"左": "left", "右": "right"}[m.group(1)] if m else ""
 
 
 def figure_spots(request: PaintRequest) -> tuple[FigureSpot, ...]:

@@ -2,7 +2,7 @@
 
 Why: a storyboard frame must show what the shot says, and a shot about a phone call or two
 bowls of soup should show the phone and the bowls. Props are read from the shot's words
-(the "Props:" clause the house director writes, else the whole prompt, English and
+(the "Props:" / "道具：" clause the house director writes, else the whole prompt, English and
 Chinese) and drawn as simple flat shapes: held at a character's hand height beside them,
 or large in the middle of the frame on a surface when the shot is an insert with nobody in it.
 """
@@ -25,7 +25,7 @@ HELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("flowers", ("flowers", "bouquet", "鲜花", "花束")),
 )
 DRAWN = tuple(name for name, _ in HELD_WORDS)
-_PROPS_CLAUSE = re.compile(r"props:\s*([^.。]*)", re.IGNORECASE)
+_PROPS_CLAUSE = re.compile(r"(?:props:|道具[:：])\s*([^.。]*)", re.IGNORECASE)
 
 
 def read_props(prompt: str, worn: tuple[str, ...] = ()) -> tuple[str, ...]:
