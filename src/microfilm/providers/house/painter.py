@@ -509,7 +509,7 @@ class HousePainter(HouseProvider):
         id="house-painter",
         capability="painter",
         model="flat-illustration",
-        version="1",
+        version="2",  # 2: wards, halls and shops drawn as themselves; scarves, umbrellas, bikes...
         title="Illustrated storyboard frames (embedded)",
         capabilities=Capabilities(references=False),
     )

@@ -81,7 +81,7 @@ class Set:
         rng = self.layout("wall")
         base = mix(light, mid, 0.22 + 0.12 * float(rng.random()))
         base = mix(base, warm, 0.18)
-        if self.setting.kind == "classroom" or self.setting.kind == "bedroom":
+        if self.setting.kind in ("classroom", "bedroom", "ward"):
             base = mix(base, (226, 232, 226), 0.4)
         if luma(base) < 0.45:
             base = mix(base, (236, 226, 210), 0.5)

@@ -18,6 +18,7 @@ from microfilm.providers.house.scenery.furniture import (
     draw_bed, draw_clock, draw_door, draw_frames, draw_lamp, draw_plant, draw_shelf, draw_sofa,
     draw_table, draw_window,
 )
+from microfilm.providers.house.scenery.public_rooms import draw_hall, draw_shop, draw_ward
 from microfilm.providers.house.scenery.room_kinds import (
     draw_blackboard, draw_cafe, draw_kitchen, draw_office, draw_vehicle,
 )
@@ -35,10 +36,14 @@ ROOMS: dict[str, RoomDrawer] = {
     "classroom": draw_blackboard,
     "office": draw_office,
     "cafe": draw_cafe,
+    "ward": draw_ward,
+    "hall": draw_hall,
+    "shop": draw_shop,
 }
-UNFURNISHED = frozenset({"vehicle"})  # a bus has its seats and windows, no home furniture
+# a bus has its seats and windows, a hall its stage and high windows: no home furniture
+UNFURNISHED = frozenset({"vehicle", "hall"})
 PANELLED = ("home", "bedroom", "cafe")  # a chair rail and a lower panel: a lived-in wall
-PLAIN_FLOOR = ("classroom", "office", "bedroom")  # lino or tiles rather than warm boards
+PLAIN_FLOOR = ("classroom", "office", "bedroom", "ward", "shop")  # lino or tiles rather than warm boards
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ def furnish(st: Set, pen: Pen, shell: Shell) -> None:
     s, cam = st.setting, st.cam
     kind, dw, side, rng = s.kind, shell.dw, shell.side, shell.rng
     wx = float(rng.uniform(-6, 6)) if kind not in ("classroom",) else 9.0 * -side
-    if "window" in s.props or kind in ("home", "bedroom", "cafe", "classroom", "office"):
+    if "window" in s.props or kind in ("home", "bedroom", "cafe", "classroom", "office", "ward"):
         draw_window(st, pen, wx, dw, big=kind in ("cafe", "office"))
     if kind in ("home", "bedroom") or "shelf" in s.props:
         draw_shelf(st, pen, wx + (9.5 if wx < 0 else -9.5), dw, rng)

@@ -73,8 +73,10 @@ def read_setting(location: str, motifs: tuple[str, ...], prompt: str, time_of_da
     place = loc + mot
     interior = _is_interior(place, mot, pro)
     kinds = INTERIOR_KINDS if interior else EXTERIOR_KINDS
-    kind = first_match(place, kinds) or first_match(pro, kinds) or ("home" if interior else (
-        "mountain" if genre in ("aesthetic-scenery", "ancient-style") else "street"))
+    # the location's own name says what it is before its motifs do ("Bedroom" with a desk)
+    kind = (first_match(loc, kinds) or first_match(mot, kinds) or first_match(pro, kinds)
+            or ("home" if interior else (
+        "mountain" if genre in ("aesthetic-scenery", "ancient-style") else "street")))
     tod = f" {time_of_day} ".casefold()
     time = first_match(tod, TIME_WORDS) or first_match(place, TIME_WORDS) or first_match(pro, TIME_WORDS) or "day"
     props = {name for name, words in PROP_WORDS if any(word_hit(w, place) for w in words)}
