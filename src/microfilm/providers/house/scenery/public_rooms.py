@@ -26,15 +26,17 @@ def draw_ward(st: Set, pen: Pen, dw: float, rng: np.random.Generator) -> None:
     """Two hospital beds along the back wall, a curtain rail, a drip stand and a monitor."""
     cam = st.cam
     k = cam.scale(dw)
-    mint = st.lit((196, 222, 210))
+    mint = st.lit((178, 212, 198))
     pen.rect((*cam.pt(-40, 3.4, dw), *cam.pt(40, 0.0, dw)), mint)  # the washable lower wall
     pen.rect((*cam.pt(-40, 3.6, dw), *cam.pt(40, 3.35, dw)), scale_rgb(mint, 0.85))
     side = -1 if rng.random() < 0.5 else 1
     for i, bx in enumerate((side * 6.5, -side * 6.5)):
         d = dw - 2.2
         kk = cam.scale(d)
-        frame = st.lit((200, 204, 210))
-        pen.rect((*cam.pt(bx - 4.2, 5.6, d + 0.6), *cam.pt(bx + 4.2, 2.0, d + 0.6)), frame, radius=0.4 * kk)
+        frame = st.lit((132, 146, 160))
+        pen.rect((*cam.pt(bx - 4.6, 6.2, d + 0.6), *cam.pt(bx - 3.8, 0.0, d + 0.6)), frame, radius=0.3 * kk)
+        pen.rect((*cam.pt(bx - 4.4, 5.8, d + 0.6), *cam.pt(bx + 4.4, 2.0, d + 0.6)), scale_rgb(frame, 1.2),
+                 radius=0.4 * kk)
         pen.rect((*cam.pt(bx - 4.6, 3.0, d), *cam.pt(bx + 4.6, 2.2, d)), st.lit((244, 244, 240)),
                  radius=0.3 * kk)  # the sheet
         pen.rect((*cam.pt(bx - 4.4, 3.5, d - 0.2), *cam.pt(bx - 2.6, 2.8, d - 0.2)), st.lit((250, 250, 248)),
