@@ -55,7 +55,7 @@ def test_a_characters_look_is_the_same_words_in_every_shot():
         showing = [s for s in board.shots if c.id in s.characters]
         if not showing:
             continue
-        words = f"{c.look}; wearing {c.wardrobe}"
+        words = f"{c.look}；穿着{c.wardrobe}"  # a Chinese board says it in Chinese
         for shot in showing:
             assert words in shot.prompt, (c.id, shot.id, shot.prompt)
 

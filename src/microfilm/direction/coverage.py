@@ -245,6 +245,6 @@ def build_shot(shot_id: str, st: SceneStaging, take: Take, lines: list[ShotLine]
         light=light_for(st.interior, time_class(st.time_of_day), words.lang),
         location=loc.id if loc else st.location, time_of_day=st.time_of_day, lines=shot_lines,
         transition=transition,
-        sound=sound_for(st, take.action, take.props),
+        sound=sound_for(st, take.action, take.props, words.lang),
         covers=[ln.line_id for ln in lines],
     )

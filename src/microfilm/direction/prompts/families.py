@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
+from microfilm.direction.phrases import HEARD_MARKS
 from microfilm.spec.bible import Bible
 from microfilm.spec.storyboard import Shot
 
@@ -158,15 +159,23 @@ def _dialogue(shot: Shot, bible: Bible) -> str:
     return " ".join(out)
 
 
+def _action(fam: Family, shot: Shot, bible: Bible, short: bool) -> str:
+    """The shot's action; a picture has no voices, so naming the absent only invites them in:
+    still and short prompts drop the heard-only clauses, the others make sure they say so."""
+    heard = [bible.character(h).name if bible.character(h) else h for h in shot.heard]
+    action = _clause(shot.action)
+    if fam.still or short:
+        sep = "；" if "；" in action and "; " not in action else "; "  # a Chinese board's clauses
+        return sep.join(a for a in action.split(sep) if not any(m in a for m in HEARD_MARKS))
+    if heard and "not seen" not in action and not any(m in action for m in HEARD_MARKS):
+        action += "; " + ", ".join(heard) + " is heard off screen, not seen"
+    return action
+
+
 def _parts(fam: Family, shot: Shot, bible: Bible, refs: dict[str, str], dialogue: bool,
            style: str) -> dict[Part, str]:
     short = fam.name == "diffusers"
-    heard = [bible.character(h).name if bible.character(h) else h for h in shot.heard]
-    action = _clause(shot.action)
-    if fam.still or short:  # a picture has no voices: naming the absent only invites them in
-        action = "; ".join(a for a in action.split("; ") if " heard " not in a)
-    elif heard and "not seen" not in action:
-        action += "; " + ", ".join(heard) + " is heard off screen, not seen"
+    action = _action(fam, shot, bible, short)
     parts: dict[Part, str] = {
         "shot": FRAMING.get(shot.framing, shot.framing),
         "subject": _subject(shot, bible, refs, short),
