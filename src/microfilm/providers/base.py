@@ -44,6 +44,8 @@ class Capabilities(BaseModel):
     languages: tuple[str, ...] = ("en", "zh")
     references: bool = False  # accepts reference images
     native_audio: bool = False  # clips come with their own sound
+    multi_shot: int = 1  # most consecutive shots one call renders (catalogue `multi_shot`)
+    reference_images: int = 0  # how many reference images one call takes (0 = none)
 
 
 class ProviderInfo(BaseModel):
@@ -61,6 +63,7 @@ class ProviderInfo(BaseModel):
     extra: str = ""  # pip extra that installs its SDK, e.g. "openai"
     env_keys: tuple[str, ...] = ()  # environment variables it needs (names only)
     prices_read_on: date | None = None
+    prompt_family: str = ""  # the direction prompt writer its prompts follow ("" = the board's)
 
     def cache_identity(self) -> dict[str, str]:
         return {"provider": self.id, "model": self.model, "version": self.version}
