@@ -115,15 +115,24 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
             by_shot[shot_id] = round(by_shot.get(shot_id, 0.0) + amount, 6)
 
     genre = brief.genre.value
+    animator_info = _info(pv.animator)
+    # Shots a multi-shot animator renders in one call are one job (generate sends the same).
+    runs = {run[0].id: run for run in planner.multishot_runs(board.shots, animator_info)} \
+        if animator_info else {}
+    in_run = {s.id for run in runs.values() for s in run[1:]}
     for shot in board.shots:
         card = shot.kind != "shot"  # cards are set by the house providers, free
         moved_by = _info("house-animator" if card else pv.animator)
         kw, kh = (planner.keyframe_size(w, h, moved_by, keyframe_oversize) if moved_by else (w, h))
         add("painter", "house-painter" if card else pv.painter,
             PaintRequest(prompt=shot.prompt, width=kw, height=kh, genre=genre), shot.id)
-        add("animator", "house-animator" if card else pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
-                                                    duration=shot.duration, width=w, height=h,
-                                                    fps=board.fps, prompt=shot.prompt), shot.id)
+        run = runs.get(shot.id)
+        seconds = (float(sum(planner.part_seconds(s.duration, animator_info.capabilities) for s in run))
+                   if run and animator_info else shot.duration)
+        if shot.id not in in_run:
+            add("animator", "house-animator" if card else pv.animator,
+                AnimateRequest(image=Path("keyframe.png"), image_sha256="", duration=seconds,
+                               width=w, height=h, fps=board.fps, prompt=shot.prompt), shot.id)
         synced = _info(pv.lipsync) if pv.lipsync and not card else None
         animator = _info(pv.animator)
         ways = (dialogue.deliveries(shot, animator, synced) if animator and not card

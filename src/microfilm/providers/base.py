@@ -138,6 +138,25 @@ class AnimateRequest(Request):
     reference_paths: tuple[Path, ...] = Field(default=(), exclude=True)
 
 
+class ShotPart(BaseModel):
+    """One planned shot inside a multi-shot call: its words and the whole seconds asked for it
+    (the service takes whole seconds; the clip is cut back to the planned frames after)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shot_id: str
+    prompt: str
+    seconds: int = Field(ge=1)
+
+
+class MultiShotRequest(AnimateRequest):
+    """Several consecutive shots of one scene rendered in one call (Kling 3 multi-shot):
+    `duration` is the sum of the parts' seconds, `image` the first shot's keyframe. Its own
+    type, so a single-shot request's cache key does not change."""
+
+    shots: tuple[ShotPart, ...] = Field(min_length=2)
+
+
 class ClipResult(BaseModel):
     path: Path
     duration: float

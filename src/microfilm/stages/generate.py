@@ -34,6 +34,7 @@ from microfilm.spec.manifest import Manifest, Pending, ShotAssets, VoiceAsset
 from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
 from microfilm.stages.prompting import shot_prompt  # models12c: each family's prompt text
+from microfilm.stages.multishot import MultiShotCalls  # models12c: multi-shot calls
 
 NAME = "generate"
 
@@ -369,9 +370,11 @@ class _Generator:
             done += 1
             self.ctx.progress(NAME, done, total, msg)
 
+        multishot = MultiShotCalls(self)  # models12c: grouped shots, one call per run
+
         def shot_pictures(shot: Shot) -> tuple[Path, Path, str, bool]:
             kf = self.keyframe(shot)
-            clip, key, audio = self.clip(shot, kf)
+            clip, key, audio = multishot.clip(shot, kf) or self.clip(shot, kf)
             tick(f"shot {shot.id}")
             return kf, clip, key, audio
 
