@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from microfilm import form
 from microfilm.config import Settings
-from microfilm.providers import dialogue, planner, registry
+from microfilm.providers import dialogue, planner, registry, writer_meter
 from microfilm.providers.base import (
     AnimateRequest, LipSyncRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
 )
@@ -163,6 +163,33 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
                                                     height=1536, genre=genre), cid)
     lines = [Line(capability=cap, provider=pid, items=int(v[0]), units="calls",
                   cost=round(v[1], 4), paid=bool(v[2])) for (cap, pid), v in sums.items()]
+    written = _writer_line(brief, currency, usd_to_cny)
+    lines = ([written] if written else []) + lines
     return PlanEstimate(currency=currency, source=source, lines=lines, by_shot=by_shot,
                         total=round(sum(ln.cost for ln in lines), 4), budget=brief.budget.amount,
                         already_paid=round(already_paid, 4))
+
+
+def _writer_line(brief: Brief, currency: str, usd_to_cny: float | None) -> Line | None:
+    """The writer's tokens: the calls the stepwise writer plans for this brief, priced per
+    token (providers.writer_meter, the price the ledger charges them at). None for a free
+    writer (the house writer, a local server)."""
+    from microfilm.providers.llm.stepwise import plan_calls
+
+    entry = registry.entries().get(brief.providers.writer)
+    if entry is None or entry.info is None or entry.info.capability != "writer":
+        return None
+    info = entry.info
+    if entry.cls is not None:
+        try:  # the instance names the model really used (from the environment)
+            info = entry.cls().info  # type: ignore[misc]
+        except Exception:
+            pass
+    if not info.paid:
+        return None
+    plan = plan_calls(brief)
+    price = writer_meter.price_of(info)
+    cost = price.of(plan.input_tokens, plan.output_tokens).to(currency, usd_to_cny).amount if price else 0.0
+    return Line(capability="writer", provider=brief.providers.writer, items=plan.calls,
+                units="calls" if price else f"calls ({info.model}: no token price listed)",
+                cost=round(cost, 4), paid=True)
