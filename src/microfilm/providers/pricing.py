@@ -114,6 +114,12 @@ class BudgetGuard:
             self.spent = Money(round(self.spent.amount + cost.to(self.currency, self.rate).amount, 6),
                                self.currency)
 
+    def settle(self, reserved: Money, actual: Money) -> None:
+        """Replace a reservation by what the call really cost (spent, even if more)."""
+        with self._lock:
+            delta = actual.to(self.currency, self.rate).amount - reserved.to(self.currency, self.rate).amount
+            self.spent = Money(round(max(0.0, self.spent.amount + delta), 6), self.currency)
+
     def release(self, cost: Money) -> None:
         """Give back a reservation for a call that was never sent."""
         with self._lock:

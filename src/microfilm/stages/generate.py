@@ -33,6 +33,8 @@ from microfilm.spec.bible import Bible, VoiceSpec
 from microfilm.spec.manifest import Manifest, Pending, ShotAssets, VoiceAsset
 from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
+from microfilm.stages.prompting import shot_prompt  # models12c: each family's prompt text
+from microfilm.stages.multishot import MultiShotCalls  # models12c: multi-shot calls
 
 NAME = "generate"
 
@@ -134,7 +136,8 @@ class _Generator:
                                      else self.animator.info, self.ctx.settings.keyframe_oversize)
         req = PaintRequest(
             kind="card" if is_card else "keyframe",
-            prompt=shot.prompt, width=w, height=h,
+            prompt=shot_prompt(self.painter.info, shot, self.bible, references=self._ref_ids(shot, self.painter)),
+            width=w, height=h,
             genre=b.genre.value, palette=self.palette, framing=shot.framing,
             time_of_day=shot.time_of_day, location=loc.name if loc else shot.location,
             motifs=tuple(loc.motifs) if loc else (), characters=self._looks(shot.characters),
@@ -155,7 +158,9 @@ class _Generator:
         w, h = self.ctx.brief.size
         req = AnimateRequest(
             image=keyframe, image_sha256=sha256_file(keyframe), camera=shot.camera,
-            duration=shot.duration, width=w, height=h, fps=self.board.fps, prompt=shot.prompt,
+            duration=shot.duration, width=w, height=h, fps=self.board.fps,
+            prompt=shot_prompt(self.animator.info, shot, self.bible, references=self._ref_ids(shot, self.animator),
+                               dialogue=bool(self.native_lines(shot))),
             seed=self.ctx.brief.seed * 1000 + shot.take, **self._references(shot, self.animator),
         )
         animator = self.animator if shot.kind == "shot" else self.house_animator
@@ -316,6 +321,12 @@ class _Generator:
         paths = [p for p in (self.reference(c) for c in shot.characters) if p]
         return {"references": tuple(sha256_file(p) for p in paths), "reference_paths": tuple(paths)}
 
+    def _ref_ids(self, shot: Shot, provider) -> tuple[str, ...]:
+        """The ids whose sheets `_references` sends, in its order (the prompt names them)."""
+        if not provider.info.capabilities.references or shot.kind != "shot":
+            return ()
+        return tuple(c for c in shot.characters if self.reference(c))
+
     def speech(self, character: str, text: str) -> tuple[Path, float]:
         c = self.bible.character(character)
         req = SpeechRequest(text=text, language=self.ctx.brief.language,
@@ -359,9 +370,11 @@ class _Generator:
             done += 1
             self.ctx.progress(NAME, done, total, msg)
 
+        multishot = MultiShotCalls(self)  # models12c: grouped shots, one call per run
+
         def shot_pictures(shot: Shot) -> tuple[Path, Path, str, bool]:
             kf = self.keyframe(shot)
-            clip, key, audio = self.clip(shot, kf)
+            clip, key, audio = multishot.clip(shot, kf) or self.clip(shot, kf)
             tick(f"shot {shot.id}")
             return kf, clip, key, audio
 
