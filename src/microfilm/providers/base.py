@@ -44,6 +44,7 @@ class Capabilities(BaseModel):
     languages: tuple[str, ...] = ("en", "zh")
     references: bool = False  # accepts reference images
     native_audio: bool = False  # clips come with their own sound
+    concurrency: int | None = None  # jobs the service runs at once; None: lanes.DEFAULT_PAID_CONCURRENCY
 
 
 class ProviderInfo(BaseModel):
