@@ -46,6 +46,7 @@ class Capabilities(BaseModel):
     native_audio: bool = False  # clips come with their own sound
     multi_shot: int = 1  # most consecutive shots one call renders (catalogue `multi_shot`)
     reference_images: int = 0  # how many reference images one call takes (0 = none)
+    concurrency: int | None = None  # jobs the service runs at once; None: lanes.DEFAULT_PAID_CONCURRENCY
 
 
 class ProviderInfo(BaseModel):

@@ -91,6 +91,7 @@ class ModelCapabilities(BaseModel):
     dialogue: bool = False  # speaks a line written in the prompt, lips moving
     voice_reference: bool = False  # takes a voice sample to speak it with
     languages: tuple[str, ...] = ("en", "zh")
+    concurrency: int | None = None  # jobs one account runs at once (microfilm.lanes)
 
 
 class CatalogueModel(BaseModel):
@@ -185,6 +186,7 @@ def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...]) ->
             durations=c.durations, min_duration=c.min_duration, max_duration=c.max_duration,
             sizes=c.sizes, aspects=c.aspects, languages=c.languages,
             references=c.reference_images > 0, native_audio=c.native_audio,
-            multi_shot=c.multi_shot, reference_images=c.reference_images),
+            multi_shot=c.multi_shot, reference_images=c.reference_images,
+            concurrency=c.concurrency),
         extra=extra, env_keys=env_keys, prices_read_on=m.price.read_on,
         prompt_family=m.prompt_family)
