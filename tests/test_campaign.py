@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from microfilm import api
+from microfilm import api, gc
 from microfilm.campaign import cuts, derive, plan
 from microfilm.campaign import spec as campaign_spec
 from microfilm.campaign.make import make_campaign
-from microfilm.errors import BudgetExceeded, SpecError
+from microfilm.errors import BudgetExceeded, MicrofilmError, SpecError
 from microfilm.media import covers, reframe
 from microfilm.media.probe import probe
 from microfilm.project import Project
@@ -177,6 +177,8 @@ def test_variant_folder_shares_the_base_store(tmp_path: Path) -> None:
     before = v.brief_path.stat().st_mtime_ns
     derive.write_variant(base, v.root, brief, _board(), "zh")  # unchanged: not rewritten
     assert v.brief_path.stat().st_mtime_ns == before
+    with pytest.raises(MicrofilmError, match=r"asset store is shared with .*film \(a campaign variant\)"):
+        gc.collect(v)  # would sweep the base's assets
     assert derive.remove_stale(tmp_path / "camp", keep=set()) == ["v1"]
     assert (base.assets / "probe.txt").exists()  # only the link went
 
