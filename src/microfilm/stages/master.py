@@ -151,14 +151,16 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     return report
 
 
-def run(ctx: StageContext) -> StageOutcome:
+def run(ctx: StageContext, *, max_duration_s: float = form.MAX_DURATION_S) -> StageOutcome:
+    """`max_duration_s`: the longest the film may run for QC (a campaign variant passes its
+    platform's limit)."""
     key = inputs_key(ctx)
     files = outputs(ctx)
     if is_fresh(ctx, NAME, key) and all(p.exists() for p in files.values()):
         return StageOutcome(stage=NAME, ran=False, message="the master is up to date")
     timer = Timer()
     cut = cut_stage.load_cut(ctx)
-    report = render(ctx, cut, files, key)
+    report = render(ctx, cut, files, key, max_duration_s=max_duration_s)
     # the store's join and mix this master used, so `microfilm gc` keeps them
     used = [ctx.store.path("join", join_key(cut), ".mp4"),
             ctx.store.path("mix", mix_key(cut), ".wav")]
