@@ -25,7 +25,7 @@ from microfilm.ledger import Ledger, Status
 from tests.fakes import fal, runway
 from tests.fakes.server import FakeServer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(base_url: str, project: Path, mode: str = "animate") -> subprocess.Popen:
