@@ -4,6 +4,7 @@ title page written in the film's language."""
 
 from __future__ import annotations
 
+from microfilm import i18n
 from microfilm.providers.llm.schemas import BibleSketch, Line, Outline, SceneAction, SceneDialogue
 from microfilm.spec.bible import Bible, Character, Location, StyleGuide, VoiceSpec
 from microfilm.spec.brief import Brief
@@ -72,7 +73,7 @@ def build_screenplay(brief: Brief, sketch: BibleSketch, outline: Outline,
                             number=str(o.number), elements=elements))
     title_page = {
         "Title": brief.title,
-        "Credit": "编剧" if zh else "Written by",
+        "Credit": i18n.messages(brief.language)("credits.written_by"),
         "Author": author,
         "Genre": brief.preset.name_zh if zh else brief.preset.name_en,
         "Logline": sketch.logline,

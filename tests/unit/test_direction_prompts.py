@@ -15,7 +15,7 @@ from microfilm.direction.prompts import FAMILIES, prompt_for
 from microfilm.spec.bible import Bible, Character, Location, StyleGuide
 from microfilm.spec.storyboard import Shot, ShotLine
 
-SNAPSHOTS = Path(__file__).parent / "snapshots" / "prompts"
+SNAPSHOTS = Path(__file__).parents[1] / "snapshots" / "prompts"
 BIBLE = Bible(
     characters=[Character(id="howard", name="Howard", look="grey crew cut, weathered face",
                           wardrobe="navy padded jacket, flat cap"),

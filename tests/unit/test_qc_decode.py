@@ -12,7 +12,7 @@ from pathlib import Path
 
 from microfilm.media.decode_check import DecodeScan, parse_log, verdict
 from microfilm.media.qc import run_qc
-from tests.test_master_qc import PLAN, good, media  # noqa: F401 - module fixtures
+from tests.unit.test_master_qc import PLAN, good, media  # noqa: F401 - module fixtures
 
 FRAMES = 360  # 12 s at 30 fps
 

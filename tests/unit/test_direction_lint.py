@@ -8,7 +8,7 @@ from microfilm.providers.base import Capabilities
 from microfilm.spec import fountain
 from microfilm.spec.brief import Brief
 from microfilm.stages.board import plan
-from tests.test_direction_staging import BIBLE, SCRIPT
+from tests.unit.test_direction_staging import BIBLE, SCRIPT
 
 BRIEF = Brief.from_mapping({"title": "T", "genre": "touching-family", "language": "en",
                             "duration": 30, "logline": "x"})

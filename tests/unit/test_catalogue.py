@@ -18,7 +18,7 @@ from microfilm.errors import ProviderError, SpecError
 from microfilm.ledger import Ledger
 from microfilm.providers import catalogue, lifecycle, registry
 from microfilm.spec.brief import ProviderChoice
-from tests.test_cli import run
+from tests.unit.test_cli import run
 
 TODAY = date(2026, 12, 4)
 

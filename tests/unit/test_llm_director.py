@@ -14,7 +14,7 @@ from microfilm.spec import fountain
 from microfilm.spec.brief import Brief
 from microfilm.stages.board import plan
 from tests.fakes.llm_server import FakeLLMServer, Raw, task_of
-from tests.test_direction_staging import BIBLE, SCRIPT
+from tests.unit.test_direction_staging import BIBLE, SCRIPT
 
 BRIEF = Brief.from_mapping({"title": "T", "genre": "touching-family", "language": "en",
                             "duration": 30, "logline": "x"})

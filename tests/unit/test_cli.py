@@ -30,9 +30,8 @@ def test_new_refuses_a_bad_brief_naming_the_field_and_writes_nothing(monkeypatch
     assert code == 0 and (folder / "film.toml").is_file()
 
 
-def test_approve_lists_and_takes_a_persons_own_picture(monkeypatch, capsys, tmp_path):
-    folder = api.new(tmp_path / "film", title="The Last Bus", genre="touching-family",
-                     logline="A driver waits for one last passenger.", duration=30, seed=3)
+def test_approve_lists_and_takes_a_persons_own_picture(monkeypatch, capsys, tmp_path, brief_film):
+    folder = brief_film
     api.make(folder, stages=["research", "develop", "board"])
     code, text = run(monkeypatch, capsys, "status", folder)
     assert code == 0 and "develop" in text and "board" in text and "shots:" in text

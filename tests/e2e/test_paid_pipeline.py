@@ -59,7 +59,7 @@ def _story_shots(root) -> list[str]:
 
 def test_budget_stops_before_the_call_that_would_cross_it(paid_env, tmp_path):
     root = _new(tmp_path, budget=0.01)
-    toml = root / "film.toml"  # review off: paid motion without approval (tests/test_review.py)
+    toml = root / "film.toml"  # review off: paid motion without approval (tests/e2e/test_review.py)
     toml.write_text(toml.read_text(encoding="utf-8").replace(
         "[settings]", "[settings]\napprove_before_animating = false"), encoding="utf-8")
     before = paid_env.counts["submit"]

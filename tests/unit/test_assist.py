@@ -24,7 +24,7 @@ from microfilm.spec.brief import Brief
 from microfilm.stages import develop
 from tests.fakes.llm_server import FakeLLMServer, Hang, Raw, Refuse
 
-SCRIPTS = Path(__file__).parent / "scripts"
+SCRIPTS = Path(__file__).parents[1] / "scripts"
 
 
 def film(tmp_path: Path, writer: str = "house-writer", **brief) -> Project:

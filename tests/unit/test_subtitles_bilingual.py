@@ -17,7 +17,7 @@ from microfilm.media.fonts import find_font
 from microfilm.media.subtitles import Cue, SafeArea
 from microfilm.spec import translation
 
-SCRIPTS = Path(__file__).parent / "scripts"
+SCRIPTS = Path(__file__).parents[1] / "scripts"
 
 
 def test_translation_pairs_speech_for_speech(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from microfilm.spec.bible import Bible
 from microfilm.spec.screenplay import Dialogue, Note
 from microfilm.stages import develop
 
-SCRIPTS = Path(__file__).parent / "scripts"
+SCRIPTS = Path(__file__).parents[1] / "scripts"
 
 
 def _check(root: Path) -> list[checks.Finding]:

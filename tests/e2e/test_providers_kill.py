@@ -24,7 +24,7 @@ from tests.fakes import fal, runway
 from tests.fakes.ledger_probe import kill_9_when, ledger_counts
 from tests.fakes.server import FakeServer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(base_url: str, project: Path, mode: str = "animate") -> subprocess.Popen:
