@@ -15,7 +15,7 @@ from scipy.signal import resample_poly
 from microfilm import form
 from microfilm.errors import SpecError
 from microfilm.media import ffmpeg
-from microfilm.media.audio import MixSpec, mix, render_mix
+from microfilm.media.audio import ClipPlacement, MixSpec, mix, render_mix
 from microfilm.media.loudness import measure, parse_summaries
 
 SR = 48_000
@@ -77,7 +77,9 @@ def test_mix_meets_loudness_targets_on_independent_meters(inputs, tmp_path):
         dialogue=[(inputs["line_a"], 1.0, 0.0), (inputs["line_b"], 6.0, 0.0),
                   (inputs["line_a"], 11.0, -3.0), (inputs["line_b"], 12.5, 0.0)],
         score=inputs["noise"],
-        effects=[(inputs["clip"], 15.0, 2.0, -6.0)],
+        # a pure tone is what media.clip_music takes out as music: placed as a wanted sound
+        effects=[ClipPlacement(path=inputs["clip"], start_s=15.0, duration=2.0, gain_db=-6.0,
+                               drop_music=False)],
         scene_changes=(10.0,),
     )
     result = render_mix(spec)
@@ -120,7 +122,8 @@ def test_score_ducks_under_dialogue_and_recovers(inputs, tmp_path):
 
 
 def test_clip_audio_marked_as_speech_ducks_the_score(inputs, tmp_path):
-    clip = {"path": inputs["clip"], "start_s": 8.0, "duration": 2.5, "ducks_score": True}
+    clip = {"path": inputs["clip"], "start_s": 8.0, "duration": 2.5, "ducks_score": True,
+            "drop_music": False}  # a tone stands in for speech here
     x = read_wav(mix(MixSpec(duration=20.0, out=tmp_path / "duck_clip.wav",
                              effects=[clip], score=inputs["score3k"])))
     assert 6.0 <= band_db(x, 5.0, 7.5, 3000) - band_db(x, 8.5, 10.0, 3000) <= 13.0
@@ -129,7 +132,8 @@ def test_clip_audio_marked_as_speech_ducks_the_score(inputs, tmp_path):
 def test_no_clicks_at_placement_edges(inputs, tmp_path):
     out = mix(MixSpec(duration=6.0, out=tmp_path / "edges.wav",
                       dialogue=[(inputs["cos200"], 1.0, 0.0)],
-                      effects=[(inputs["cos200"], 3.5, 1.0, 0.0)]))
+                      effects=[ClipPlacement(path=inputs["cos200"], start_s=3.5, duration=1.0,
+                                             drop_music=False)]))
     x = read_wav(out)[:, 0]
     step = np.abs(np.diff(x))
     for edges, (s0, s1) in (((1.0, 2.5), (1.5, 2.0)), ((3.5, 4.5), (3.8, 4.2))):

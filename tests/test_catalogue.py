@@ -94,7 +94,7 @@ def test_providers_listing_fits_80_columns_uncut(tmp_path):
     assert "set KLING_ACCESS_KEY" in flat and "set KLING_SECRET_KEY" in flat
     assert "RETIRED 2026-10-22 -> use veo-3.1" in flat and "RETIRED 2026-09-24" in flat
     assert "deprecated, shut off 2027-01-06" in flat
-    assert "gemini-omni-flash" in flat and "no client in this microfilm yet" in flat
+    assert "gemini-omni-flash" in flat and "set GEMINI_API_KEY" in flat  # a client since models12c
     for name in catalogue.load().models:
         assert f" {name} " in flat
 

@@ -9,8 +9,6 @@ shot must be done, and the clips must be byte-identical to an uninterrupted rend
 from __future__ import annotations
 
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ pytest.importorskip("runwayml")
 from microfilm.fsutil import sha256_file
 from microfilm.ledger import Ledger, Status
 from tests.fakes import fal, runway
+from tests.fakes.ledger_probe import kill_9_when, ledger_counts
 from tests.fakes.server import FakeServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,18 +31,6 @@ def _run(base_url: str, project: Path, mode: str = "animate") -> subprocess.Pope
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen([sys.executable, "-m", "tests.fakes.render_shots", base_url, str(project), mode],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def _ledger_counts(db: Path) -> dict[str, int]:
-    if not db.exists():
-        return {}
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        rows = con.execute("SELECT status, COUNT(*) FROM paid_requests GROUP BY status").fetchall()
-        con.close()
-    except sqlite3.Error:
-        return {}
-    return dict(rows)
 
 
 def _clips(project: Path) -> dict[str, str]:
@@ -62,24 +49,19 @@ def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys, mode
         db = project / ".microfilm" / "ledger.sqlite"
 
         first = _run(server.base_url, project, mode)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            counts = _ledger_counts(db)
+
+        def ready() -> bool:
+            counts = ledger_counts(db)
             recorded = counts.get("submitted", 0) + counts.get("done", 0)
             # fal takes no idempotency key, so a kill while its submit POST is in flight (the
             # job made, its id not yet recorded) would make one job twice on resume: a limit
             # of the provider's API, not of the ledger. Kill fal only when every job it made
             # is recorded; Runway (idempotency key) is killed wherever it is.
             settled = mode != "lipsync" or server.counts["jobs_created"] == recorded
-            if recorded >= 4 and settled and first.poll() is None:
-                break
-            if first.poll() is not None:
-                pytest.fail(f"render ended before the kill: {first.stderr.read().decode()[-2000:]}")
-            time.sleep(0.02)
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=30)
-        assert first.returncode == -signal.SIGKILL
-        at_kill = _ledger_counts(db)
+            return recorded >= 4 and settled
+
+        kill_9_when(first, ready)
+        at_kill = ledger_counts(db)
         posts_at_kill = server.counts["submit"]
         jobs_at_kill = server.counts["jobs_created"]
         done_at_kill = len(_clips(project))

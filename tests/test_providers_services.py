@@ -51,6 +51,7 @@ CASES = [
     Case("kling", "kling", "kling", "Kling"),
     Case("kling-v3", "kling", "kling", "KlingV3"),
     Case("veo-3.1", "google", "google", "Veo31", "", "google.genai"),
+    Case("gemini-omni-flash", "google", "google", "GeminiOmni"),
     Case("gemini-image-3.1", "google", "google", "GeminiImage31", "", "google.genai", "call"),
     Case("gemini-image-3-pro", "google", "google", "GeminiImage3Pro", "", "google.genai", "call"),
     Case("openai-image-2.5", "openai", "openai_media", "OpenAIImage25", "/v1", "openai", "call"),

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from microfilm import form
 from microfilm.direction.describe import describe
 from microfilm.direction.staging import Beat, SceneStaging
 from microfilm.direction.words import light_for, sound_for, time_class
-from microfilm.providers.base import Capabilities
 from microfilm.spec.bible import Bible
 from microfilm.spec.screenplay import Line
 from microfilm.spec.storyboard import Shot, ShotLine
+
+if TYPE_CHECKING:  # a type only: direction sits below the providers that use it
+    from microfilm.providers.base import Capabilities
 
 LEAD_IN_S = 0.4  # picture before the first line of a shot
 TAIL_S = 0.5  # picture after the last line

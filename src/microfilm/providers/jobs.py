@@ -619,7 +619,9 @@ def wait(provider: Any, job_id: str, *, policy: RetryPolicy, markers: Iterable[s
     """Poll `job_id` until it ends or the maximum wait passes (bounded, backing off)."""
     max_wait = policy.max_wait if policy.max_wait is not None else provider.max_wait_s
     interval = policy.poll_interval if policy.poll_interval is not None else provider.poll_every_s
-    deadline = time.monotonic() + max_wait
+    start = time.monotonic()
+    deadline = start + max_wait
+    first = interval
     while True:
         state: JobState = retrying(lambda: provider.poll(job_id), policy=policy,
                                    what=f"{provider.info.id} poll", markers=markers)
@@ -631,4 +633,7 @@ def wait(provider: Any, job_id: str, *, policy: RetryPolicy, markers: Iterable[s
                 f"{provider.info.id} job {job_id} still {state.status.value} after "
                 f"{max_wait:.0f} s; it stays in the ledger and the next run polls it again")
         policy.sleep(min(interval, left))
-        interval = min(interval * 1.5, policy.max_poll_interval)
+        # back off, but never past 5% of the time waited: a job that ends just after a poll
+        # is seen late by at most ~5% of its latency (issue 14: paid wall time near ceil(N/C) x L)
+        interval = min(interval * 1.5, policy.max_poll_interval,
+                       max(first, 0.05 * (time.monotonic() - start)))

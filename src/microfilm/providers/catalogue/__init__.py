@@ -91,6 +91,7 @@ class ModelCapabilities(BaseModel):
     dialogue: bool = False  # speaks a line written in the prompt, lips moving
     voice_reference: bool = False  # takes a voice sample to speak it with
     languages: tuple[str, ...] = ("en", "zh")
+    concurrency: int | None = None  # jobs one account runs at once (microfilm.lanes)
 
 
 class CatalogueModel(BaseModel):
@@ -107,6 +108,7 @@ class CatalogueModel(BaseModel):
     lifecycle: Lifecycle
     successor: str = ""  # the catalogue name to move to when this one goes
     provider: str = ""  # filled from the file
+    prompt_family: str = ""  # direction.prompts family its prompt is written for ("" = board's)
 
     def status_on(self, day: date | None = None) -> Status:
         return self.lifecycle.on(day or date.today())
@@ -183,5 +185,8 @@ def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...]) ->
         capabilities=Capabilities(
             durations=c.durations, min_duration=c.min_duration, max_duration=c.max_duration,
             sizes=c.sizes, aspects=c.aspects, languages=c.languages,
-            references=c.reference_images > 0, native_audio=c.native_audio),
-        extra=extra, env_keys=env_keys, prices_read_on=m.price.read_on)
+            references=c.reference_images > 0, native_audio=c.native_audio,
+            multi_shot=c.multi_shot, reference_images=c.reference_images,
+            concurrency=c.concurrency),
+        extra=extra, env_keys=env_keys, prices_read_on=m.price.read_on,
+        prompt_family=m.prompt_family)
