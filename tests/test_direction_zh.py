@@ -97,3 +97,24 @@ def test_the_painter_reads_chinese_positions_and_props():
         return (spot.box[0] + spot.box[2]) / 2
 
     assert x_of("左") < 160 < x_of("右")
+
+
+def test_families_that_read_chinese_get_a_chinese_films_prompt_in_chinese():
+    bible, board = _board("touching-family", "zh", seed=1)
+    story = [s for s in board.shots if s.kind == "shot"]
+    shot = next(s for s in story if s.characters and s.heard)
+    tags = {"kling": "<<<image_1>>>", "seedance": "@image1", "wan": "", "hailuo": ""}
+    for family, tag in tags.items():
+        p = prompt_for(family, shot, bible, dialogue=True)
+        text = _without_the_scripts_own_words(p.prompt.replace(tag, " ") if tag else p.prompt, bible)
+        text = re.sub(r"\[[A-Z][a-z ]+\]", " ", text)  # Hailuo's camera commands are its API's words
+        assert not LATIN.findall(text), (family, p.prompt)
+        assert tag in p.prompt and p.prompt.endswith("。") and len(p.prompt) <= p.max_chars
+        assert "人不入画" in p.prompt  # the heard voice is named as unseen
+        assert not p.negative or "水印" in p.negative
+    for family in ("veo", "gpt-image", "runway"):  # English guides keep their English scaffold
+        assert re.search(r"Camera: |Lighting: |lighting: |camera: ", prompt_for(family, shot, bible).prompt)
+    long = shot.model_copy(update={"action": "她慢慢地收拾桌上的碗筷，" * 80})
+    p = prompt_for("wan", long, bible)
+    assert len(p.prompt) <= p.max_chars and p.prompt.endswith("。") and "。。" not in p.prompt
+    assert p.prompt.startswith(bible.character(long.characters[0]).name)  # the subject leads

@@ -12,7 +12,7 @@ from microfilm.errors import MediaError, ProviderError
 from microfilm.form import preset
 from microfilm.providers import registry
 from microfilm.providers.base import CharacterLook, PaintRequest
-from microfilm.providers.house import drawing
+from microfilm.providers.house import typeset
 from microfilm.providers.house.figures import look_of
 from microfilm.providers.house.painter import HousePainter, figure_spots, render
 from microfilm.providers.house.scenery import read_framing, read_setting
@@ -160,9 +160,9 @@ def test_framing_sizes_the_figures() -> None:
 
 
 def test_missing_glyph_check_finds_tofu_and_passes_chinese() -> None:
-    font = drawing.font(48, bold=True)
-    assert drawing.missing_glyphs("外婆的饺子：回家，。The Last Bus", font) == []
-    assert drawing.missing_glyphs("A\ue000B", font) == ["\ue000"]  # a private-use code point
+    font = typeset.font(48, bold=True)
+    assert typeset.missing_glyphs("外婆的饺子：回家，。The Last Bus", font) == []
+    assert typeset.missing_glyphs("A\ue000B", font) == ["\ue000"]  # a private-use code point
 
 
 def test_cover_sets_chinese_title_in_the_middle_band(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_cover_sets_chinese_title_in_the_middle_band(tmp_path: Path) -> None:
     a = _paint(req, tmp_path / "a.png")
     b = _paint(req.model_copy(update={"title": "饺子的外婆"}), tmp_path / "b.png")
     # every glyph drawn is a real glyph, not the font's box
-    assert drawing.missing_glyphs(req.title + req.subtitle, drawing.font(40, True)) == []
+    assert typeset.missing_glyphs(req.title + req.subtitle, typeset.font(40, True)) == []
     # where the two covers differ is where the title is: inside the 1:1 and 3:4 centre crops
     diff = np.abs(a.astype(int) - b.astype(int)).sum(axis=2) > 60
     ys, xs = np.nonzero(diff)

@@ -102,3 +102,17 @@ def test_a_film_with_an_llm_writer_is_directed_by_it(tmp_path, monkeypatch):
     assert "shots" in srv.tasks()
     story = [s for s in Storyboard.load(root / "storyboard.yaml").shots if s.kind == "shot"]
     assert story and all(s.light == "lamp light" for s in story)
+
+
+def test_a_chinese_films_directed_shots_are_written_in_chinese():
+    sp = fountain.parse(SCRIPT)
+    brief = BRIEF.model_copy(update={"language": "zh"})
+    with FakeLLMServer(director(wrong_first=set())) as srv:
+        board, report = direct(brief, BIBLE, sp, plan(brief, BIBLE, sp, Capabilities()), _backend(srv))
+    assert report.directed == [1, 2]
+    for shot in (s for s in board.shots if s.kind == "shot"):
+        assert shot.prompt.startswith("特写："), shot.prompt
+        assert "光线：lamp light" in shot.prompt and "镜头：固定机位" in shot.prompt
+        assert ("内景，" in shot.prompt) != ("外景，" in shot.prompt)
+        assert not any(w in shot.prompt for w in ("lighting:", "camera:", "Close-up", "interior,"))
+    assert lint(board, sp, BIBLE) == []

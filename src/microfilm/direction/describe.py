@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from microfilm.direction.phrases import EN, HOW_HEARD, Phrases, phrases
 from microfilm.direction.staging import SceneStaging
+from microfilm.spec.bible import Bible
+from microfilm.spec.storyboard import Shot
 from microfilm.direction.words import light_for, time_class
 
 if TYPE_CHECKING:
@@ -34,10 +36,10 @@ def _clause(text: str) -> str:
     return " ".join(text.split()).strip().rstrip(".。!！?？;；,，:：")
 
 
-def _who(words: "ShotWords", characters: list[str], positions: dict[str, str], ph: Phrases) -> list[str]:
+def _who(bible: Bible, characters: list[str], positions: dict[str, str], ph: Phrases) -> list[str]:
     out = []
     for cid in characters:
-        c = words.bible.character(cid)
+        c = bible.character(cid)
         name = c.name if c else cid
         desc = (ph.look.format(name=name, look=c.look, wardrobe=c.wardrobe)
                 if c and (c.look or c.wardrobe) else name)
@@ -101,28 +103,74 @@ def _motion(take: "Take", characters: list[str], heard: list[str], speakers: lis
     return ph.air_moves if not take.props else ph.prop_still
 
 
+@dataclass(frozen=True)
+class PromptParts:
+    """What the model-neutral prompt says, before it is put into one language's words."""
+
+    framing: str  # a storyboard framing ("wide", "two-shot"...)
+    subject: str  # who (with look and position) or the prop an insert is of; "" for a place
+    action: str
+    interior: bool
+    where: str
+    hour: str
+    props: tuple[str, ...]
+    light: str
+    camera: str
+    style: str
+
+
+def compose(parts: PromptParts, ph: Phrases) -> str:
+    """The prompt in one language: shot and subject, action, place and hour, props, light,
+    camera, style; each part a sentence."""
+    framing = ph.framing.get(parts.framing, parts.framing.capitalize())
+    if parts.subject:
+        framing = ph.of.format(framing=framing, who=parts.subject)
+    bits = [framing, parts.action, ph.place_sep.join([ph.place[parts.interior], _clause(parts.where),
+                                                       parts.hour])]
+    if parts.props:
+        bits.append(ph.props_label + ph.list_sep.join(ph.props.get(p, p) for p in parts.props))
+    bits.append(ph.light_label + parts.light)
+    bits.append(ph.camera_label + ph.cameras.get(parts.camera, parts.camera))
+    if parts.style:
+        bits.append(ph.style_label + _clause(parts.style))
+    return ph.sentence_sep.join(_clause(b) for b in bits if _clause(b)) + ph.sentence_end
+
+
+def _hour(time_of_day: str, ph: Phrases) -> str:
+    return time_of_day.lower() or (ph.times[time_class(time_of_day)] if ph is not EN else
+                                   time_class(time_of_day))
+
+
 def describe(st: SceneStaging, take: "Take", characters: list[str], positions: dict[str, str],
              heard: list[str], camera: str, words: "ShotWords") -> ShotText:
     ph = phrases(words.lang)
     speakers = [st.speakers[ln.id] for ln in take.lines if st.speakers[ln.id] in characters]
     action = _action(st, take, characters, heard, speakers, words, ph)
     motion = _motion(take, characters, heard, speakers, ph)
-    tc = time_class(st.time_of_day)
     loc = words.bible.location(st.location)
     where = (ph.where.format(name=loc.name, description=_clause(loc.description))
              if loc and loc.description else st.place)
-    framing = ph.framing.get(take.framing, take.framing.capitalize())
-    if characters:
-        framing = ph.of.format(framing=framing, who=ph.people_sep.join(_who(words, characters, positions, ph)))
-    elif take.props:
-        framing = ph.of.format(framing=framing, who=ph.props.get(take.props[0], take.props[0]))
-    hour = st.time_of_day.lower() or (ph.times[tc] if ph is not EN else tc)
-    bits = [framing, action, ph.place_sep.join([ph.place[st.interior], _clause(where), hour])]
-    if take.props:
-        bits.append(ph.props_label + ph.list_sep.join(ph.props.get(p, p) for p in take.props))
-    bits.append(ph.light_label + light_for(st.interior, tc, words.lang))
-    bits.append(ph.camera_label + ph.cameras.get(camera, camera))
-    if words.style:
-        bits.append(ph.style_label + _clause(words.style))
-    prompt = ph.sentence_sep.join(_clause(b) for b in bits if _clause(b)) + ph.sentence_end
+    subject = (ph.people_sep.join(_who(words.bible, characters, positions, ph)) if characters else
+               ph.props.get(take.props[0], take.props[0]) if take.props else "")
+    prompt = compose(PromptParts(
+        framing=take.framing, subject=subject, action=action, interior=st.interior, where=where,
+        hour=_hour(st.time_of_day, ph), props=tuple(take.props),
+        light=light_for(st.interior, time_class(st.time_of_day), words.lang), camera=camera,
+        style=words.style), ph)
     return ShotText(prompt=prompt, action=action, motion=motion)
+
+
+def shot_prompt(shot: Shot, bible: Bible, lang: str) -> str:
+    """The model-neutral prompt of a shot someone else directed (the LLM director), from its
+    recorded fields, in the film's language."""
+    ph = phrases(lang)
+    loc = bible.location(shot.location)
+    where = (ph.where.format(name=loc.name, description=_clause(loc.description))
+             if loc and loc.description else (loc.name if loc else shot.location))
+    heading = shot.heading.strip().upper()
+    interior = heading.startswith(("INT", "内景")) or (not heading.startswith(("EXT", "外景"))
+                                                      and bool(loc and loc.interior))
+    return compose(PromptParts(
+        framing=shot.framing, subject=ph.people_sep.join(_who(bible, shot.characters, shot.positions, ph)),
+        action=_clause(shot.action), interior=interior, where=where, hour=_hour(shot.time_of_day, ph),
+        props=(), light=shot.light, camera=shot.camera, style=bible.style.look), ph)

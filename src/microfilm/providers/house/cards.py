@@ -12,11 +12,12 @@ from PIL import Image, ImageDraw
 from microfilm.errors import ProviderError
 from microfilm.providers.base import CharacterLook, PaintRequest
 from microfilm.providers.house.drawing import (
-    RGB, Pen, TextBlock, draw_block, from_image, glow, luma, mix, reduce, require_glyphs, rng_for,
-    set_text, soften, supersample, to_image, vertical_gradient,
+    RGB, Pen, from_image, glow, luma, mix, reduce, rng_for, soften, supersample, to_image,
+    vertical_gradient,
 )
 from microfilm.providers.house.figures import Placement, draw_figure, look_of
 from microfilm.providers.house.finish import finish, genre_of, palette_for
+from microfilm.providers.house.typeset import TextBlock, draw_block, require_glyphs, set_text
 
 
 def paint_card(request: PaintRequest) -> Image.Image:

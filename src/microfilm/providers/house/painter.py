@@ -35,16 +35,13 @@ from microfilm.providers.base import (
 from microfilm.providers.house.drawing import (
     RGB,
     Pen,
-    draw_block,
     from_image,
     glows,
     luma,
     mix,
     reduce,
-    require_glyphs,
     rng_for,
     scale_rgb,
-    set_text,
     shade_band,
     soft_blob,
     soften,
@@ -72,6 +69,7 @@ from microfilm.providers.house.scenery import (
     read_framing,
     read_setting,
 )
+from microfilm.providers.house.typeset import draw_block, require_glyphs, set_text
 
 MAX_SIDE = 8192
 ADULT_HU = 6.9  # an adult's height in head units; figures.Look.head_units varies by age

@@ -24,7 +24,7 @@ def draw_head(body: Body, look: Look, k: Skeleton, p: Placement) -> None:
 
 def draw_face(body: Body, look: Look, k: Skeleton, p: Placement) -> None:
     """Eyes, brows, nose, blush, lines, mouth, beard and glasses, by the figure's detail."""
-    fem, old, child, head_c, chin, f, hx = k.fem, k.old, k.child, k.head_c, k.chin, k.f, k.hx
+    fem, old, child, head_c, f, hx = k.fem, k.old, k.child, k.head_c, k.f, k.hx
     skin, hair = k.skin, k.hair
     fx = hx + f * 0.12
     if p.detail > 0.15:
@@ -58,8 +58,8 @@ def draw_face(body: Body, look: Look, k: Skeleton, p: Placement) -> None:
         body.limb([(fx - 0.07, mouth_y + 0.01), (fx, mouth_y - 0.015), (fx + 0.07, mouth_y + 0.01)],
                   0.03 if p.detail > 0.5 else 0.05, (150, 70, 70), ink=False)
         if look.beard:
-            body.poly([(hx - 0.35, head_c - 0.15), (hx + 0.35, head_c - 0.15), (hx + 0.2, chin + 0.02),
-                       (hx - 0.2, chin + 0.02)], mix(hair, skin, 0.35), ink=False)
+            # round the jaw and the chin, under the nose, translucent: stubble or a beard, not a mask
+            body.ell(hx, head_c - 0.36, 0.34, 0.16, mix(hair, skin, 0.3), ink=False, alpha=150)
             body.limb([(fx - 0.07, mouth_y + 0.01), (fx, mouth_y - 0.015), (fx + 0.07, mouth_y + 0.01)],
                       0.04, (120, 60, 60), ink=False)
         if look.glasses:

@@ -19,6 +19,7 @@ from microfilm.providers.house.figures.words import (
     HAIR_COLOURS, HAIR_STYLES, HAIR_WORDS, MALE, PALE, SHORT, SLIM, STOUT, TALL, TANNED, TOPS,
     YOUTH, clauses, has_any, has_word, item_colour,
 )
+from microfilm.providers.house.story import names as story_names
 
 
 SKINS: tuple[RGB, ...] = ((246, 214, 186), (238, 200, 168), (230, 190, 152), (222, 178, 140),
@@ -59,6 +60,21 @@ class Look:
 @lru_cache(maxsize=256)
 
 
+@lru_cache(maxsize=1024)
+def gender_of_name(name: str) -> str | None:
+    """"female" | "male" when the name is in one gender's pool of the house writer (English
+    first names, a Chinese surname + given name, ancient full names), else None."""
+    pool = story_names()
+    name = name.strip()
+    given = name[1:] if len(name) >= 2 and name[0] in pool.zh_surnames else ""
+    for gender in ("female", "male"):
+        if (any(name in names for names in pool.en.get(gender, {}).values())
+                or any(given in names for names in pool.zh.get(gender, {}).values())
+                or any(name in by.get(gender, ()) for by in pool.ancient.values())):
+            return gender
+    return None
+
+
 @lru_cache(maxsize=256)
 def look_of(character: CharacterLook, genre: str = "") -> Look:
     """The character's look: the words decide, the id's hash fills in what they leave open."""
@@ -69,7 +85,7 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
     both = words + " " + ward + " " + who
     rng = rng_for("figure", character.id, character.look, character.wardrobe)
     picks = rng.random(12)
-    female, age = _sex_and_age(words, who, both, picks)
+    female, age = _sex_and_age(words, who, both, picks, character.name)
     hair_key, style = _hair(words, age, female, genre, picks)
     height, width = _build(words, age, female, picks)
     own = hex_rgb(character.color, (192, 160, 128))
@@ -84,11 +100,14 @@ def look_of(character: CharacterLook, genre: str = "") -> Look:
     )
 
 
-def _sex_and_age(words: str, who: str, both: str, picks: np.ndarray):
-    """Female or not (a numpy bool when only the hash decides) and child | youth | adult | elderly."""
+def _sex_and_age(words: str, who: str, both: str, picks: np.ndarray, name: str):
+    """Female or not and child | youth | adult | elderly. The words decide; when they say
+    nothing, the house writer's name pools do (it named Tom as a man); else the hash (then a
+    numpy bool)."""
     female = has_any(both, FEMALE) and not (has_any(words, MALE) and not has_any(words, FEMALE))
     if not has_any(both, FEMALE) and not has_any(both, MALE):
-        female = picks[0] < 0.5
+        named = gender_of_name(name)
+        female = (named == "female") if named else picks[0] < 0.5
     if has_any(words, CHILD):
         age = "child"
     elif has_any(words + who, ELDERLY):
