@@ -121,16 +121,11 @@ def test_generate_sends_a_grouped_scene_as_one_call_and_cuts_it_back(tmp_path, m
     from microfilm import api
     from microfilm.media.segments import frames_for
     from microfilm.project import Project
-    from microfilm.providers.kling import KlingV3
     from microfilm.spec.manifest import Manifest
     from microfilm.spec.storyboard import Storyboard
 
     with FakeServer() as server:
-        fake_kling.install(server)
-        monkeypatch.setenv("KLING_ACCESS_KEY", "kling-access")
-        monkeypatch.setenv("KLING_SECRET_KEY", fake_kling.SECRET)
-        monkeypatch.setenv("KLING_BASE_URL", server.base_url)
-        monkeypatch.setattr(KlingV3, "poll_every_s", 0.05, raising=False)
+        fake_kling.serve(server, monkeypatch)
         root = tmp_path / "film"
         api.new(root, title="One Take", genre="youth-romance", logline="Two strangers share an umbrella.",
                 language="en", duration=20, seed=5, budget=50, currency="USD")
