@@ -151,3 +151,27 @@ def test_generate_sends_a_grouped_scene_as_one_call_and_cuts_it_back(tmp_path, m
             assert _frames(clip) == frames_for(s.duration, board.fps)
             assert by_id[s.id].clip_has_audio
         assert by_id[pair[0].id].clip != by_id[pair[1].id].clip
+
+
+def test_a_run_whose_lead_fails_does_not_leave_its_shots_waiting():
+    """The lead's keyframe fails (a budget stop, say): every shot of the run gets that error
+    at once, in any order, and the call is never attempted twice."""
+    from types import SimpleNamespace
+
+    from microfilm.errors import BudgetExceeded
+    from microfilm.stages.multishot import MultiShotCalls
+
+    shots = [_shot("a", 1, "g"), _shot("b", 1, "g"), _shot("c", 1, "g")]
+    painted: list[str] = []
+
+    def keyframe(shot):
+        painted.append(shot.id)
+        raise BudgetExceeded("budget stop: the keyframe would cost $0.05")
+
+    gen = SimpleNamespace(board=SimpleNamespace(shots=shots), review=False, keyframe=keyframe,
+                          animator=SimpleNamespace(info=registry.entries()["kling-v3"].info))
+    calls = MultiShotCalls(gen)
+    for sid in ("c", "b", "a"):
+        with pytest.raises(BudgetExceeded):
+            calls.clip(next(s for s in shots if s.id == sid), Path("unused.png"))
+    assert painted == ["a"]  # one try at the lead's picture, kept for the run's other shots
