@@ -151,6 +151,10 @@ def test_generate_sends_a_grouped_scene_as_one_call_and_cuts_it_back(tmp_path, m
             assert _frames(clip) == frames_for(s.duration, board.fps)
             assert by_id[s.id].clip_has_audio
         assert by_id[pair[0].id].clip != by_id[pair[1].id].clip
+        api.make(root)  # and the cut and master take the cut-back shots like any others
+        assert server.counts["jobs_created"] == len(story) - 1  # nothing sent again
+    qc = json.loads((root / "out" / "qc.json").read_text(encoding="utf-8"))
+    assert (root / "out" / "film.mp4").exists() and qc["spend"]["total"] > 0
 
 
 def test_a_run_whose_lead_fails_does_not_leave_its_shots_waiting():
