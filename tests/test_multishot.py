@@ -113,3 +113,69 @@ def test_kill_9_mid_multishot_job_resumes_without_a_second_submission(tmp_path, 
         print(f"\nmulti-shot kill -9: ledger at kill {at_kill}, multi-shot submissions before the kill "
               f"{submits_at_kill}, after resume {server.counts['multi_shot_submit']} for "
               f"{render_multishot.RUNS} runs (duplicates 0); cut-back frames per run {want}")
+
+
+@pytest.mark.e2e  # a whole make through the pipeline: not in the fast lane
+@pytest.mark.timeout(600)
+def test_generate_sends_a_grouped_scene_as_one_call_and_cuts_it_back(tmp_path, monkeypatch):
+    from microfilm import api
+    from microfilm.media.segments import frames_for
+    from microfilm.project import Project
+    from microfilm.spec.manifest import Manifest
+    from microfilm.spec.storyboard import Storyboard
+
+    with FakeServer() as server:
+        fake_kling.serve(server, monkeypatch)
+        root = tmp_path / "film"
+        api.new(root, title="One Take", genre="youth-romance", logline="Two strangers share an umbrella.",
+                language="en", duration=20, seed=5, budget=50, currency="USD")
+        toml = root / "film.toml"
+        toml.write_text(toml.read_text().replace('animator = "house-animator"', 'animator = "kling-v3"')
+                        .replace("[settings]", "[settings]\napprove_before_animating = false"))
+        api.make(root, stages=["research", "develop", "board"])
+        project = Project.at(root)
+        board = Storyboard.load(project.storyboard)
+        story = [s for s in board.shots if s.kind == "shot"]
+        pair = (story[0], story[1])  # a short film has a shot a scene: make these two one scene
+        pair[1].scene = pair[0].scene
+        for s in pair:
+            s.group = "together"
+        board.save(project.storyboard)
+        api.make(root, stages=["generate"])
+        assert server.counts["multi_shot_submit"] == 1
+        assert server.counts["jobs_created"] == len(story) - 1  # two shots, one call
+        manifest = Manifest.load(project.manifest_json)
+        by_id = {a.shot_id: a for a in manifest.shots}
+        for s in pair:
+            clip = root / by_id[s.id].clip
+            assert _frames(clip) == frames_for(s.duration, board.fps)
+            assert by_id[s.id].clip_has_audio
+        assert by_id[pair[0].id].clip != by_id[pair[1].id].clip
+        api.make(root)  # and the cut and master take the cut-back shots like any others
+        assert server.counts["jobs_created"] == len(story) - 1  # nothing sent again
+    qc = json.loads((root / "out" / "qc.json").read_text(encoding="utf-8"))
+    assert (root / "out" / "film.mp4").exists() and qc["spend"]["total"] > 0
+
+
+def test_a_run_whose_lead_fails_does_not_leave_its_shots_waiting():
+    """The lead's keyframe fails (a budget stop, say): every shot of the run gets that error
+    at once, in any order, and the call is never attempted twice."""
+    from types import SimpleNamespace
+
+    from microfilm.errors import BudgetExceeded
+    from microfilm.stages.multishot import MultiShotCalls
+
+    shots = [_shot("a", 1, "g"), _shot("b", 1, "g"), _shot("c", 1, "g")]
+    painted: list[str] = []
+
+    def keyframe(shot):
+        painted.append(shot.id)
+        raise BudgetExceeded("budget stop: the keyframe would cost $0.05")
+
+    gen = SimpleNamespace(board=SimpleNamespace(shots=shots), review=False, keyframe=keyframe,
+                          animator=SimpleNamespace(info=registry.entries()["kling-v3"].info))
+    calls = MultiShotCalls(gen)
+    for sid in ("c", "b", "a"):
+        with pytest.raises(BudgetExceeded):
+            calls.clip(next(s for s in shots if s.id == sid), Path("unused.png"))
+    assert painted == ["a"]  # one try at the lead's picture, kept for the run's other shots

@@ -98,3 +98,15 @@ def install(server: FakeServer) -> FakeServer:
                                      "video/mp4")
 
     return server
+
+
+def serve(server: FakeServer, monkeypatch, poll_s: float = 0.01) -> FakeServer:
+    """Install the fake on `server` and point the Kling clients at it, with test keys."""
+    from microfilm.providers.kling import Kling
+
+    install(server)
+    monkeypatch.setenv("KLING_ACCESS_KEY", "kling-access")
+    monkeypatch.setenv("KLING_SECRET_KEY", SECRET)
+    monkeypatch.setenv("KLING_BASE_URL", server.base_url)
+    monkeypatch.setattr(Kling, "poll_every_s", poll_s, raising=False)
+    return server

@@ -125,7 +125,6 @@ def test_a_line_the_clip_speaks_is_kept_from_the_clip_and_not_voiced(tmp_path, m
     from microfilm.estimate import estimate_plan
     from microfilm.media.audio import SR, decode
     from microfilm.project import Project
-    from microfilm.providers.kling import KlingV3
     from microfilm.spec.cut import Cut
     from microfilm.spec.manifest import Manifest
     from microfilm.spec.storyboard import Storyboard
@@ -133,11 +132,7 @@ def test_a_line_the_clip_speaks_is_kept_from_the_clip_and_not_voiced(tmp_path, m
     from tests.fakes.server import FakeServer
 
     with FakeServer() as server:
-        fake_kling.install(server)
-        monkeypatch.setenv("KLING_ACCESS_KEY", "kling-access")
-        monkeypatch.setenv("KLING_SECRET_KEY", fake_kling.SECRET)
-        monkeypatch.setenv("KLING_BASE_URL", server.base_url)
-        monkeypatch.setattr(KlingV3, "poll_every_s", 0.01, raising=False)
+        fake_kling.serve(server, monkeypatch)
         root = _boarded(tmp_path, 50, {'animator = "house-animator"': 'animator = "kling-v3"',
                                        "[settings]": "[settings]\napprove_before_animating = false"})
         path = Project.at(root).storyboard

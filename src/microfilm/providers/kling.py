@@ -135,10 +135,10 @@ class KlingV3(Kling):
         if isinstance(request, MultiShotRequest):
             del body["prompt"]
             body.update(multi_shot=True, shot_type="customize", multi_prompt=[
-                {"index": i + 1, "prompt": _elements(_cut(p.prompt, self.part_prompt_chars)),
+                {"index": i + 1, "prompt": _cut(_elements(p.prompt), self.part_prompt_chars),
                  "duration": str(p.seconds)} for i, p in enumerate(request.shots)])
-        elif paths:
-            body["prompt"] = _elements(body["prompt"])
+        elif paths:  # named before cutting: <<<element_N>>> is longer than <<<image_N>>>
+            body["prompt"] = _cut(_elements(request.prompt or request.camera), 2500)
         return body
 
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:

@@ -379,7 +379,7 @@ class _Generator:
         multishot = MultiShotCalls(self)  # models12c: grouped shots, one call per run
 
         def shot_pictures(shot: Shot) -> tuple[Path, Path, str, bool]:
-            kf = self.keyframe(shot)
+            kf = multishot.keyframe(shot)
             clip, key, audio = multishot.clip(shot, kf) or self.clip(shot, kf)
             tick(f"shot {shot.id}")
             return kf, clip, key, audio

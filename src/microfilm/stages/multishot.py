@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,10 +42,13 @@ def cut_points(run: tuple[Shot, ...], seconds: list[int], fps: int) -> tuple[lis
 
 
 class MultiShotCalls:
-    """The runs of one generate pass, each made once whichever of its shots asks first.
+    """The runs of one generate pass, each sent once whichever of its shots asks first.
 
-    Shots are made on a thread pool in board order, so a run's first shot always starts
-    before the others; it makes the call, the others wait for its result."""
+    Shots are made on a thread pool. A run's lock guards its lead keyframe (the picture the
+    call starts from, painted once) and its one call; a shot of the run that comes while the
+    call is out waits for it, and an error in the call is every one of its shots' error (the
+    job is never sent again for the next shot). No shot waits on another's thread, so a
+    failure anywhere cannot leave a shot waiting forever."""
 
     def __init__(self, gen: "_Generator"):
         self.gen = gen
@@ -54,8 +56,22 @@ class MultiShotCalls:
         if gen.review:  # paid motion waits for approval: a run goes only when all of it may
             runs = [r for r in runs if all(gen._cleared(s) for s in r)]
         self.run_of = {s.id: run for run in runs for s in run}
-        self._made: dict[str, Future] = {run[0].id: Future() for run in runs}
-        self._lock = threading.Lock()
+        self._locks = {run[0].id: threading.Lock() for run in runs}
+        self._keyframes: dict[str, Path] = {}
+        self._made: dict[str, dict[str, Made | None] | BaseException] = {}
+
+    def keyframe(self, shot: Shot) -> Path:
+        """`shot`'s keyframe; a run's lead is painted under the run's lock (the call needs it)."""
+        run = self.run_of.get(shot.id)
+        if run is None or shot.id != run[0].id:
+            return self.gen.keyframe(shot)
+        with self._locks[shot.id]:
+            return self._lead_keyframe(run)
+
+    def _lead_keyframe(self, run: tuple[Shot, ...]) -> Path:  # the run's lock is held
+        if run[0].id not in self._keyframes:
+            self._keyframes[run[0].id] = self.gen.keyframe(run[0])
+        return self._keyframes[run[0].id]
 
     def clip(self, shot: Shot, keyframe: Path) -> Made | None:
         """`shot`'s clip cut from its run's call; None when it is not in a run, or when the
@@ -63,13 +79,16 @@ class MultiShotCalls:
         run = self.run_of.get(shot.id)
         if run is None:
             return None
-        made = self._made[run[0].id]
-        if shot.id == run[0].id:
-            try:
-                made.set_result(self._render(run, keyframe))
-            except BaseException as exc:  # noqa: BLE001 - the waiting shots get it too
-                made.set_exception(exc)
-        return made.result()[shot.id]
+        with self._locks[run[0].id]:
+            if run[0].id not in self._made:
+                try:
+                    self._made[run[0].id] = self._render(run, self._lead_keyframe(run))
+                except BaseException as exc:  # noqa: BLE001 - kept for the run's other shots
+                    self._made[run[0].id] = exc
+            made = self._made[run[0].id]
+        if isinstance(made, BaseException):
+            raise made
+        return made[shot.id]
 
     def request(self, run: tuple[Shot, ...], keyframe: Path) -> MultiShotRequest:
         gen = self.gen
