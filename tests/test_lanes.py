@@ -47,6 +47,7 @@ def test_a_paid_provider_runs_its_concurrency_on_two_cores() -> None:
     lanes = Lanes(workers=2)
     pool = lanes.pool_size([paid, house])
     assert pool == 2 + 4
+    assert lanes.pool_size([paid, house], tasks=30) == 30  # a thread for each waiting task
     most = _most_at_once(lanes, [paid] * 8 + [house] * 4, pool)
     assert most == {"paid-video": 4, "house-animator": 2}
 

@@ -49,11 +49,15 @@ class Lanes:
         self._lock = threading.Lock()
         self._sems: dict[str, threading.BoundedSemaphore] = {}
 
-    def pool_size(self, providers: Iterable[ProviderInfo]) -> int:
-        """Threads enough for every lane to be full at once: the cores, plus each paid
-        provider's width."""
+    def pool_size(self, providers: Iterable[ProviderInfo], tasks: int = 0) -> int:
+        """Threads for `tasks` units of work over `providers`: the cores when all of them
+        compute here; with a paid provider, a thread per task (at least the cores plus each
+        paid provider's width). A task waiting for a paid lane then never holds back one
+        that would paint a keyframe meanwhile, and the CPU lane still bounds the CPU work."""
         paid = {info.id: width(info, self.workers) for info in providers if info.paid}
-        return self.workers + sum(paid.values())
+        if not paid:
+            return self.workers
+        return max(self.workers + sum(paid.values()), tasks)
 
     @contextmanager
     def slot(self, info: ProviderInfo) -> Iterator[None]:

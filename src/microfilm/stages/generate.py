@@ -393,7 +393,8 @@ class _Generator:
         native = [self.native_lines(s) for s in shots]
         providers = (self.painter, self.animator, self.voice, self.composer, *(
             [self.lipsync] if self.lipsync else []))
-        with ThreadPoolExecutor(max_workers=self.lanes.pool_size(p.info for p in providers)) as pool:
+        with ThreadPoolExecutor(max_workers=self.lanes.pool_size((p.info for p in providers),
+                                                                 tasks=total)) as pool:
             pics: list[Future] = [pool.submit(shot_pictures, s) for s in shots]
             voices: list[list[Future | None]] = [
                 [None if ln in said else pool.submit(line_voice, ln.character, ln.text)
