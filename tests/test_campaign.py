@@ -196,3 +196,14 @@ def test_budget_cap_refuses_before_any_call(tmp_path: Path) -> None:
         make_campaign(path)
     assert not (root / "storyboard.yaml").exists() and not (root / ".microfilm" / "ledger.sqlite").exists()
     assert not (tmp_path / "camp" / "variants").exists() and not (tmp_path / "camp" / "campaign.json").exists()
+
+
+def test_batch_command_reports_a_bad_campaign_in_one_message(tmp_path: Path, monkeypatch, capsys) -> None:
+    from tests.cli_run import invoke
+
+    _film(tmp_path / "film")
+    path = _campaign(tmp_path / "camp", 'base = "../film"\n[matrix]\naspects = ["4:3"]\n')
+    code, out, err = invoke(monkeypatch, capsys, "batch", path)
+    assert code == 2 and not out.strip()  # refused before any progress is shown
+    assert f"{path}: field 'matrix.aspects': unknown aspect '4:3'; allowed: 9:16, 16:9, 1:1" in err
+    assert "Traceback" not in err

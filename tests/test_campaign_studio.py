@@ -70,6 +70,9 @@ def test_campaign_pages_list_variants_and_serve_their_films(studio, tmp_path: Pa
     assert film.content[4:8] == b"ftyp"
     cover = client.get("/campaigns/umbrella/tiktok-1x1-full-en/cover-b.png")
     assert cover.status_code == 200 and cover.content.startswith(b"\x89PNG")
+    small = client.get("/campaigns/umbrella/tiktok-1x1-full-en/cover-b.jpg")  # the page's thumbnail
+    assert small.headers["content-type"] == "image/jpeg" and small.content.startswith(b"\xff\xd8")
+    assert 'src="/campaigns/umbrella/tiktok-1x1-full-en/cover-b.jpg"' in page
     for bad in ("/campaigns/umbrella/tiktok-1x1-full-en/secret.txt",
                 "/campaigns/umbrella/nope/film.mp4", "/campaigns/nope",
                 "/campaigns/umbrella/reels-9x16-full-en/film.mp4",

@@ -20,21 +20,27 @@ def register(app: typer.Typer) -> None:
         aspects, cuts, languages), each in variants/NAME/out/ with its own qc.json."""
         from microfilm.campaign.make import Event, make_campaign
 
-        with Progress(TextColumn("[bold]{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=out) as bars:
-            total = bars.add_task("campaign (variants)", total=1, msg="")
-            rows: dict[str, int] = {}
+        bars = Progress(TextColumn("[bold]{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=out)
+        rows: dict[str, int] = {}
 
-            def on_event(e: Event) -> None:
-                name = e.variant or "base film"
-                if name not in rows:
-                    rows[name] = bars.add_task(name, total=1, msg="")
-                bars.update(rows[name], completed=e.done, total=max(e.total, 1),
-                            msg=f"{e.stage}: {e.message}"[:40])
-                bars.update(total, completed=e.variants_done, total=max(e.variants_total, 1))
+        def on_event(e: Event) -> None:
+            if not rows:  # shown from the first piece of work: an early refusal prints alone
+                bars.start()
+                rows["campaign"] = bars.add_task("campaign (variants)", total=1, msg="")
+            name = e.variant or "base film"
+            if name not in rows:
+                rows[name] = bars.add_task(name, total=1, msg="")
+            bars.update(rows[name], completed=e.done, total=max(e.total, 1),
+                        msg=f"{e.stage}: {e.message}"[:40])
+            bars.update(rows["campaign"], completed=e.variants_done, total=max(e.variants_total, 1))
 
+        try:
             status = make_campaign(campaign, on_event=on_event)
-            bars.update(total, completed=status.done, total=max(len(status.variants), 1))
+            if rows:
+                bars.update(rows["campaign"], completed=status.done, total=max(len(status.variants), 1))
+        finally:
+            bars.stop()
         table = Table(title=f"campaign {status.name}")
         for col in ("variant", "size", "length", "QC", "made", "from cache", "time"):
             table.add_column(col, overflow="fold")

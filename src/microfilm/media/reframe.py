@@ -21,13 +21,15 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from microfilm.fsutil import atomic_output
-from microfilm.media.ffmpeg import run, video_encode_args
+from microfilm.media.ffmpeg import run
 
-FORMAT = "1"  # bump when a reframe's pixels change, so old reframes are not reused
+FORMAT = "3"  # bump when a reframe's pixels change, so old reframes are not reused
 MIN_KEPT = 0.5  # crop only when the window keeps at least this share of the source's area
 CENTRE_PULL = 0.25  # how much the detail score favours the centre (0: none)
 FILL_BLUR = 40  # blur radius of the pad's fill, in pixels at the target size
 FILL_DIM = 0.55  # brightness of the pad's fill
+INTERMEDIATE_CRF = "16"  # below the master's 20: the segment encode is the one that loses
+FILL_SHRINK = 8  # the fill is blurred at 1/8 of the size: the same softness, 1/64 of the work
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,19 @@ def detail_focus(image: Path, target: tuple[int, int]) -> float:
     return round(float(offsets[int(np.argmax(score))]), 3)
 
 
+def _fill_size(size: tuple[int, int]) -> tuple[int, int]:
+    return (max(2, round(size[0] / FILL_SHRINK / 2) * 2), max(2, round(size[1] / FILL_SHRINK / 2) * 2))
+
+
+def _cover(im: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """`im` scaled to cover `size` and centre-cropped to it."""
+    scale = max(size[0] / im.width, size[1] / im.height)
+    w, h = max(size[0], round(im.width * scale)), max(size[1], round(im.height * scale))
+    big = im.resize((w, h), Image.Resampling.BILINEAR)
+    left, top = (w - size[0]) // 2, (h - size[1]) // 2
+    return big.crop((left, top, left + size[0], top + size[1]))
+
+
 def _crop_box(src: tuple[int, int], r: Reframe) -> tuple[int, int, int, int]:
     w, h = src
     tw, th = r.size
@@ -98,8 +113,9 @@ def image(source: Path, out: Path, r: Reframe) -> Path:
             frame = im.crop((left, top, left + cw, top + ch)).resize(r.size, Image.Resampling.LANCZOS)
         else:
             tw, th = r.size
-            fill = im.resize(r.size, Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(FILL_BLUR))
-            fill = Image.eval(fill, lambda v: int(v * FILL_DIM))
+            small = _fill_size(r.size)
+            fill = _cover(im, small).filter(ImageFilter.GaussianBlur(FILL_BLUR / FILL_SHRINK))
+            fill = Image.eval(fill, lambda v: int(v * FILL_DIM)).resize(r.size, Image.Resampling.BILINEAR)
             scale = min(tw / im.width, th / im.height)
             fitted = im.resize((round(im.width * scale), round(im.height * scale)), Image.Resampling.LANCZOS)
             fill.paste(fitted, ((tw - fitted.width) // 2, (th - fitted.height) // 2))
@@ -116,20 +132,24 @@ def clip_filter(source: tuple[int, int], r: Reframe) -> str:
         left, top, cw, ch = _crop_box(source, r)
         return (f"[0:v]crop={cw}:{ch}:{left}:{top},scale={tw}:{th}:flags=lanczos,setsar=1,"
                 "format=yuv420p[v]")
-    sigma = max(1, FILL_BLUR // 2)
-    return (f"[0:v]split=2[a][b];"
-            f"[a]scale={tw}:{th}:force_original_aspect_ratio=increase:flags=bilinear,"
-            f"crop={tw}:{th},gblur=sigma={sigma},eq=brightness={FILL_DIM - 1:.2f}[fill];"
+    sw, sh = _fill_size(r.size)
+    return (f"[0:v]split=2[a][b];"  # the fill is blurred small, then scaled up: cheap and soft
+            f"[a]scale={sw}:{sh}:force_original_aspect_ratio=increase:flags=bilinear,"
+            f"crop={sw}:{sh},gblur=sigma={FILL_BLUR / FILL_SHRINK / 2:.2f},"
+            f"colorchannelmixer=rr={FILL_DIM}:gg={FILL_DIM}:bb={FILL_DIM},"
+            f"scale={tw}:{th}:flags=bilinear[fill];"
             f"[b]scale={tw}:{th}:force_original_aspect_ratio=decrease:flags=lanczos:"
             f"force_divisible_by=2[fit];"
             f"[fill][fit]overlay=(W-w)/2:(H-h)/2,setsar=1,format=yuv420p[v]")
 
 
 def clip(source: Path, source_size: tuple[int, int], out: Path, r: Reframe, *, fps: int) -> Path:
-    """Reframe a clip to `r.size` in one encode at the master's settings; its sound, if
-    any, is copied untouched."""
+    """Reframe a clip to `r.size`; its sound, if any, is copied untouched. The result is an
+    intermediate like the house animator's clips (the segment encode makes the master's
+    pictures from it), so it is encoded fast and nearly lossless rather than small."""
     with atomic_output(out) as tmp:
         run(["-i", str(source), "-filter_complex", clip_filter(source_size, r), "-map", "[v]",
-             "-map", "0:a?", "-c:a", "copy", *video_encode_args(fps), "-map_metadata", "-1",
+             "-map", "0:a?", "-c:a", "copy", "-c:v", "libx264", "-preset", "ultrafast",
+             "-crf", INTERMEDIATE_CRF, "-pix_fmt", "yuv420p", "-r", str(fps), "-map_metadata", "-1",
              "-f", "mp4", str(tmp)], what=f"reframe {Path(source).name} to {r.size[0]}x{r.size[1]}")
     return out
