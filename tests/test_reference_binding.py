@@ -83,3 +83,13 @@ def test_gemini_omni_sends_the_first_frame_and_the_sheets(tmp_path, sheets):
         result = execute(provider, req, ledger=Ledger(tmp_path / "a.sqlite"), policy=FAST)
         assert server.counts["omni_images"] == 3 and result.has_audio
         assert abs(probe_video(req.out).duration - 6.0) < 0.15
+
+
+def test_sheets_are_painted_only_for_animators_whose_client_sends_them():
+    """generate paints a character sheet (a paid painter's call) for an animator whose info
+    says it takes references; that must be a client that puts them in its request."""
+    from microfilm.providers import registry
+
+    sending = {name for name, e in registry.entries().items()
+               if e.info and e.info.capability == "animator" and e.info.capabilities.references}
+    assert sending == {"kling-v3", "ark-seedance-2", "gemini-omni-flash", "veo", "veo-3.1"}
