@@ -13,10 +13,13 @@ from microfilm.providers.base import AnimateRequest, MultiShotRequest, ShotPart
 from microfilm.providers.google import GeminiOmni
 from microfilm.providers.kling import KlingV3
 from microfilm.providers.media_check import probe_video
-from microfilm.providers.jobs import execute
+from microfilm.providers.jobs import RetryPolicy, execute
 from tests.fakes import ark, google, kling, media
 from tests.fakes.server import FakeServer
-from tests.test_providers_services import FAST, KEY
+
+KEY = "test-key-binding-0123456789"
+FAST = RetryPolicy(retries=2, base_delay=0.01, max_delay=0.05, poll_interval=0.01,
+                   max_poll_interval=0.02, max_wait=10.0)
 
 
 @pytest.fixture()
