@@ -4,9 +4,18 @@ house providers keep the board's own prompt (so their cache keys do not move).""
 from __future__ import annotations
 
 from microfilm.providers import registry
-from microfilm.spec.storyboard import Shot
+from microfilm.spec.bible import Bible, Character
+from microfilm.spec.storyboard import Shot, ShotLine
 from microfilm.stages.prompting import shot_prompt
-from tests.test_direction_prompts import BIBLE, SHOT
+
+BIBLE = Bible(characters=[Character(id="howard", name="Howard", look="grey crew cut",
+                                    wardrobe="navy jacket"),
+                          Character(id="clara", name="Clara", look="low ponytail", wardrobe="wool coat")])
+SHOT = Shot(id="sc01-sh02", scene=1, duration=4.8, framing="close-up", camera="slow push-in",
+            characters=["howard"], heard=["clara"],
+            action="Howard listens, the phone to his ear; Clara is heard on the phone, not seen",
+            motion="a quiet reaction: eyes, breath, a small movement of the head",
+            lines=[ShotLine(character="clara", text="I saw the moon from the window.", start=0.4)])
 
 
 def _info(name: str):

@@ -13,10 +13,13 @@ from microfilm.providers.base import AnimateRequest, MultiShotRequest, ShotPart
 from microfilm.providers.google import GeminiOmni
 from microfilm.providers.kling import KlingV3
 from microfilm.providers.media_check import probe_video
-from microfilm.providers.jobs import execute
+from microfilm.providers.jobs import RetryPolicy, execute
 from tests.fakes import ark, google, kling, media
 from tests.fakes.server import FakeServer
-from tests.test_providers_services import FAST, KEY
+
+KEY = "test-key-binding-0123456789"
+FAST = RetryPolicy(retries=2, base_delay=0.01, max_delay=0.05, poll_interval=0.01,
+                   max_poll_interval=0.02, max_wait=10.0)
 
 
 @pytest.fixture()
@@ -83,3 +86,13 @@ def test_gemini_omni_sends_the_first_frame_and_the_sheets(tmp_path, sheets):
         result = execute(provider, req, ledger=Ledger(tmp_path / "a.sqlite"), policy=FAST)
         assert server.counts["omni_images"] == 3 and result.has_audio
         assert abs(probe_video(req.out).duration - 6.0) < 0.15
+
+
+def test_sheets_are_painted_only_for_animators_whose_client_sends_them():
+    """generate paints a character sheet (a paid painter's call) for an animator whose info
+    says it takes references; that must be a client that puts them in its request."""
+    from microfilm.providers import registry
+
+    sending = {name for name, e in registry.entries().items()
+               if e.info and e.info.capability == "animator" and e.info.capabilities.references}
+    assert sending == {"kling-v3", "ark-seedance-2", "gemini-omni-flash", "veo", "veo-3.1"}

@@ -171,13 +171,18 @@ def entry(name: str) -> CatalogueModel:
     return m
 
 
-def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...]) -> ProviderInfo:
+def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...],
+         sends_references: bool = True) -> ProviderInfo:
     """The `ProviderInfo` of the catalogue model `name`: what a client class declares.
 
     The protocol facts (sync or async, the pip extra, the key names) stay with the client;
-    price, capabilities, model id and version come from the catalogue."""
+    price, capabilities, model id and version come from the catalogue. A client that does
+    not send the reference images its model could take says `sends_references=False`, so
+    no sheet is painted (and paid for) only to be left out of the request."""
     m = entry(name)
     c = m.capabilities
+    if not sends_references:
+        c = c.model_copy(update={"reference_images": 0})
     return ProviderInfo(
         id=m.name, capability=m.capability, model=m.model, version=m.version, title=m.title,
         is_async=is_async, paid=m.price.amount > 0,
