@@ -16,7 +16,7 @@ path against its latency bound, measured in one run.
 Wall seconds depend on what else the machine does: the load average is printed before and
 after, and CPU seconds are the figures to compare across runs.
 
-    .venv/bin/python bench/speed.py                    # ~5 min on 2 idle cores
+    .venv/bin/python bench/speed.py                    # 10-15 min on 2 shared cores
     .venv/bin/python bench/speed.py --duration 30 --latency 2 --concurrency 4
     .venv/bin/python bench/speed.py --skip-make        # (b) only
 """

@@ -7,8 +7,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from microfilm.lanes import DEFAULT_PAID_CONCURRENCY, Lanes, width
-from microfilm.providers.base import Capabilities, ProviderInfo
+from microfilm.providers.base import AnimateRequest, Capabilities, ProviderInfo
 
 
 def _info(pid: str, *, paid: bool, concurrency: int | None = None) -> ProviderInfo:
@@ -76,3 +78,38 @@ def test_widths_come_from_the_declaration_or_the_default() -> None:
     assert width(_info("a", paid=True, concurrency=3), workers=16) == 3
     assert width(_info("b", paid=True), workers=16) == DEFAULT_PAID_CONCURRENCY
     assert width(_info("c", paid=False, concurrency=9), workers=16) == 16
+
+
+def test_a_paid_call_holds_its_lane_while_the_service_works_not_while_it_downloads(tmp_path) -> None:
+    """jobs.execute(slot=...) holds the lane from the submit to the last poll: the download
+    and the media check run after the lane is free for the next call."""
+    pytest.importorskip("runwayml")
+    from contextlib import contextmanager
+
+    from microfilm.ledger import Ledger
+    from microfilm.providers.jobs import RetryPolicy, execute
+    from microfilm.providers.runway import RunwayGen4
+    from tests.fakes import media, runway
+    from tests.fakes.server import FakeServer
+
+    seen: list[tuple[str, dict]] = []
+    with FakeServer() as server:
+        runway.install(server)
+
+        @contextmanager
+        def slot():
+            seen.append(("enter", dict(server.counts)))
+            yield
+            seen.append(("exit", dict(server.counts)))
+
+        key = media.keyframe(tmp_path / "k.png")
+        req = AnimateRequest(out=tmp_path / "shot.mp4", image=key, image_sha256="0" * 64,
+                             duration=2.0, width=72, height=128, fps=24, prompt="she turns")
+        execute(RunwayGen4(api_key="rw-test-secret-123456", base_url=server.base_url), req,
+                ledger=Ledger(tmp_path / "ledger.sqlite"), slot=slot,
+                policy=RetryPolicy(poll_interval=0.01, max_poll_interval=0.02, max_wait=10.0))
+        assert req.out.exists() and server.counts["download"] == 1
+    (enter, before), (leave, after) = seen
+    assert (enter, leave) == ("enter", "exit")
+    assert before.get("submit", 0) == 0 and after["submit"] == 1 and after["poll"] >= 1
+    assert after.get("download", 0) == 0  # the lane was free before the download began

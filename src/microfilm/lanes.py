@@ -8,7 +8,8 @@ this machine's CPU: they share one lane as wide as the cores, so a wider pool fo
 network never oversubscribes the CPU.
 
 Coordination (speed14b with ray14a, issue 14): the executor seam sizes its in-process pool
-with `Lanes.pool_size` and runs each provider call inside `Lanes.slot`; on Ray the same
+with `Lanes.pool_size` and holds `Lanes.slot` while a provider works (for a paid call: only
+while its service does, passed to `jobs.execute(slot=...)`); on Ray the same
 widths become per-provider resource limits. Keep this the one place that answers "how many
 at once" for a provider.
 """

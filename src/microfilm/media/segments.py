@@ -256,15 +256,16 @@ def segment_args(spec: SegmentSpec) -> list[str]:
     pre_s = min(spec.source_start, spec.head / fps)
     in_start = spec.source_start - pre_s
     held_head = spec.head - frames_for(pre_s, fps)
-    recipe = motion.load(Path(spec.source)) if motion.is_recipe(spec.source) else None
-    if recipe is not None:
-        # a house shot: rendered from its keyframe here, so it is encoded once (media/motion)
-        chain = [motion.filter_chain(recipe[0])]
-        if recipe[0].fps != fps:
+    still: Path | None = None  # a house shot: the keyframe its recipe moves over
+    if motion.is_recipe(spec.source):
+        # rendered from the keyframe here, so the shot is encoded once (media/motion.py)
+        recipe, still = motion.load(Path(spec.source))
+        chain = [motion.filter_chain(recipe)]
+        if recipe.fps != fps:
             chain.append(f"fps={fps}")
         if skip := frames_for(in_start, fps):
             chain.append(f"trim=start_frame={skip},setpts=PTS-STARTPTS")
-        conform = (recipe[0].width, recipe[0].height) != (w, h)
+        conform = (recipe.width, recipe.height) != (w, h)
     else:
         chain = ["setpts=PTS-STARTPTS", f"fps={fps}"]
         conform = True
@@ -291,8 +292,8 @@ def segment_args(spec: SegmentSpec) -> list[str]:
         safe = spec.safe_area or SafeArea.default(w, h)
         chain.append(_label_filter(spec, safe))
     args: list[str] = []
-    if recipe is not None:
-        args += ["-i", _ff(recipe[1])]  # the keyframe; the chain moves over it
+    if still is not None:
+        args += ["-i", _ff(still)]
     else:
         args += ["-ss", f"{in_start:.6f}"] if in_start > 0 else []
         args += ["-i", _ff(spec.source)]

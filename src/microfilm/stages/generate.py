@@ -115,11 +115,11 @@ class _Generator:
 
         def make(tmp: Path) -> None:
             req = request.model_copy(update={"out": tmp})
-            with self.lanes.slot(provider.info):  # its provider's lane (microfilm.lanes)
-                if provider.info.paid:
-                    jobs.execute(provider, req, ledger=self.ledger, budget_guard=self.guard,
-                                 out=tmp, shot_id=shot_id or kind)
-                else:
+            if provider.info.paid:  # its lane is held while the service works (microfilm.lanes)
+                jobs.execute(provider, req, ledger=self.ledger, budget_guard=self.guard, out=tmp,
+                             shot_id=shot_id or kind, slot=lambda: self.lanes.slot(provider.info))
+            else:
+                with self.lanes.slot(provider.info):
                     call(req)
 
         return self.ctx.store.produce(kind, key, ext, make)
