@@ -68,3 +68,13 @@ def test_a_new_prop_is_drawn_in_an_insert_and_beside_a_person(prop):
     alone = _frame("Kitchen", "Interior. Mei on the left", 1, "medium")
     holding = _frame("Kitchen", f"Interior. Mei on the left. Props: {words}", 1, "medium")
     assert np.abs(alone - holding).max() > 60, prop
+
+
+def test_a_stadium_is_stands_and_a_track_not_a_street():
+    for place in ("City Stadium", "市体育场", "Running Track"):
+        s = read_setting(place, (), "Exterior", "evening", "inspirational-struggle")
+        assert not s.interior and s.kind == "stadium", (place, s.kind)
+    street, stadium = _frame("Old Street", "Exterior"), _frame("City Stadium", "Exterior")
+    track = stadium[130:160, :, :].reshape(-1, 3).mean(axis=0)
+    assert track[0] > track[2] + 40  # the red-brown track under their feet
+    assert np.abs(street - stadium).mean() > 12

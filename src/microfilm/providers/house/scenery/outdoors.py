@@ -13,6 +13,7 @@ import numpy as np
 
 from microfilm.providers.house.drawing import Pen, mix, scale_rgb, smooth_noise
 from microfilm.providers.house.scenery.kit import Glow, bands, span
+from microfilm.providers.house.scenery.sport import draw_stadium
 from microfilm.providers.house.scenery.street import (
     draw_bench, draw_bus_stop, draw_railing, draw_street_lamp, draw_street_row,
 )
@@ -52,6 +53,7 @@ LAYERS: tuple[tuple[Callable[[Setting], bool], Callable[[Set, Pen], None]], ...]
     (lambda s: s.kind in ("street", "busstop", "park") or ("lamp" in s.props and s.genre != "ancient-style"),
      lambda st, pen: draw_street_lamp(st, pen)),
     (_kind("busstop"), lambda st, pen: draw_bus_stop(st, pen)),
+    (_kind("stadium"), lambda st, pen: draw_stadium(st, pen)),
     (lambda s: "bench" in s.props and s.kind != "busstop",
      lambda st, pen: draw_bench(st, pen, st.layout("bench").uniform(-9, 9), st.cam.d + 3.0)),
     (lambda s: "lantern" in s.props or (s.genre == "ancient-style" and s.dark),
