@@ -175,6 +175,7 @@ def test_clear_errors(tmp_path: Path) -> None:
         _animate(tmp_path, tmp_path / "bad.png", "static")
 
 
+@pytest.mark.e2e  # slow lane: a full 1080x1920 encode, as a film makes it
 def test_real_size_clip(tmp_path: Path) -> None:
     """The master size from a 1.2x keyframe, as the stage asks for it."""
     img = _keyframe(tmp_path / "big.png", (1296, 2304), "texture")

@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from microfilm import api, runlock
 from microfilm.ledger import Ledger, Status
 from tests import race_worker
@@ -32,6 +34,7 @@ def _racer(base_url: str, project: Path, go: Path) -> subprocess.Popen:
                             cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.e2e  # slow lane: two interpreters racing on one film
 def test_two_processes_started_together_submit_each_asset_once(tmp_path):
     project, go = tmp_path / "film", tmp_path / "go"
     race_worker.prepare(project)

@@ -4,12 +4,14 @@ same space for thousands of cases)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from microfilm.providers.house.painter import render
 from tests.painter_cases import keyframe_request
 
 
+@pytest.mark.e2e  # slow lane: a 300-example sweep (about 12 s); CI runs it, the fast lane does not
 @settings(max_examples=300, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(keyframe_request(max_side=200))

@@ -73,6 +73,7 @@ def build_tiny_ltx(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.e2e  # slow lane: builds and runs a real (tiny) video model
 @pytest.mark.timeout(600)
 def test_tiny_ltx_from_a_local_folder_animates_a_keyframe(tmp_path, monkeypatch, capsys):
     model = build_tiny_ltx(tmp_path / "tiny-ltx")
