@@ -4,7 +4,8 @@ logged-in film pages and progress streams all at once, on a real server on 127.0
 Before, 30 film pages or 100 junk-cookie gallery requests drained the catalogue's connection
 pool: requests waited 30 s, then failed, for everyone. Nothing here is timed against a fixed
 figure (the machine is shared): every request must succeed, and the gallery is compared with
-itself idle and with the film pages in the same run. bench/studio_load.py prints the figures.
+itself idle and with the film pages in the same run (a ratio, a property of the design).
+bench/studio_load.py prints the figures.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ def test_the_studio_answers_everyone_under_load(app, fake, live):
     # The gallery does not queue behind the logged-in pages (it used to share their threads
     # and their connections) ...
     assert figures["gallery_load"]["p50_ms"] < figures["film_load"]["p50_ms"]
-    # ... nor does a visitor opening it meanwhile. (Their wait against idle is a figure for
-    # bench/studio_load.py, not an assertion: on 2 shared cores it ranged 5-11x idle at p50,
-    # and one process serving 250 requests at once puts its p99 at 30-190x idle.)
+    # ... nor does a visitor opening it meanwhile: the issue's goal, the 99th percentile of a
+    # gallery page under load within 10x of its latency idle, like with like (p99 against the
+    # p99 of 40 pages one after another, same run), and the median visitor likewise. The
+    # cached page is answered before routing and the film pages get one thread, so the event
+    # loop serving it waits little for the interpreter lock. (Before: 12-30x at p99.) The
+    # stricter p99-under-load against idle p50 is bench/studio_load.py's figure: it also
+    # counts the machine's own scheduling noise, 5-10x on 2 cores shared with a load of 30.
     assert figures["gallery_probe_load"]["p50_ms"] < figures["film_load"]["p50_ms"], figures
+    probe, idle = figures["gallery_probe_load"], figures["gallery_idle"]
+    assert probe["n"] >= 100, figures  # enough visits for a 99th percentile to mean something
+    assert figures["ratio_probe_p99_load_to_p99_idle"] <= 10, figures
+    assert probe["p50_ms"] <= 10 * idle["p50_ms"], figures

@@ -128,7 +128,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
                                  cert_chain=ctx.settings.c2pa_cert_chain,
                                  private_key=ctx.settings.c2pa_private_key,
                                  title=ctx.brief.title, producer=ctx.settings.producer)
-    cues = [subtitles.Cue(**c.model_dump()) for c in cut.cues]
+    cues = list(cut.cues)
     subtitles.write_srt(cues, files["srt"])
     subtitles.write_vtt(cues, files["vtt"])
     subtitles.write_per_language(cues, files["srt"].parent, ctx.brief.language)

@@ -6,6 +6,7 @@ left running as interrupted, and starts the job workers; the lifespan stops the 
 
 from __future__ import annotations
 
+import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from microfilm import form
 from microfilm.direction.lint import lint as board_lint
 from microfilm.studio import render as fmt
 from microfilm.studio.db import make_engine, migrate, session_factory
+from microfilm.studio.fastpath import CachedGallery
 from microfilm.studio.jobs import JobManager
 from microfilm.studio.pagecache import PageCache
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
@@ -69,9 +71,17 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI):
         # Blocking routes run on this many threads; the pool above has a connection for each.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
-        yield
-        jobs.shutdown()
-        engine.dispose()
+        # Those threads and the event loop share one interpreter lock. The loop asks for it
+        # after every network wait and gets it only when a thread has held it this long:
+        # Python's 5 ms default made a cached page wait behind the film pages being rendered.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(settings.switch_interval_s)
+        try:
+            yield
+        finally:
+            sys.setswitchinterval(switch_interval)
+            jobs.shutdown()
+            engine.dispose()
 
     app = FastAPI(title="microfilm studio", lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json")
@@ -83,8 +93,10 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.page_cache = PageCache()
     app.state.unknown_tokens = UnknownTokens()
     app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
+    app.state.session_lookups = {}  # token digest -> the lookup in flight (gallery.signed_in)
     app.state.templates = _templates()
 
+    app.add_middleware(CachedGallery)  # innermost: the security headers apply to its answers
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -52,17 +52,7 @@ def api_ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
                anon_csrf="", set_anon_csrf=False)
 
 
-class NewFilm(BaseModel):
-    title: str
-    genre: str
-    logline: str
-    language: str = "en"
-    duration: float = 90.0
-    aspect: str = "9:16"
-    platform: str = "generic"
-    budget: float = 0.0
-    currency: str = "CNY"
-    seed: int = 0
+NewFilm = BriefForm  # the JSON API takes the fields `microfilm new` takes
 
 
 class FilmOut(BaseModel):
@@ -98,7 +88,7 @@ def list_films(ctx: Ctx = Depends(api_ctx)):
 @router.post("/films", status_code=201, response_model=FilmOut)
 def create(body: NewFilm, ctx: Ctx = Depends(api_ctx)):
     try:
-        film = new_film(ctx, BriefForm(**body.model_dump()), ctx.user.id, ctx.user.workspace_id)
+        film = new_film(ctx, body, ctx.user.id, ctx.user.workspace_id)
     except SpecError as exc:
         raise HTTPException(422, str(exc)) from None
     return _out(film)

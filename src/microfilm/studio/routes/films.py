@@ -91,9 +91,7 @@ def create_film(ctx: Ctx = Depends(page_ctx), title: str = Form(""), genre: str 
     raw = {"title": title, "genre": genre, "logline": logline, "language": language, "duration": duration,
            "aspect": aspect, "platform": platform, "budget": budget, "currency": currency, "seed": seed}
     try:
-        brief_form = BriefForm(title=title, genre=genre, logline=logline, language=language,
-                               duration=float(duration or 0), aspect=aspect, platform=platform,
-                               budget=float(budget or 0), currency=currency, seed=int(seed or 0))
+        brief_form = BriefForm.parse(raw)
         film = new_film(ctx, brief_form, user.id, user.workspace_id)
     except (SpecError, ValueError) as exc:
         return render(ctx, "new_film.html", status_code=400, form=raw, platforms=PLATFORMS,
@@ -103,7 +101,7 @@ def create_film(ctx: Ctx = Depends(page_ctx), title: str = Form(""), genre: str 
 
 def new_film(ctx: Ctx, brief_form: BriefForm, user_id: int, workspace_id: int) -> Film:
     """Validate the brief, create the project folder (`microfilm new`), then the catalogue row."""
-    brief = brief_form.validate()
+    brief = brief_form.to_brief()
     settings = ctx.request.app.state.settings
     from microfilm.studio.models import Workspace
 

@@ -7,23 +7,19 @@ fixed set of file names (no path from the URL ever reaches the file system).
 from __future__ import annotations
 
 import asyncio
-import secrets
 from dataclasses import replace
-from html import escape as html_escape
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from microfilm import form
-from microfilm.studio import pagecache, security
+from microfilm.studio import pagecache
 from microfilm.studio import publish as publishing
-from microfilm.studio.i18n import negotiate
+from microfilm.studio.gallery import anonymous_page, gallery_key, maybe_signed_in, signed_in
 from microfilm.studio.models import Film
-from microfilm.studio.web import (Ctx, current_session, current_session_cookie, known_junk, page_ctx, release,
-                                  render)
+from microfilm.studio.web import Ctx, page_ctx, release, render
 
 router = APIRouter()
 
@@ -70,18 +66,14 @@ def _gallery_page(request: Request, genre: str, anonymous: bool) -> HTMLResponse
 @router.get("/watch")
 async def gallery(request: Request, genre: str = ""):
     """The public gallery. A visitor who is not logged in (most, and anyone sending a junk
-    session cookie) gets the page from `PageCache`, served on the event loop: a crowd costs
-    neither a thread each nor a catalogue connection each. A logged-in visitor's page (their
-    name in the header) is rendered for them."""
+    session cookie) gets the page from `PageCache`, served on the event loop (by
+    `fastpath.CachedGallery` before routing while the page is fresh): a crowd costs neither
+    a thread each nor a catalogue connection each. A logged-in visitor's page (their name in
+    the header) is rendered for them."""
     cache = request.app.state.page_cache
-    if current_session_cookie(request) and not known_junk(request):
-        # A quick catalogue lookup, on threads of its own: never queued behind slow pages.
-        signed_in = await anyio.to_thread.run_sync(_is_signed_in, request,
-                                                   limiter=request.app.state.quick_threads)
-        if signed_in:
-            return await run_in_threadpool(_gallery_page, request, genre[:80], False)
-    lang = negotiate(request.cookies.get(security.LANG_COOKIE), request.headers.get("accept-language"))
-    key = ("gallery", lang, genre[:80])
+    if maybe_signed_in(request) and await signed_in(request):
+        return await run_in_threadpool(_gallery_page, request, genre[:80], False)
+    key = gallery_key(request)
     html, fresh = cache.get(key)
     if not fresh:
         lock = _render_lock(request)
@@ -93,15 +85,7 @@ async def gallery(request: Request, genre: str = ""):
                     page = await run_in_threadpool(_gallery_page, request, genre[:80], True)
                     html = page.body.decode("utf-8")
                     cache.put(key, html, generation)
-    token = request.cookies.get(security.CSRF_COOKIE) or ""
-    new_token = not (16 <= len(token) <= 128)
-    if new_token:
-        token = secrets.token_urlsafe(24)
-    response = HTMLResponse(html.replace(pagecache.TOKEN, html_escape(token)))
-    if new_token:
-        response.set_cookie(security.CSRF_COOKIE, token, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https", path="/")
-    return response
+    return anonymous_page(request, html)
 
 
 def _render_lock(request: Request) -> asyncio.Lock:
@@ -110,11 +94,6 @@ def _render_lock(request: Request) -> asyncio.Lock:
     if getattr(state, "page_render_lock", None) is None:
         state.page_render_lock = asyncio.Lock()
     return state.page_render_lock
-
-
-def _is_signed_in(request: Request) -> bool:
-    with request.app.state.sessions() as db:
-        return current_session(request, db) is not None
 
 
 @router.get("/watch/{pid}")
