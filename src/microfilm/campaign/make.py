@@ -199,9 +199,12 @@ def _reframe(ctx: StageContext, aspect: str, board: Storyboard, *, regenerated: 
                                     "format": reframe.FORMAT})
 
         def make(tmp: Path) -> None:
-            size = probe(root / a.clip).video.size
+            # a house recipe gets its frames once, by the cached render generate makes for
+            # providers that read frames (media/motion.py)
+            frames = generate._playable(ctx, root / a.clip)
+            size = probe(frames).video.size
             r = reframe.choose(size, target, card=card, keyframe=root / a.keyframe)
-            reframe.clip(root / a.clip, size, tmp, r, fps=board.fps)
+            reframe.clip(frames, size, tmp, r, fps=board.fps)
 
         path = ctx.store.produce("reframe", key, ".mp4", make)
         return a.model_copy(update={"clip": str(path.relative_to(root)), "clip_key": key})
