@@ -22,13 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from microfilm.studio import security
+from microfilm.studio.errors import LoginRequired, NotFound
 from microfilm.studio.i18n import Translator, negotiate
 from microfilm.studio.models import AuthSession, Film, User, aware, utcnow
 from microfilm.studio.settings import StudioSettings
-
-
-class LoginRequired(Exception):
-    """Raised by page routes; the app answers with a redirect to /login?next=..."""
 
 
 def settings_of(request: Request) -> StudioSettings:
@@ -212,9 +209,9 @@ def safe_next(value: str | None, default: str = "/projects") -> str:
 
 def film_for(db: Session, user: User | None, public_id: str) -> Film:
     if user is None or len(public_id) > 32:
-        raise HTTPException(404)
+        raise NotFound()
     film = db.scalars(select(Film).where(Film.public_id == public_id)).first()
     release(db)  # film routes go on to the film's files
     if film is None or film.workspace_id != user.workspace_id:
-        raise HTTPException(404)
+        raise NotFound()
     return film
