@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from microfilm import form
 from microfilm.direction.lint import lint as board_lint
-from microfilm.studio import answers
+from microfilm.studio import answers, security
 from microfilm.studio import render as fmt
 from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.fastpath import CachedGallery
@@ -87,6 +87,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle()
     app.state.page_cache = PageCache()
     app.state.unknown_tokens = UnknownTokens()
+    app.state.session_key = security.session_key(settings.home.expanduser() / "session.key")
     app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
     app.state.session_lookups = {}  # token digest -> the lookup in flight (gallery.signed_in)
     app.state.templates = _templates()
