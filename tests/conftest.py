@@ -40,6 +40,16 @@ def house_film(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture()
+def brief_film(tmp_path: Path) -> Path:
+    """A new film folder holding only its brief (film.toml), as `microfilm new` leaves it: a
+    30 s touching-family film, seed 3. Most CLI, API and studio tests start here."""
+    from microfilm import api
+
+    return api.new(tmp_path / "film", title="The Last Bus", genre="touching-family",
+                   logline="A driver waits for one last passenger.", duration=30, seed=3)
+
+
 # ---- test lanes --------------------------------------------------------------------------
 # Slow tests are marked here, by the fixtures they use, rather than in every file: the fast
 # lane is `bash scripts/test.sh -m "not e2e and not browser"`; CI runs every lane.
@@ -55,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
-        if used & FILM_FIXTURES:
+        if used & FILM_FIXTURES or item.path.parent.name == "e2e":  # tests/e2e: whole films
             item.add_marker(pytest.mark.e2e)
         code = getattr(getattr(item, "function", None), "__code__", None)
         if used & BROWSER_FIXTURES or (code and BROWSER_HELPERS & set(code.co_names)):

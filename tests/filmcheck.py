@@ -15,11 +15,12 @@ import webvtt
 from microfilm.media.ffmpeg import ffmpeg_exe
 
 
-def ffprobe(path: Path) -> dict:
+def ffprobe(path: Path, *args: str) -> dict:
+    """Debian's ffprobe on `path`; `args` add options (e.g. "-count_frames")."""
     exe = shutil.which("ffprobe")
     assert exe, "ffprobe (Debian package ffmpeg) is needed for the end-to-end checks"
     out = subprocess.run(
-        [exe, "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+        [exe, "-v", "error", *args, "-show_format", "-show_streams", "-of", "json", str(path)],
         check=True, capture_output=True, text=True,
     ).stdout
     return json.loads(out)

@@ -1,5 +1,5 @@
 """Hypothesis strategies for house-painter requests: every genre, kind of place, framing,
-time of day, number of characters and seed. Shared by tests/test_painter_property.py and
+time of day, number of characters and seed. Shared by tests/unit/test_painter_property.py and
 bench/painter_property.py so the suite and the bench draw from the same space."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Waits until the file GO exists (so both racers start together), then animates the same four
 keyframes on the fake Ark server through jobs.execute with the project's ledger, two at a
-time, and prints one line per clip. Used by tests/test_one_run_per_film.py.
+time, and prints one line per clip. Used by tests/unit/test_one_run_per_film.py.
 """
 
 from __future__ import annotations

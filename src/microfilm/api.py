@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from microfilm import review
 from microfilm.cache import WrittenFiles
@@ -18,29 +18,29 @@ from microfilm.fsutil import atomic_write_bytes, atomic_write_text, sha256_file
 from microfilm.pipeline import MakeReport, ProjectStatus, make, status
 from microfilm.project import Project
 from microfilm.review import Pending
-from microfilm.spec.brief import Brief
+from microfilm.spec.brief_input import BriefInput
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages.base import Progress
 
-__all__ = ["MakeReport", "Pending", "Progress", "ProjectStatus", "approve_reference",
+__all__ = ["BriefInput", "MakeReport", "Pending", "Progress", "ProjectStatus", "approve_reference",
            "approve_shot", "approve_shots", "keyframe_path", "lock_shot", "make", "new",
            "pending", "regenerate_shot", "reject_reference", "status", "use_reference"]
 
 
-def new(path: str | Path, *, title: str, genre: str, logline: str, language: str = "en",
-        duration: float = 90, aspect: str = "9:16", platform: str = "generic",
-        budget: float = 0.0, seed: int = 0, currency: str = "CNY") -> Path:
-    """Create a project folder with its film.toml; nothing is written if the brief is bad."""
+def new(path: str | Path, brief: BriefInput | None = None, **fields: Any) -> Path:
+    """Create a project folder with its film.toml; nothing is written if the brief is bad.
+
+    Pass a BriefInput, or its fields as keywords (title, genre, logline, language, duration,
+    aspect, platform, budget, currency, seed): the same fields `microfilm new` and the
+    studio take; an unknown or bad one raises SpecError naming it."""
+    if brief is not None and fields:
+        raise TypeError("pass a BriefInput or its fields as keywords, not both")
+    checked = (brief or BriefInput.parse(fields)).to_brief()
     project = Project.at(path)
     if project.brief_path.exists():
         raise SpecError(f"{project.brief_path} already exists; edit it or choose another folder")
-    brief = Brief.from_mapping({
-        "title": title, "genre": genre, "logline": logline, "language": language,
-        "duration": duration, "aspect": aspect, "platform": platform, "seed": seed,
-        "budget": {"amount": budget, "currency": currency},
-    }, source="brief")
     project.root.mkdir(parents=True, exist_ok=True)
-    brief.save(project.brief_path)
+    checked.save(project.brief_path)
     return project.root
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from microfilm import i18n
 from microfilm.errors import SpecError
 from microfilm.userfiles import read_text
 
@@ -76,4 +77,4 @@ def load_settings(project_settings: dict[str, Any] | None = None, *, source: str
 
 
 def default_ai_label(language: str) -> str:
-    return "本片由AI生成" if language == "zh" else "AI-generated"
+    return i18n.messages(language)("label.ai")

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from microfilm import form
 from microfilm.config import Settings
-from microfilm.providers import dialogue, planner, registry
+from microfilm.providers import dialogue, planner, registry, writer_meter
 from microfilm.providers.base import (
     AnimateRequest, LipSyncRequest, PaintRequest, ProviderInfo, ScoreRequest, SpeechRequest,
 )
@@ -115,15 +115,24 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
             by_shot[shot_id] = round(by_shot.get(shot_id, 0.0) + amount, 6)
 
     genre = brief.genre.value
+    animator_info = _info(pv.animator)
+    # Shots a multi-shot animator renders in one call are one job (generate sends the same).
+    runs = {run[0].id: run for run in planner.multishot_runs(board.shots, animator_info)} \
+        if animator_info else {}
+    in_run = {s.id for run in runs.values() for s in run[1:]}
     for shot in board.shots:
         card = shot.kind != "shot"  # cards are set by the house providers, free
         moved_by = _info("house-animator" if card else pv.animator)
         kw, kh = (planner.keyframe_size(w, h, moved_by, keyframe_oversize) if moved_by else (w, h))
         add("painter", "house-painter" if card else pv.painter,
             PaintRequest(prompt=shot.prompt, width=kw, height=kh, genre=genre), shot.id)
-        add("animator", "house-animator" if card else pv.animator, AnimateRequest(image=Path("keyframe.png"), image_sha256="",
-                                                    duration=shot.duration, width=w, height=h,
-                                                    fps=board.fps, prompt=shot.prompt), shot.id)
+        run = runs.get(shot.id)
+        seconds = (float(sum(planner.part_seconds(s.duration, animator_info.capabilities) for s in run))
+                   if run and animator_info else shot.duration)
+        if shot.id not in in_run:
+            add("animator", "house-animator" if card else pv.animator,
+                AnimateRequest(image=Path("keyframe.png"), image_sha256="", duration=seconds,
+                               width=w, height=h, fps=board.fps, prompt=shot.prompt), shot.id)
         synced = _info(pv.lipsync) if pv.lipsync and not card else None
         animator = _info(pv.animator)
         ways = (dialogue.deliveries(shot, animator, synced) if animator and not card
@@ -154,6 +163,33 @@ def estimate_plan(brief: Brief, board: Storyboard | None = None, *, usd_to_cny: 
                                                     height=1536, genre=genre), cid)
     lines = [Line(capability=cap, provider=pid, items=int(v[0]), units="calls",
                   cost=round(v[1], 4), paid=bool(v[2])) for (cap, pid), v in sums.items()]
+    written = _writer_line(brief, currency, usd_to_cny)
+    lines = ([written] if written else []) + lines
     return PlanEstimate(currency=currency, source=source, lines=lines, by_shot=by_shot,
                         total=round(sum(ln.cost for ln in lines), 4), budget=brief.budget.amount,
                         already_paid=round(already_paid, 4))
+
+
+def _writer_line(brief: Brief, currency: str, usd_to_cny: float | None) -> Line | None:
+    """The writer's tokens: the calls the stepwise writer plans for this brief, priced per
+    token (providers.writer_meter, the price the ledger charges them at). None for a free
+    writer (the house writer, a local server)."""
+    from microfilm.providers.llm.stepwise import plan_calls
+
+    entry = registry.entries().get(brief.providers.writer)
+    if entry is None or entry.info is None or entry.info.capability != "writer":
+        return None
+    info = entry.info
+    if entry.cls is not None:
+        try:  # the instance names the model really used (from the environment)
+            info = entry.cls().info  # type: ignore[misc]
+        except Exception:
+            pass
+    if not info.paid:
+        return None
+    plan = plan_calls(brief)
+    price = writer_meter.price_of(info)
+    cost = price.of(plan.input_tokens, plan.output_tokens).to(currency, usd_to_cny).amount if price else 0.0
+    return Line(capability="writer", provider=brief.providers.writer, items=plan.calls,
+                units="calls" if price else f"calls ({info.model}: no token price listed)",
+                cost=round(cost, 4), paid=True)

@@ -68,6 +68,10 @@ def collect(project: Project, *, dry_run: bool = False) -> GCReport:
     run lock, so no run can make an asset between reading the records and deleting."""
     if not project.brief_path.exists():
         raise MicrofilmError(f"{project.root}: not a film folder (no film.toml)")
+    if project.assets.is_symlink():  # a campaign variant's store is its base film's
+        owner = project.assets.resolve().parent.parent
+        raise MicrofilmError(f"{project.root}: its asset store is shared with {owner} (a campaign "
+                             "variant): run `microfilm gc` on that film, never here")
     if dry_run:
         return _sweep(project, dry_run=True)
     with runlock.hold(project.root, label=str(project.root)):

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Iterator
 
 from microfilm.cache import STATE_DIR
-from microfilm.providers.keys import redact_then_cut
-from microfilm.providers.pricing import Currency, Money
+from microfilm.money import Currency, Money
+from microfilm.redaction import redact_then_cut
 
 LEDGER_NAME = "ledger.sqlite"
 

@@ -21,7 +21,7 @@ from microfilm.errors import MicrofilmError, SpecError
 from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
 from microfilm.providers import lifecycle
-from microfilm.spend import Spend, spend  # re-exported: spend lives below the stages
+from microfilm.spend import spend  # re-exported: spend lives below the stages
 from microfilm.stages import board, cut, develop, generate, master, research
 from microfilm.stages.base import (
     MANAGED_FILES, EditPolicy, ProgressFn, StageContext, StageOutcome, load_records,

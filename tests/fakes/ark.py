@@ -12,12 +12,35 @@ from tests.fakes.server import FakeServer, Req, Resp
 DURATIONS = {"doubao-seedance-1-5-pro-251215": range(4, 13), "doubao-seedance-2-0-260128": range(4, 16)}
 
 
+def _content_problem(body: dict) -> str:
+    """What Ark rejects in `content`: one text, then images whose roles are first_frame (and
+    last_frame), or 1-9 reference_image (Seedance 2.0 only), never both kinds at once."""
+    content = body.get("content") or []
+    if not content or content[0].get("type") != "text":
+        return "content[0] must be the text prompt"
+    roles = [c.get("role") for c in content[1:]]
+    if any(c.get("type") != "image_url" for c in content[1:]):
+        return "only image_url content after the text"
+    for c in content[1:]:
+        url = c["image_url"]["url"]
+        base64.b64decode(url.split(",", 1)[1], validate=True)
+    if "reference_image" in roles:
+        if body.get("model") != "doubao-seedance-2-0-260128":
+            return f"{body.get('model')} takes no reference_image"
+        if set(roles) != {"reference_image"}:
+            return "reference images cannot be combined with first_frame or last_frame"
+        return "" if len(roles) <= 9 else f"at most 9 reference images, got {len(roles)}"
+    return "" if roles == ["first_frame"] else f"image roles {roles}: expected one first_frame"
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/api/v3/contents/generations/tasks", "submit")
     def submit(req: Req) -> Resp:
         body = req.json()
-        kinds = [c["type"] for c in body["content"]]
-        assert kinds == ["text", "image_url"] and body["content"][1]["role"] == "first_frame"
+        problem = _content_problem(body)
+        if problem:
+            return Resp(400, {"error": {"code": "InvalidParameter", "message": problem}})
+        server.ark_bodies = [*getattr(server, "ark_bodies", []), body]
         if body.get("duration") not in DURATIONS.get(body.get("model", ""), ()):
             return Resp(400, {"error": {"code": "InvalidParameter",
                                         "message": f"model/duration {body.get('model')}/{body.get('duration')}"}})

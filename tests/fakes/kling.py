@@ -29,6 +29,33 @@ def _jwt_ok(header: str) -> bool:
     return hmac.compare_digest(want, sig) and claims.get("iss") == "kling-access"
 
 
+def _v3_fields(body: dict) -> str:
+    """What Kling 3 rejects in the multi-shot and element fields; "" when the body is good."""
+    if body.get("model_name") != "kling-v3":
+        if any(k in body for k in ("multi_shot", "multi_prompt", "elements")):
+            return f"{body.get('model_name')} takes no multi_shot or elements"
+        return ""
+    elements = body.get("elements", [])
+    if len(elements) > 3:
+        return f"at most 3 elements, got {len(elements)}"
+    for e in elements:
+        base64.b64decode(e["frontal_image"], validate=True)
+    if not body.get("multi_shot"):
+        return "" if body.get("prompt") else "prompt is required when multi_shot is false"
+    if body.get("shot_type") != "customize" or "prompt" in body:
+        return "multi_shot customize takes multi_prompt, not prompt"
+    parts = body.get("multi_prompt") or []
+    if not 1 <= len(parts) <= 6:
+        return f"multi_prompt takes 1 to 6 shots, got {len(parts)}"
+    if [p["index"] for p in parts] != list(range(1, len(parts) + 1)):
+        return "multi_prompt indexes must run 1..n"
+    if any(len(p["prompt"]) > 512 or int(p["duration"]) < 1 for p in parts):
+        return "each multi_prompt entry: prompt <= 512 characters, duration >= 1"
+    if sum(int(p["duration"]) for p in parts) != int(body["duration"]):
+        return "the shots' durations must sum to the task duration"
+    return ""
+
+
 def install(server: FakeServer) -> FakeServer:
     @server.route("POST", "/v1/videos/image2video", "submit")
     def submit(req: Req) -> Resp:
@@ -40,6 +67,12 @@ def install(server: FakeServer) -> FakeServer:
         if body.get("duration", "5") not in durations:
             return Resp(400, {"code": 1201, "message": f"invalid model_name/duration: "
                                                        f"{body.get('model_name')}/{body.get('duration')}"})
+        problem = _v3_fields(body)
+        if problem:
+            return Resp(400, {"code": 1201, "message": problem})
+        server.kling_bodies = [*getattr(server, "kling_bodies", []), body]
+        if body.get("multi_shot"):
+            server.counts["multi_shot_submit"] += 1
         if server.take_fault("submit", "refuse"):
             return Resp(200, {"code": 1301, "message": "Trigger the content security policy of the platform"})
         job, _ = server.new_job("video", body, idem=body.get("external_task_id", ""), prefix="kl")
@@ -64,4 +97,16 @@ def install(server: FakeServer) -> FakeServer:
         return server.media_response("download", media.clip(float(job.params["duration"]), audio=sound),
                                      "video/mp4")
 
+    return server
+
+
+def serve(server: FakeServer, monkeypatch, poll_s: float = 0.01) -> FakeServer:
+    """Install the fake on `server` and point the Kling clients at it, with test keys."""
+    from microfilm.providers.kling import Kling
+
+    install(server)
+    monkeypatch.setenv("KLING_ACCESS_KEY", "kling-access")
+    monkeypatch.setenv("KLING_SECRET_KEY", SECRET)
+    monkeypatch.setenv("KLING_BASE_URL", server.base_url)
+    monkeypatch.setattr(Kling, "poll_every_s", poll_s, raising=False)
     return server

@@ -217,7 +217,8 @@ def start_film(path: str | Path, data: bytes, name: str, *, title: str | None = 
                genre: str | None = None, logline: str | None = None,
                language: str | None = None, duration: float | None = None,
                aspect: str = "9:16", platform: str = "generic", budget: float = 0.0,
-               seed: int = 0, writer: str = "house-writer") -> tuple[Path, ImportedScript]:
+               seed: int = 0, writer: str = "house-writer",
+               currency: str = "CNY") -> tuple[Path, ImportedScript]:
     """A new film folder from a script: film.toml, bible.yaml, screenplay.fountain (and the
     original in refs/script/). Nothing is written if the script or the brief is bad."""
     from microfilm import api
@@ -238,7 +239,8 @@ def start_film(path: str | Path, data: bytes, name: str, *, title: str | None = 
     bible = derive_bible(imported.screenplay, fields["genre"], fields["language"], seed)
     if writer != "house-writer":
         bible = cast_by_model(bible, imported, writer, fields["language"])
-    api.new(project.root, aspect=aspect, platform=platform, budget=budget, seed=seed, **fields)
+    api.new(project.root, aspect=aspect, platform=platform, budget=budget, currency=currency,
+            seed=seed, **fields)
     if writer != "house-writer":
         from microfilm.spec.brief import Brief
 

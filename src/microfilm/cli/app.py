@@ -34,6 +34,7 @@ def _register() -> None:
         # ImportError here is a broken command: it stops `microfilm` instead of vanishing.
         module = importlib.import_module(f"microfilm.cli.{optional}")
         module.register(app)
+    importlib.import_module("microfilm.cli.batch").register(app)  # campaigns (docs/campaigns.md)
 
 
 _register()

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from microfilm import api, form
 from microfilm.errors import SpecError
+from microfilm.spec.brief_input import BriefInput
 
 out = Console()
 
@@ -29,6 +30,7 @@ def register(app: typer.Typer) -> None:
         aspect: str = typer.Option("9:16", "--aspect", help="9:16, 16:9 or 1:1."),
         platform: str = typer.Option("generic", "--platform", help="Target platform."),
         budget: float = typer.Option(0.0, "--budget", help="Hard cap on paid spend."),
+        currency: str = typer.Option("CNY", "--currency", help="The budget's currency: CNY or USD."),
         seed: int = typer.Option(0, "--seed", help="Seed for the house providers."),
         script: Optional[Path] = typer.Option(
             None, "--from", help="Start from your script: Fountain, Final Draft (.fdx), or plain "
@@ -46,7 +48,7 @@ def register(app: typer.Typer) -> None:
             root, imported = start_film(directory, data, str(script), title=title, genre=genre,
                                         logline=logline, language=lang, duration=duration,
                                         aspect=aspect, platform=platform, budget=budget,
-                                        seed=seed, writer=writer)
+                                        currency=currency, seed=seed, writer=writer)
             sp = imported.screenplay
             out.print(f"imported {script} ({imported.format}): {len(sp.scenes)} scenes, "
                       f"{len(sp.speaking_characters())} characters; wrote film.toml, bible.yaml, "
@@ -58,7 +60,9 @@ def register(app: typer.Typer) -> None:
                    if not v]
         if missing:
             raise SpecError(f"missing {', '.join(missing)} (or start from a script with --from FILE)")
-        root = api.new(directory, title=title, genre=genre, logline=logline, language=lang or "en",
-                       duration=duration if duration is not None else 90, aspect=aspect,
-                       platform=platform, budget=budget, seed=seed)
+        brief = BriefInput.parse({
+            "title": title, "genre": genre, "logline": logline, "language": lang or "en",
+            "duration": duration if duration is not None else 90, "aspect": aspect,
+            "platform": platform, "budget": budget, "currency": currency, "seed": seed})
+        root = api.new(directory, brief)
         out.print(f"created [bold]{root / 'film.toml'}[/]; next: [cyan]microfilm make {directory}[/]")

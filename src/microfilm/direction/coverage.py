@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from microfilm import form
 from microfilm.direction.describe import describe
 from microfilm.direction.staging import Beat, SceneStaging
 from microfilm.direction.words import light_for, sound_for, time_class
-from microfilm.providers.base import Capabilities
 from microfilm.spec.bible import Bible
 from microfilm.spec.screenplay import Line
 from microfilm.spec.storyboard import Shot, ShotLine
+
+if TYPE_CHECKING:  # a type only: direction sits below the providers that use it
+    from microfilm.providers.base import Capabilities
 
 LEAD_IN_S = 0.4  # picture before the first line of a shot
 TAIL_S = 0.5  # picture after the last line
@@ -242,6 +245,6 @@ def build_shot(shot_id: str, st: SceneStaging, take: Take, lines: list[ShotLine]
         light=light_for(st.interior, time_class(st.time_of_day), words.lang),
         location=loc.id if loc else st.location, time_of_day=st.time_of_day, lines=shot_lines,
         transition=transition,
-        sound=sound_for(st, take.action, take.props),
+        sound=sound_for(st, take.action, take.props, words.lang),
         covers=[ln.line_id for ln in lines],
     )

@@ -189,10 +189,27 @@ def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
     brought_in = [cid for cid, there in mentions(bible, action_text) if there]
     heard_ids = frozenset(ln.id for ln in lines if heard_line(ln.dialogue) or (
         phone_line(ln.dialogue) and speakers[ln.id] not in brought_in))
-    order: dict[str, None] = {}
     raw = _beats(scene, lines)
     heard_ids = heard_ids | _on_a_call(raw, speakers, bible)
-    # order of appearance: action mentions and on-screen speech, beat by beat
+    order = _order_of_appearance(raw, speakers, heard_ids, bible)
+    present = tuple(order)
+    heard = tuple(dict.fromkeys(speakers[i] for i in sorted(heard_ids)
+                                if speakers[i] not in order and speakers[i] not in brought_in))
+    beats = _staged_beats(raw, speakers, heard_ids, order, bible)
+    loc = bible.location(scene.location)
+    return SceneStaging(
+        number=number, heading=scene.heading, interior=scene.interior,
+        location=loc.id if loc else scene.location, place=scene.location,
+        time_of_day=scene.time_of_day, present=present, heard=heard, heard_lines=heard_ids,
+        speakers=speakers, beats=tuple(beats),
+        props=tuple(dict.fromkeys(p for b in beats for p in b.props)),
+    )
+
+
+def _order_of_appearance(raw: list, speakers: dict[str, str], heard_ids: frozenset[str],
+                         bible: Bible) -> dict[str, None]:
+    """Who is present, in order of appearance: action mentions and on-screen speech, beat by beat."""
+    order: dict[str, None] = {}
     for action, blines in raw:
         for cid, there in mentions(bible, action):
             if there:
@@ -200,9 +217,12 @@ def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
         for ln in blines:
             if ln.id not in heard_ids:
                 order.setdefault(speakers[ln.id], None)
-    present = tuple(order)
-    heard = tuple(dict.fromkeys(speakers[i] for i in sorted(heard_ids)
-                                if speakers[i] not in order and speakers[i] not in brought_in))
+    return order
+
+
+def _staged_beats(raw: list, speakers: dict[str, str], heard_ids: frozenset[str],
+                  order: dict[str, None], bible: Bible) -> list[Beat]:
+    """Each beat with who acts in it and who is on stage by then ("they" means everyone so far)."""
     beats = []
     came_in: dict[str, None] = {}
     for action, blines in raw:
@@ -213,14 +233,7 @@ def stage_scene(scene: Scene, number: int, bible: Bible) -> SceneStaging:
             actors = list(came_in)
         beats.append(Beat(action=action.strip(), lines=tuple(blines), actors=tuple(actors),
                           props=tuple(props_in(action)), on_stage=tuple(came_in)))
-    loc = bible.location(scene.location)
-    return SceneStaging(
-        number=number, heading=scene.heading, interior=scene.interior,
-        location=loc.id if loc else scene.location, place=scene.location,
-        time_of_day=scene.time_of_day, present=present, heard=heard, heard_lines=heard_ids,
-        speakers=speakers, beats=tuple(beats),
-        props=tuple(dict.fromkeys(p for b in beats for p in b.props)),
-    )
+    return beats
 
 
 def stage(screenplay: Screenplay, bible: Bible) -> list[SceneStaging]:

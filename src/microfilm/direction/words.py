@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from microfilm.direction.phrases import phrases
 from microfilm.direction.staging import SceneStaging
 
 _TIMES = (("dawn", ("dawn", "sunrise", "daybreak", "清晨", "黎明", "拂晓", "破晓")),
@@ -37,38 +38,34 @@ LIGHT_ZH = {
     (False, "night"): "路灯与深蓝夜空，一圈圈暖光",
     (False, "dawn"): "清冷的蓝色晨光，薄雾",
 }
-# ambience by the kind of place the heading names (first match wins)
+# ambience by the kind of place the heading names (first match wins): words -> phrases key
 AMBIENCE = (
-    (("bus", "train", "subway", "metro", "车", "地铁", "火车"), "engine hum, tyres on the road"),
-    (("kitchen", "厨房"), "a pot simmering, a clock ticking"),
-    (("cafe", "café", "restaurant", "diner", "shop", "store", "bar", "店", "馆", "餐厅"),
-     "murmur of customers, cups on saucers"),
-    (("office", "公司", "办公"), "keyboards, air conditioning hum"),
-    (("classroom", "school", "教室", "学校"), "chairs scraping, distant bell"),
-    (("hospital", "ward", "医院", "病房"), "monitor beeps, quiet corridor"),
-    (("street", "road", "city", "alley", "market", "街", "路", "城", "巷", "市场"), "distant traffic, footsteps"),
-    (("stop", "station", "platform", "站"), "traffic passing, a bus braking far off"),
-    (("river", "lake", "sea", "beach", "shore", "河", "湖", "海", "江"), "water lapping, wind"),
-    (("mountain", "hill", "field", "village", "farm", "山", "田", "村"), "wind in the grass, birds"),
-    (("park", "garden", "courtyard", "yard", "园", "院"), "leaves in the wind, birds"),
-    (("rooftop", "roof", "天台", "楼顶"), "wind, the city below"),
+    (("bus", "train", "subway", "metro", "车", "地铁", "火车"), "vehicle"),
+    (("kitchen", "厨房"), "kitchen"),
+    (("cafe", "café", "restaurant", "diner", "shop", "store", "bar", "店", "馆", "餐厅"), "shop"),
+    (("office", "公司", "办公"), "office"),
+    (("classroom", "school", "教室", "学校"), "school"),
+    (("hospital", "ward", "医院", "病房"), "hospital"),
+    (("street", "road", "city", "alley", "market", "街", "路", "城", "巷", "市场"), "street"),
+    (("stop", "station", "platform", "站"), "station"),
+    (("river", "lake", "sea", "beach", "shore", "河", "湖", "海", "江"), "water"),
+    (("mountain", "hill", "field", "village", "farm", "山", "田", "村"), "country"),
+    (("park", "garden", "courtyard", "yard", "园", "院"), "park"),
+    (("rooftop", "roof", "天台", "楼顶"), "rooftop"),
 )
+# effects the action makes: pattern, the prop it needs on screen (or None), phrases key
 EFFECTS = (
-    (re.compile(r"\b(?:rings?|ringing|buzz(?:es|ing)?|vibrat\w*)\b|响|震动", re.I), "phone", "a phone buzzing"),
+    (re.compile(r"\b(?:rings?|ringing|buzz(?:es|ing)?|vibrat\w*)\b|响|震动", re.I), "phone", "phone"),
     (re.compile(r"\b(?:rain\w*|storm|drizzle)\b|雨", re.I), None, "rain"),
-    (re.compile(r"\b(?:knock\w*)\b|敲门", re.I), None, "a knock at the door"),
-    (re.compile(r"\b(?:footsteps?|runs?|running)\b|脚步|跑", re.I), None, "footsteps"),
-    (re.compile(r"\b(?:bus (?:pulls|arrives|stops|leaves)|engine)\b|车来|公交车", re.I), None,
-     "a bus engine"),
+    (re.compile(r"\b(?:knock\w*)\b|敲门", re.I), None, "knock"),
+    (re.compile(r"\b(?:footsteps?|runs?|running)\b|脚步|跑", re.I), None, "steps"),
+    (re.compile(r"\b(?:bus (?:pulls|arrives|stops|leaves)|engine)\b|车来|公交车", re.I), None, "bus"),
     (re.compile(r"\b(?:wind)\b|风", re.I), None, "wind"),
-    (re.compile(r"\b(?:steam\w*|boil\w*|sizzl\w*)\b|蒸|煮|锅", re.I), None, "water boiling"),
-    (re.compile(r"\b(?:laugh\w*)\b|笑声", re.I), None, "laughter"),
+    (re.compile(r"\b(?:steam\w*|boil\w*|sizzl\w*)\b|蒸|煮|锅", re.I), None, "boil"),
+    (re.compile(r"\b(?:laugh\w*)\b|笑声", re.I), None, "laugh"),
     (re.compile(r"\b(?:applause|claps?|cheer\w*)\b|掌声|欢呼", re.I), None, "applause"),
 )
-OUTDOOR_ONLY = {"leaves in the wind, birds", "wind in the grass, birds", "water lapping, wind",
-                "wind, the city below", "distant traffic, footsteps",
-                "traffic passing, a bus braking far off"}
-QUIET = {"night": "night quiet", "dawn": "early birds", "dusk": "evening quiet", "day": "room tone"}
+OUTDOOR_ONLY = {"park", "country", "water", "rooftop", "street", "station"}
 
 
 def time_class(time_of_day: str) -> str:
@@ -85,17 +82,18 @@ def light_for(interior: bool, time: str, lang: str = "en") -> str:
     return table.get((interior, time), table[(interior, "day")])
 
 
-def sound_for(st: SceneStaging, action: str, props: list[str]) -> str:
+def sound_for(st: SceneStaging, action: str, props: list[str], lang: str = "en") -> str:
     """Ambience of the place plus the effects the action makes: never the action's words."""
+    ph = phrases(lang)
     place = st.place.casefold()
-    notes = [amb for words, amb in AMBIENCE if any(w in place for w in words)
+    notes = [ph.ambience[amb] for words, amb in AMBIENCE if any(w in place for w in words)
              and (not st.interior or amb not in OUTDOOR_ONLY)][:1]
     if not notes:
-        notes = ["room tone" if st.interior else "outdoor ambience"]
+        notes = [ph.room_tone if st.interior else ph.outdoor]
     tc = time_class(st.time_of_day)
     if tc != "day":
-        notes.append(QUIET[tc])
+        notes.append(ph.quiet[tc])
     for pattern, needs, effect in EFFECTS:
-        if pattern.search(action) and (needs is None or needs in props) and effect not in notes:
-            notes.append(effect)
-    return "; ".join(notes)
+        if pattern.search(action) and (needs is None or needs in props) and ph.effects[effect] not in notes:
+            notes.append(ph.effects[effect])
+    return ph.sound_sep.join(notes)

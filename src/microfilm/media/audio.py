@@ -95,6 +95,9 @@ class ClipPlacement(BaseModel):
     source_in_s: float = Field(default=0.0, ge=0.0)
     ducks_score: bool = False
     fade_s: float = Field(default=0.02, ge=0.0)
+    drop_music: bool = True
+    """A clip's own track never brings music in: the film has one score (media.clip_music).
+    False only for a placed sound that is wanted as it is."""
 
 
 class MixSpec(BaseModel):
@@ -293,6 +296,10 @@ def _load_line(spec: MixSpec, p: DialoguePlacement) -> _Placed:
 
 def _load_effect(e: ClipPlacement) -> _Placed:
     x = decode(e.path, 2, start_s=e.source_in_s, duration=e.duration)
+    if e.drop_music:
+        from microfilm.media.clip_music import drop_music
+
+        x = drop_music(x)
     x = _edge_fade(x, e.fade_s) * _db(e.gain_db)
     lanes = {2: x[0], 3: x[1]}
     if e.ducks_score:

@@ -12,6 +12,7 @@ the caller is interrupted or exits while worker threads still wait on their enco
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import ctypes
 import ctypes.util
@@ -27,6 +28,9 @@ from microfilm.errors import MediaError
 
 X264_PRESET = "veryfast"
 X264_CRF = "20"
+CALL_LOG_ENV = "MICROFILM_FFMPEG_LOG"
+"""A file to append every ffmpeg argv to (one JSON list a line): how bench/speed.py and the
+tests count encodes instead of assuming them."""
 
 
 @cache
@@ -116,6 +120,8 @@ def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
         argv.remove("-nostdin")
     if _stopping.is_set():
         raise MediaError(f"{what}: not started, the run was interrupted")
+    if log := os.environ.get(CALL_LOG_ENV):
+        _log_call(Path(log), argv[1:])
     child = subprocess.Popen(argv, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_PREEXEC)
     with _live_lock:
@@ -141,6 +147,19 @@ def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
     return Result(proc.stdout, stderr)
 
 
+def _log_call(log: Path, argv: list[str]) -> None:
+    line = json.dumps(argv, ensure_ascii=False) + "\n"
+    with _live_lock, open(log, "a", encoding="utf-8") as f:
+        f.write(line)
+
+
+def logged_calls(log: Path) -> list[list[str]]:
+    """The argvs CALL_LOG_ENV's file holds, in the order the calls started."""
+    if not Path(log).exists():
+        return []
+    return [json.loads(line) for line in Path(log).read_text(encoding="utf-8").splitlines()]
+
+
 def video_encode_args(fps: int = 30) -> list[str]:
     """The master's video spec, used by every encode so segments join by stream copy."""
     return [
@@ -151,11 +170,3 @@ def video_encode_args(fps: int = 30) -> list[str]:
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709",
     ]
-
-
-def filter_escape(value: str | Path) -> str:
-    """Escape a value (a path, a text) for use inside an ffmpeg filter-graph option."""
-    s = str(value)
-    for ch in ("\\", ":", "'", ",", "[", "]", ";", "="):
-        s = s.replace(ch, "\\" + ch)
-    return s

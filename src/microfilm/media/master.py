@@ -22,7 +22,7 @@ from pathlib import Path
 from microfilm import form
 from microfilm.errors import MediaError
 from microfilm.fsutil import atomic_output
-from microfilm.media import ffmpeg
+from microfilm.media import ffmpeg, probe
 
 AIGC_KEY = "AIGC"
 AIGC_FIELDS = ("Label", "ContentProducer", "ProduceID", "ReservedCode1",
@@ -64,21 +64,16 @@ def label_metadata(*, title: str, producer: str, produce_id: str, language: str 
 
 
 def media_duration(path: Path, kind: str = "video") -> float:
-    """Duration (s) of the first `kind` stream of `path` (PyAV; falls back to the container)."""
-    import av
-
-    try:
-        with av.open(str(path)) as c:
-            streams = c.streams.video if kind == "video" else c.streams.audio
-            if not streams:
-                raise MediaError(f"{path}: has no {kind} stream")
-            s = streams[0]
-            if s.duration is not None and s.time_base is not None:
-                return float(s.duration * s.time_base)
-            if c.duration is not None:
-                return c.duration / 1_000_000
-    except av.FFmpegError as exc:
-        raise MediaError(f"cannot read {path}: {exc}") from None
+    """Duration (s) of the first `kind` stream of `path` (media/probe.py; falls back to the
+    container's)."""
+    info = probe.probe(path)
+    stream = info.video if kind == "video" else info.audio
+    if stream is None:
+        raise MediaError(f"{path}: has no {kind} stream")
+    if stream.duration is not None:
+        return stream.duration
+    if info.duration is not None:
+        return info.duration
     raise MediaError(f"{path}: the {kind} stream has no duration")
 
 

@@ -32,6 +32,7 @@ class VideoInfo:
     frames: int | None  # from the container header; None when unknown (use count_frames)
     duration: float | None  # seconds, the stream's own
     color_range: str  # "tv" (limited), "pc" (full) or "unknown"
+    extradata: bytes | None = field(default=None, repr=False)  # codec parameter sets (H.264 SPS/PPS)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -109,6 +110,7 @@ def probe(path: Path) -> MediaInfo:
                     frames=stream.frames or None,
                     duration=_seconds(stream.duration, stream.time_base),
                     color_range=_COLOR_RANGES.get(int(cc.color_range or 0), "unknown"),
+                    extradata=cc.extradata,
                 ))
             elif stream.type == "audio":
                 layout = getattr(cc, "layout", None)
@@ -202,3 +204,15 @@ def decode_frame(path: Path, t: float) -> np.ndarray:
         if t > last + 2 * half + 1e-6 and t > 0:
             raise MediaError(f"{path}: {t:.3f} s is past the last frame ({last:.3f} s)")
         return shown.to_ndarray(format="rgb24")
+
+
+def video_timestamps(path: Path) -> tuple[list[int], Fraction | None]:
+    """Every video packet's pts (demuxed, not decoded), sorted, with the stream's time base;
+    ([], None) for a file without picture. Constant frame rate is a fact about these
+    timestamps, not about what the header claims."""
+    path = Path(path)
+    with _open(path) as container:
+        if not container.streams.video:
+            return [], None
+        stream = container.streams.video[0]
+        return sorted(p.pts for p in container.demux(stream) if p.pts is not None), stream.time_base

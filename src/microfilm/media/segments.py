@@ -4,7 +4,9 @@ Each shot becomes one video-only MP4 at the master's spec (`ffmpeg.video_encode_
 conformed (scale-to-cover and centre-crop, or pad), CFR, exactly round(duration * fps)
 frames, with its subtitles (ASS, libass) and the visible AI label (drawtext) burned in, in one
 ffmpeg call. The master picture is these segments joined by the concat demuxer with `-c copy`,
-so joining costs I/O, not encoding, and changing one shot re-encodes one segment.
+so joining costs I/O, not encoding, and changing one shot re-encodes one segment. A house
+shot's source is a camera-move recipe (media/motion.py), rendered from its keyframe inside
+that same call: an offline shot is encoded once, from the still to the segment.
 
 Transitions (`join_with_transitions`). Timing rule: a transition of d seconds (D frames)
 between shots A and B is centred on the planned cut. It occupies the last a = D // 2 frames
@@ -35,8 +37,9 @@ from microfilm.errors import MediaError
 from microfilm.form import FPS
 from microfilm.fsutil import atomic_output, sha256_file, sha256_text
 from microfilm.media.ffmpeg import run, video_encode_args
+from microfilm.media import motion
 from microfilm.media.fonts import find_font
-from microfilm.media.probe import count_frames, iter_packets
+from microfilm.media.probe import count_frames, iter_packets, probe
 from microfilm.media.subtitles import SafeArea
 
 # storyboard name -> xfade transition. "fade" in a storyboard means fade through black;
@@ -112,7 +115,8 @@ class Transition:
 
 @dataclass(frozen=True)
 class SegmentSpec:
-    """One shot's segment. `source` may be any size, rate and length; it is conformed."""
+    """One shot's segment. `source` may be any size, rate and length; it is conformed. A
+    camera-move recipe (media/motion.py) is a source too: rendered here, encoded once."""
 
     source: Path
     out: Path
@@ -252,12 +256,24 @@ def segment_args(spec: SegmentSpec) -> list[str]:
     pre_s = min(spec.source_start, spec.head / fps)
     in_start = spec.source_start - pre_s
     held_head = spec.head - frames_for(pre_s, fps)
-    chain = ["setpts=PTS-STARTPTS", f"fps={fps}"]
-    if spec.fit == "cover":
+    still: Path | None = None  # a house shot: the keyframe its recipe moves over
+    if motion.is_recipe(spec.source):
+        # rendered from the keyframe here, so the shot is encoded once (media/motion.py)
+        recipe, still = motion.load(Path(spec.source))
+        chain = [motion.filter_chain(recipe)]
+        if recipe.fps != fps:
+            chain.append(f"fps={fps}")
+        if skip := frames_for(in_start, fps):
+            chain.append(f"trim=start_frame={skip},setpts=PTS-STARTPTS")
+        conform = (recipe.width, recipe.height) != (w, h)
+    else:
+        chain = ["setpts=PTS-STARTPTS", f"fps={fps}"]
+        conform = True
+    if conform and spec.fit == "cover":
         chain += [f"scale={w}:{h}:force_original_aspect_ratio=increase:flags=lanczos"
                   ":out_range=tv:out_color_matrix=bt709",
                   f"crop={w}:{h}"]
-    else:
+    elif conform:
         chain += [f"scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos"
                   ":force_divisible_by=2:out_range=tv:out_color_matrix=bt709",
                   f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color={spec.pad_color}"]
@@ -276,9 +292,12 @@ def segment_args(spec: SegmentSpec) -> list[str]:
         safe = spec.safe_area or SafeArea.default(w, h)
         chain.append(_label_filter(spec, safe))
     args: list[str] = []
-    if in_start > 0:
-        args += ["-ss", f"{in_start:.6f}"]
-    args += ["-i", _ff(spec.source), "-map", "0:v:0", "-an", "-sn", "-dn",
+    if still is not None:
+        args += ["-i", _ff(still)]
+    else:
+        args += ["-ss", f"{in_start:.6f}"] if in_start > 0 else []
+        args += ["-i", _ff(spec.source)]
+    args += ["-map", "0:v:0", "-an", "-sn", "-dn",
              "-vf", ",".join(chain), "-frames:v", str(spec.total_frames),
              *video_encode_args(fps)]
     if spec.threads:
@@ -324,23 +343,16 @@ def _check_uniform(segments: Sequence[Path]) -> bool:
     packets are copied verbatim; otherwise the concat demuxer's auto-conversion writes the
     parameter sets in-band so each piece still decodes.
     """
-    import av
-
     ref = None
     same_extradata = True
     seen: dict[Path, tuple] = {}
     for seg in map(Path, segments):
         if seg not in seen:
-            try:
-                with av.open(str(seg)) as c:
-                    if not c.streams.video:
-                        raise MediaError(f"{seg}: has no video stream to join")
-                    st = c.streams.video[0]
-                    cc = st.codec_context
-                    seen[seg] = ((cc.name, cc.profile, cc.pix_fmt, cc.width, cc.height,
-                                  st.average_rate), cc.extradata)
-            except av.error.FFmpegError as exc:  # type: ignore[attr-defined]
-                raise MediaError(f"{seg}: cannot be opened as media ({exc})") from None
+            v = probe(seg).video
+            if v is None:
+                raise MediaError(f"{seg}: has no video stream to join")
+            seen[seg] = ((v.codec, v.profile, v.pix_fmt, v.width, v.height, v.fps_fraction),
+                         v.extradata)
         key, extradata = seen[seg]
         if ref is None:
             ref = (seg, key, extradata)

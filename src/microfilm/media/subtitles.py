@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 from microfilm.fsutil import atomic_write_text
 from microfilm.media.fonts import Font
+from microfilm.spec.cue import Cue
 
 # A line may not start with these (they close or end a phrase) ...
 CLOSING = set("，。！？、；：”’）》」』】〉〕…—,.!?;:)]}%'\"")
@@ -29,29 +30,6 @@ DEFAULT_MAX_CHARS = {"zh": 16, "en": 30}
 """Characters per line at 1080 px wide with the default style (see `style_for`):
 a CJK glyph is ~56 px (Fontsize 81 at the font's 1.45 line-height ratio), 16 of them fill
 ~900 px inside 6% side margins; Latin averages about half a CJK cell, so ~30 letters."""
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One subtitle: `start`/`end` in seconds; `text` may hold '\\n' line breaks."""
-
-    start: float
-    end: float
-    text: str
-    speaker: str | None = None
-    translation: str = ""  # the line in the second subtitle language (bilingual films)
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.start) and math.isfinite(self.end)):
-            raise ValueError(f"cue {self.text!r}: start/end must be finite numbers")
-        if self.start < 0:
-            raise ValueError(f"cue {self.text!r}: start {self.start} is negative")
-        if self.end <= self.start:
-            raise ValueError(f"cue {self.text!r}: end {self.end} is not after start {self.start}")
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -276,7 +254,7 @@ def layout(cues: Iterable[Cue], language: str, max_chars_per_line: int | None = 
         t = cue.start
         for idx, (group, w) in enumerate(zip(groups, weights)):
             end = cue.end if idx == len(groups) - 1 else t + cue.duration * w / total
-            out.append(Cue(t, end, "\n".join(group), cue.speaker, shares[idx]))
+            out.append(replace(cue, start=t, end=end, text="\n".join(group), translation=shares[idx]))
             t = end
     return out
 
@@ -303,7 +281,7 @@ def cues_for_window(cues: Iterable[Cue], start: float, end: float) -> list[Cue]:
     for cue in cues:
         a, b = max(cue.start, start), min(cue.end, end)
         if b - a > 1e-3:
-            out.append(Cue(a - start, b - start, cue.text, cue.speaker, cue.translation))
+            out.append(replace(cue, start=a - start, end=b - start))
     return out
 
 

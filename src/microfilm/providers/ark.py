@@ -51,14 +51,16 @@ class ArkSeedance(_Ark):
         "ark-seedance", is_async=True, extra="ark", env_keys=("ARK_API_KEY",))
 
     def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
-        body = {"model": self.info.model,
+        return self._http().post("/contents/generations/tasks", json=self.body(request))["id"]
+
+    def body(self, request: AnimateRequest) -> dict[str, Any]:
+        return {"model": self.info.model,
                 "content": [{"type": "text", "text": request.prompt or request.camera},
                             {"type": "image_url", "image_url": {"url": data_uri(request.image)},
                              "role": "first_frame"}],
                 "ratio": aspect_of(request.width, request.height), "resolution": "720p",
                 "duration": int(self.duration_for(request.duration)), "generate_audio": True,
                 "watermark": False, "seed": request.seed}
-        return self._http().post("/contents/generations/tasks", json=body)["id"]
 
     def poll(self, job_id: str) -> JobState:
         task = self._http().get(f"/contents/generations/tasks/{job_id}")
@@ -78,10 +80,26 @@ class ArkSeedance(_Ark):
 
 
 class ArkSeedance2(ArkSeedance):
-    """Seedance 2.0: the same first-frame request on the current model."""
+    """Seedance 2.0: the first-frame request, or, when the shot's characters have reference
+    pictures, the multimodal reference mode: first frame and reference images are exclusive
+    modes, so each character's sheet goes as a `reference_image` (the prompt names them
+    @image1, @image2 in that order, direction.prompts) and the keyframe goes last among them,
+    the prompt saying it is the opening frame."""
 
     info: ClassVar[ProviderInfo] = catalogue.info(
         "ark-seedance-2", is_async=True, extra="ark", env_keys=("ARK_API_KEY",))
+    max_references: ClassVar[int] = 9
+
+    def body(self, request: AnimateRequest) -> dict[str, Any]:
+        body = super().body(request)
+        sheets = tuple(request.reference_paths)[:self.max_references - 1]
+        if sheets:
+            opening = len(sheets) + 1
+            text = f"{body['content'][0]['text']} The video opens on @image{opening}, its first frame."
+            body["content"] = [{"type": "text", "text": text}] + [
+                {"type": "image_url", "image_url": {"url": data_uri(p)}, "role": "reference_image"}
+                for p in (*sheets, request.image)]
+        return body
 
 
 class ArkSeedream(_Ark):

@@ -44,6 +44,9 @@ class Capabilities(BaseModel):
     languages: tuple[str, ...] = ("en", "zh")
     references: bool = False  # accepts reference images
     native_audio: bool = False  # clips come with their own sound
+    multi_shot: int = 1  # most consecutive shots one call renders (catalogue `multi_shot`)
+    reference_images: int = 0  # how many reference images one call takes (0 = none)
+    concurrency: int | None = None  # jobs the service runs at once; None: lanes.DEFAULT_PAID_CONCURRENCY
 
 
 class ProviderInfo(BaseModel):
@@ -61,6 +64,7 @@ class ProviderInfo(BaseModel):
     extra: str = ""  # pip extra that installs its SDK, e.g. "openai"
     env_keys: tuple[str, ...] = ()  # environment variables it needs (names only)
     prices_read_on: date | None = None
+    prompt_family: str = ""  # the direction prompt writer its prompts follow ("" = the board's)
 
     def cache_identity(self) -> dict[str, str]:
         return {"provider": self.id, "model": self.model, "version": self.version}
@@ -133,6 +137,25 @@ class AnimateRequest(Request):
     prompt: str = ""
     references: tuple[str, ...] = ()  # sha256 of character reference images
     reference_paths: tuple[Path, ...] = Field(default=(), exclude=True)
+
+
+class ShotPart(BaseModel):
+    """One planned shot inside a multi-shot call: its words and the whole seconds asked for it
+    (the service takes whole seconds; the clip is cut back to the planned frames after)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shot_id: str
+    prompt: str
+    seconds: int = Field(ge=1)
+
+
+class MultiShotRequest(AnimateRequest):
+    """Several consecutive shots of one scene rendered in one call (Kling 3 multi-shot):
+    `duration` is the sum of the parts' seconds, `image` the first shot's keyframe. Its own
+    type, so a single-shot request's cache key does not change."""
+
+    shots: tuple[ShotPart, ...] = Field(min_length=2)
 
 
 class ClipResult(BaseModel):

@@ -100,7 +100,8 @@ class DashScopeWan3(DashScopeWan):
     sound on by default; it no longer takes `prompt_extend` or `negative_prompt`."""
 
     info: ClassVar[ProviderInfo] = catalogue.info(
-        "dashscope-wan-3", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",))
+        "dashscope-wan-3", is_async=True, extra="dashscope", env_keys=("DASHSCOPE_API_KEY",),
+        sends_references=False)  # the model takes references; this client sends none yet
     extra_parameters: ClassVar[dict[str, Any]] = {}
 
 

@@ -12,10 +12,12 @@
   IMAGE response modality and an aspect ratio; reference images go in the contents.
   Blocked prompts come back as prompt_feedback.block_reason or an IMAGE_SAFETY /
   PROHIBITED_CONTENT finish reason. $0.039 per image.
+- Gemini Omni Flash (`gemini-omni-1.2-flash`): the Interactions API, see GeminiOmni.
 """
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -29,7 +31,9 @@ from microfilm.providers.base import (
     ProviderInfo,
 )
 from microfilm.providers import catalogue
-from microfilm.providers.jobs import JobState, JobStatus, PaidProvider, RefusedError, aspect_of
+from microfilm.providers.jobs import (
+    Http, JobState, JobStatus, PaidProvider, RefusedError, aspect_of, b64_file,
+)
 
 BLOCKED = ("SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION")
 
@@ -150,3 +154,79 @@ class GeminiImage31(GeminiImage):
 class GeminiImage3Pro(GeminiImage):
     info: ClassVar[ProviderInfo] = catalogue.info(
         "gemini-image-3-pro", is_async=False, extra="google", env_keys=("GEMINI_API_KEY",))
+
+
+class GeminiOmni(PaidProvider):
+    """Gemini Omni Flash, the Gemini API's video model after the Veo 3.1 previews, on the
+    Interactions API (REST over httpx; read 2026-12-04, see the catalogue's references).
+
+    POST /v1beta/interactions {model, input: [text part, image part (first frame), reference
+    image parts], response_modalities: ["video"], background: true} with `x-goog-api-key`
+    -> {id, status: in_progress}; GET /v1beta/interactions/{id} until status is completed
+    (the video is a `model_output` step's content part, inline base64 `data` or a `uri` for a
+    large file) or failed / cancelled / incomplete / budget_exceeded. The Omni model rejects
+    generateContent and is not a Veo predictLongRunning model. No request field for the
+    aspect or length is documented for it, so both are said in the prompt (as Google's
+    guide does) and the clip is conformed to the planned length and size after.
+    """
+
+    info: ClassVar[ProviderInfo] = catalogue.info(
+        "gemini-omni-flash", is_async=True, extra="google", env_keys=("GEMINI_API_KEY",))
+    refusal_markers = ("SAFETY", "blocked", "PROHIBITED", "violat")
+    default_base_url = "https://generativelanguage.googleapis.com"
+    base_url_env = "GOOGLE_GEMINI_BASE_URL"
+    poll_every_s = 10.0
+    ended = ("failed", "cancelled", "incomplete", "budget_exceeded", "requires_action")
+
+    def _http(self) -> Http:
+        return Http(self.base_url, headers={"x-goog-api-key": self.key("GEMINI_API_KEY")},
+                    timeout=self.timeout, refusal_markers=self.refusal_markers)
+
+    @staticmethod
+    def _image(path: Path) -> dict[str, str]:
+        return {"type": "image", "data": b64_file(path), "mime_type": mime_of(path)}
+
+    def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
+        aspect = aspect_of(request.width, request.height, ("9:16", "16:9"))
+        seconds = int(self.duration_for(request.duration))
+        text = (f"{request.prompt or request.camera} A {'vertical' if aspect == '9:16' else 'horizontal'} "
+                f"{aspect} video, {seconds} seconds long, starting on the first image.")
+        refs = tuple(request.reference_paths)[:self.info.capabilities.reference_images]
+        body = {"model": self.info.model, "background": True, "response_modalities": ["video"],
+                "input": [{"type": "text", "text": text}, self._image(request.image),
+                          *(self._image(p) for p in refs)]}
+        return str(self._http().post("/v1beta/interactions", json=body)["id"])
+
+    def _video(self, interaction: dict[str, Any]) -> dict[str, Any] | None:
+        for step in interaction.get("steps") or []:
+            if step.get("type") != "model_output":
+                continue
+            for part in step.get("content") or []:
+                if part.get("type") == "video" and (part.get("data") or part.get("uri")):
+                    return part
+        return None
+
+    def poll(self, job_id: str) -> JobState:
+        interaction = self._http().get(f"/v1beta/interactions/{job_id}")
+        status = interaction.get("status", "")
+        if status == "completed":
+            if self._video(interaction) is None:
+                return JobState(JobStatus.REFUSED, error="completed without a video (filtered by safety)")
+            return JobState(JobStatus.SUCCEEDED, 1.0, result_ref=job_id)
+        if status in self.ended:
+            err = interaction.get("error") or {}
+            text = f"{status}: {err.get('message', '') if isinstance(err, dict) else err}"
+            refused = any(m.lower() in text.lower() for m in self.refusal_markers)
+            return JobState(JobStatus.REFUSED if refused else JobStatus.FAILED, error=text)
+        return JobState(JobStatus.RUNNING)
+
+    def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
+        http = self._http()
+        part = self._video(http.get(f"/v1beta/interactions/{job_id}"))
+        if part is None:
+            raise ProviderError(f"{self.info.id}: interaction {job_id} holds no video")
+        if part.get("data"):
+            Path(out).write_bytes(base64.b64decode(part["data"]))
+        else:
+            http.download(part["uri"], out, headers={"x-goog-api-key": self.key("GEMINI_API_KEY")})
+        return ClipResult(path=out, duration=0.0, has_audio=True)

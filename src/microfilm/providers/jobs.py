@@ -30,10 +30,11 @@ import os
 import random
 import shutil
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, ContextManager, Iterable
 
 import httpx
 from pydantic import BaseModel
@@ -475,11 +476,15 @@ def _prompt_of(request: Any) -> str:
 
 def execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: BudgetGuard | None = None,
             out: Path | None = None, shot_id: str = "", policy: RetryPolicy | None = None,
-            retry_refused: bool = False) -> Any:
+            retry_refused: bool = False,
+            slot: Callable[[], ContextManager[Any]] | None = None) -> Any:
     """Make (or resume) one paid call under the never-pay-twice rules; return its result.
 
     While another live process has the same request in flight (two runs of one film), this
     one waits for it, bounded by the provider's maximum wait, and then uses its result.
+    `slot`: held while the service works on the call (send, and for a job its polling),
+    not while the result downloads and is checked: the caller's limit on calls in flight
+    (microfilm.lanes) frees as soon as the service does.
     """
     policy = policy or getattr(provider, "policy", None) or RetryPolicy()
     max_wait = policy.max_wait if policy.max_wait is not None else provider.max_wait_s
@@ -489,7 +494,8 @@ def execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: Budget
     while True:
         try:
             return _execute(provider, request, ledger=ledger, budget_guard=budget_guard, out=out,
-                            shot_id=shot_id, policy=policy, retry_refused=retry_refused)
+                            shot_id=shot_id, policy=policy, retry_refused=retry_refused,
+                            slot=slot or nullcontext)
         except ClaimedElsewhere as other:
             if not other.pid:
                 continue  # the row changed between reading and claiming it: read it again
@@ -503,7 +509,8 @@ def execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: Budget
 
 
 def _execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: BudgetGuard | None,
-             out: Path | None, shot_id: str, policy: RetryPolicy, retry_refused: bool) -> Any:
+             out: Path | None, shot_id: str, policy: RetryPolicy, retry_refused: bool,
+             slot: Callable[[], ContextManager[Any]] = nullcontext) -> Any:
     info: ProviderInfo = provider.info
     out = Path(out or request.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -550,18 +557,20 @@ def _execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: Budge
             raw_out = _temp_for(out, "raw")
             ledger.note_send(h, "call")
             try:
-                raw = retrying(lambda: provider.call(request.model_copy(update={"out": raw_out})),
-                               policy=policy, what=f"{info.id} call", markers=markers)
+                with slot():
+                    raw = retrying(lambda: provider.call(request.model_copy(update={"out": raw_out})),
+                                   policy=policy, what=f"{info.id} call", markers=markers)
                 return _publish(provider, request, raw, out, ledger, h, cost, rtype, None)
             finally:
                 raw_out.unlink(missing_ok=True)
 
-        if job_id is None:
-            ledger.note_send(h, "submit")
-            job_id = retrying(lambda: provider.submit(request, idempotency_key=h),
-                              policy=policy, what=f"{info.id} submit", markers=markers)
-            ledger.set_job(h, str(job_id))
-        state = wait(provider, str(job_id), policy=policy, markers=markers)
+        with slot():
+            if job_id is None:
+                ledger.note_send(h, "submit")
+                job_id = retrying(lambda: provider.submit(request, idempotency_key=h),
+                                  policy=policy, what=f"{info.id} submit", markers=markers)
+                ledger.set_job(h, str(job_id))
+            state = wait(provider, str(job_id), policy=policy, markers=markers)
         if state.status == JobStatus.REFUSED:
             raise RefusedError(state.error or "refused by content policy")
         if state.status == JobStatus.FAILED:
@@ -619,7 +628,9 @@ def wait(provider: Any, job_id: str, *, policy: RetryPolicy, markers: Iterable[s
     """Poll `job_id` until it ends or the maximum wait passes (bounded, backing off)."""
     max_wait = policy.max_wait if policy.max_wait is not None else provider.max_wait_s
     interval = policy.poll_interval if policy.poll_interval is not None else provider.poll_every_s
-    deadline = time.monotonic() + max_wait
+    start = time.monotonic()
+    deadline = start + max_wait
+    first = interval
     while True:
         state: JobState = retrying(lambda: provider.poll(job_id), policy=policy,
                                    what=f"{provider.info.id} poll", markers=markers)
@@ -631,4 +642,7 @@ def wait(provider: Any, job_id: str, *, policy: RetryPolicy, markers: Iterable[s
                 f"{provider.info.id} job {job_id} still {state.status.value} after "
                 f"{max_wait:.0f} s; it stays in the ledger and the next run polls it again")
         policy.sleep(min(interval, left))
-        interval = min(interval * 1.5, policy.max_poll_interval)
+        # back off, but never past 5% of the time waited: a job that ends just after a poll
+        # is seen late by at most ~5% of its latency (issue 14: paid wall time near ceil(N/C) x L)
+        interval = min(interval * 1.5, policy.max_poll_interval,
+                       max(first, 0.05 * (time.monotonic() - start)))

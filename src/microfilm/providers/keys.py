@@ -13,35 +13,19 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import stat
-import threading
 import tomllib
 import warnings
 from pathlib import Path
 
 from microfilm.errors import ProviderError
+# redaction lives below the providers and the ledger; its names stay importable from here
+from microfilm.redaction import (MASK, RedactingFilter, install_log_redaction,  # noqa: F401
+                                 redact, redact_then_cut, remember)
 
 log = logging.getLogger(__name__)
 
 KEYS_FILE_NAME = "keys.toml"
-MASK = "[REDACTED]"
-
-_seen: set[str] = set()
-_seen_lock = threading.Lock()
-
-# Header, query and JSON shapes in which a secret travels; the value part is masked.
-_SECRET_PATTERNS = [
-    re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|key|token|basic)\s+)([^\s'\",;]+)"),
-    re.compile(r"(?i)((?:x-api-key|xi-api-key|x-goog-api-key|api-key|x-key)['\"]?\s*[:=]\s*['\"]?)([^\s'\",;]+)"),
-    re.compile(r"(?i)((?:api_key|apikey|api-key|access_token|token|key|secret)=)([^\s&'\"]+)"),
-    re.compile(r"(?i)(['\"](?:api_key|apiKey|secret|token|access_key|secret_key)['\"]\s*:\s*['\"])([^'\"]+)"),
-    re.compile(r"(?i)(\b(?:bearer|token)\s+)([A-Za-z0-9._~+/=\-]{8,})"),
-    re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,})"),
-    re.compile(r"\b(r8_[A-Za-z0-9]{8,})"),
-    re.compile(r"\b(AIza[0-9A-Za-z_\-]{20,})"),
-    re.compile(r"\b(eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{4,})"),  # JWTs
-]
 
 
 def config_dir() -> Path:
@@ -51,17 +35,6 @@ def config_dir() -> Path:
 
 def keys_file() -> Path:
     return config_dir() / KEYS_FILE_NAME
-
-
-def remember(value: str) -> None:
-    """Register a secret given some other way (a constructor argument) for redaction."""
-    _remember(value)
-
-
-def _remember(value: str) -> None:
-    if value and len(value) >= 4:
-        with _seen_lock:
-            _seen.add(value)
 
 
 def _private(path: Path) -> bool:
@@ -92,7 +65,7 @@ def _read_file(path: Path) -> dict[str, str]:
     table = data.get("keys", data)
     found = {str(k): str(v) for k, v in table.items() if isinstance(v, (str, int))}
     for value in found.values():
-        _remember(value)
+        remember(value)
     return found
 
 
@@ -100,7 +73,7 @@ def get(name: str, *, path: Path | None = None) -> str | None:
     """The key `name` from the environment, else the keys file; None when absent."""
     value = os.environ.get(name)
     if value:
-        _remember(value)
+        remember(value)
         return value
     value = _read_file(path or keys_file()).get(name)
     return value or None
@@ -135,52 +108,9 @@ def save(name: str, value: str, *, path: Path | None = None) -> Path:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    _remember(value)
+    remember(value)
     return target
 
 
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def redact(text: object, extra: tuple[str, ...] = ()) -> str:
-    """`text` with every known key and every header/query secret shape masked."""
-    out = str(text)
-    with _seen_lock:
-        known = sorted(set(_seen) | {e for e in extra if e}, key=len, reverse=True)
-    for value in known:
-        out = out.replace(value, MASK)
-    for pattern in _SECRET_PATTERNS:
-        if pattern.groups >= 2:
-            out = pattern.sub(lambda m: m.group(1) + MASK, out)
-        else:
-            out = pattern.sub(MASK, out)
-    return out
-
-
-def redact_then_cut(text: object, limit: int) -> str:
-    """`text` redacted, THEN cut to `limit` characters: cutting first could split a key
-    so that neither the known value nor a secret pattern matches what is left of it."""
-    return redact(text)[:limit]
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that scrubs keys from every record before any handler sees it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string: leave it to logging's own error path
-            return True
-        record.msg, record.args = redact(message), None
-        return True
-
-
-def install_log_redaction(logger: logging.Logger | None = None) -> None:
-    """Attach the redacting filter to `logger` (default: the "microfilm" logger tree)."""
-    target = logger or logging.getLogger("microfilm")
-    if not any(isinstance(f, RedactingFilter) for f in target.filters):
-        target.addFilter(RedactingFilter())
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())

@@ -15,12 +15,13 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any, ClassVar
 
 from microfilm.errors import ProviderError
-from microfilm.providers.base import AnimateRequest, ClipResult, ProviderInfo
+from microfilm.providers.base import AnimateRequest, ClipResult, MultiShotRequest, ProviderInfo
 from microfilm.providers import catalogue
 from microfilm.providers.jobs import (
     Http,
@@ -50,6 +51,15 @@ def jwt_token(access_key: str, secret_key: str, now: float | None = None) -> str
     return f"{header}.{payload}.{signature}"
 
 
+def _cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut at the last whole word."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;. ") + "."
+
+
+def _elements(prompt: str) -> str:
+    return re.sub(r"<<<image_(\d+)>>>", r"<<<element_\1>>>", prompt)
+
+
 class Kling(PaidProvider):
     info: ClassVar[ProviderInfo] = catalogue.info(
         "kling", is_async=True, extra="kling", env_keys=("KLING_ACCESS_KEY", "KLING_SECRET_KEY"))
@@ -73,12 +83,16 @@ class Kling(PaidProvider):
             raise TransientError(message)
         raise ProviderError(message)
 
-    def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
-        body = {"model_name": self.info.model, "image": b64_file(request.image),
-                "prompt": (request.prompt or request.camera)[:2500], "mode": self.mode,
-                "duration": str(int(self.duration_for(request.duration)))}
+    def body(self, request: AnimateRequest, idempotency_key: str = "") -> dict[str, Any]:
+        body: dict[str, Any] = {"model_name": self.info.model, "image": b64_file(request.image),
+                                "prompt": (request.prompt or request.camera)[:2500], "mode": self.mode,
+                                "duration": str(int(self.duration_for(request.duration)))}
         if idempotency_key:  # Kling keeps it per task; it lets a lost task id be looked up
             body["external_task_id"] = idempotency_key[:64]
+        return body
+
+    def submit(self, request: AnimateRequest, idempotency_key: str = "") -> str:
+        body = self.body(request, idempotency_key)
         return self._data(self._http().post("/v1/videos/image2video", json=body))["task_id"]
 
     def poll(self, job_id: str) -> JobState:
@@ -104,6 +118,28 @@ class KlingV3(Kling):
 
     info: ClassVar[ProviderInfo] = catalogue.info(
         "kling-v3", is_async=True, extra="kling", env_keys=("KLING_ACCESS_KEY", "KLING_SECRET_KEY"))
+    max_elements: ClassVar[int] = 3
+    part_prompt_chars: ClassVar[int] = 512
+
+    def body(self, request: AnimateRequest, idempotency_key: str = "") -> dict[str, Any]:
+        """Kling 3 adds two things to the image2video body. Elements: each character's
+        reference picture as a `frontal_image`, named in the prompt as <<<element_N>>> (the
+        family writer names images <<<image_N>>>, Omni's word; the order is the same).
+        Multi-shot (a MultiShotRequest): `multi_shot`, `shot_type: customize` and one
+        `multi_prompt` entry per shot {index, prompt <= 512 chars, duration in whole seconds},
+        the durations summing to the task's; the single `prompt` is not sent."""
+        body = super().body(request, idempotency_key)
+        paths = tuple(request.reference_paths)[:self.max_elements]
+        if paths:
+            body["elements"] = [{"frontal_image": b64_file(p)} for p in paths]
+        if isinstance(request, MultiShotRequest):
+            del body["prompt"]
+            body.update(multi_shot=True, shot_type="customize", multi_prompt=[
+                {"index": i + 1, "prompt": _cut(_elements(p.prompt), self.part_prompt_chars),
+                 "duration": str(p.seconds)} for i, p in enumerate(request.shots)])
+        elif paths:  # named before cutting: <<<element_N>>> is longer than <<<image_N>>>
+            body["prompt"] = _cut(_elements(request.prompt or request.camera), 2500)
+        return body
 
     def fetch(self, job_id: str, state: JobState, out: Path) -> ClipResult:
         download(state.result_ref, out)

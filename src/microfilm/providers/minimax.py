@@ -93,7 +93,8 @@ class MiniMaxH3(MiniMaxHailuo):
     their own stereo sound (read 2026-12-04)."""
 
     info: ClassVar[ProviderInfo] = catalogue.info(
-        "minimax-h3", is_async=True, extra="minimax", env_keys=("MINIMAX_API_KEY",))
+        "minimax-h3", is_async=True, extra="minimax", env_keys=("MINIMAX_API_KEY",),
+        sends_references=False)  # the model takes references; this client sends none yet
 
 
 class MiniMaxSpeech(_MiniMax):

@@ -11,52 +11,12 @@ today equals the check made at send time.
 from __future__ import annotations
 
 import math
-import os
 import threading
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from microfilm.errors import BudgetExceeded
+from microfilm.money import DEFAULT_USD_CNY, Currency, Money, usd_cny_rate, zero  # noqa: F401
 from microfilm.providers.base import Capabilities, ProviderInfo
-
-Currency = Literal["USD", "CNY"]
-DEFAULT_USD_CNY = 7.2
-"""CNY per USD used for every comparison unless MICROFILM_USD_CNY says otherwise."""
-
-
-def usd_cny_rate() -> float:
-    raw = os.environ.get("MICROFILM_USD_CNY", "")
-    try:
-        rate = float(raw) if raw else DEFAULT_USD_CNY
-    except ValueError:
-        raise BudgetExceeded(f"MICROFILM_USD_CNY={raw!r} is not a number (e.g. 7.2)") from None
-    if rate <= 0:
-        raise BudgetExceeded(f"MICROFILM_USD_CNY must be positive, got {rate}")
-    return rate
-
-
-@dataclass(frozen=True)
-class Money:
-    amount: float
-    currency: Currency = "USD"
-
-    def to(self, currency: Currency, rate: float | None = None) -> "Money":
-        if currency == self.currency:
-            return self
-        r = rate or usd_cny_rate()
-        amount = self.amount * r if currency == "CNY" else self.amount / r
-        return Money(round(amount, 6), currency)
-
-    def __add__(self, other: "Money") -> "Money":
-        return Money(round(self.amount + other.to(self.currency).amount, 6), self.currency)
-
-    def __str__(self) -> str:
-        sign = "$" if self.currency == "USD" else "¥"
-        return f"{sign}{self.amount:,.2f}"
-
-
-def zero(currency: Currency = "USD") -> Money:
-    return Money(0.0, currency)
 
 
 def billed_duration(caps: Capabilities, requested: float) -> float:
@@ -153,6 +113,12 @@ class BudgetGuard:
             self.check(cost, what)
             self.spent = Money(round(self.spent.amount + cost.to(self.currency, self.rate).amount, 6),
                                self.currency)
+
+    def settle(self, reserved: Money, actual: Money) -> None:
+        """Replace a reservation by what the call really cost (spent, even if more)."""
+        with self._lock:
+            delta = actual.to(self.currency, self.rate).amount - reserved.to(self.currency, self.rate).amount
+            self.spent = Money(round(max(0.0, self.spent.amount + delta), 6), self.currency)
 
     def release(self, cost: Money) -> None:
         """Give back a reservation for a call that was never sent."""

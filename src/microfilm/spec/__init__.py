@@ -6,6 +6,7 @@ it, so a stage never handles loose dicts.
 
 from microfilm.spec.bible import Bible, Character, Location, StyleGuide
 from microfilm.spec.brief import Brief, Budget, ProviderChoice
+from microfilm.spec.brief_input import BriefInput
 from microfilm.spec.screenplay import (
     Action,
     Dialogue,
@@ -18,7 +19,7 @@ from microfilm.spec.screenplay import (
 from microfilm.spec.storyboard import Shot, ShotLine, Storyboard
 
 __all__ = [
-    "Action", "Bible", "Brief", "Budget", "Character", "Dialogue", "Element", "Location",
+    "Action", "Bible", "Brief", "BriefInput", "Budget", "Character", "Dialogue", "Element", "Location",
     "Note", "ProviderChoice", "Scene", "Screenplay", "Shot", "ShotLine", "Storyboard",
     "StyleGuide", "Transition",
 ]

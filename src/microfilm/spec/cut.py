@@ -11,13 +11,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from microfilm.spec.cue import Cue
 
-class CueModel(BaseModel):
-    start: float
-    end: float
-    text: str
-    speaker: str = ""
-    translation: str = ""  # bilingual subtitles: the line in the second language
+
+CueModel = Cue  # the name the cut stage builds cues by; one cue type (spec/cue.py)
 
 
 class SegmentEntry(BaseModel):
@@ -31,10 +28,13 @@ class SegmentEntry(BaseModel):
 
 
 class Placement(BaseModel):
+    """A sound laid into the film: a dialogue line's voice, or a clip's own audio."""
+
     path: str
     start: float
     duration: float
     gain_db: float = 0.0
+    line_id: str = ""  # a voice: the screenplay line it speaks ("sc03-l02")
 
 
 class Cut(BaseModel):
@@ -47,7 +47,7 @@ class Cut(BaseModel):
     clip_audio: list[Placement] = []
     score: str
     cover: str
-    cues: list[CueModel]  # film time
+    cues: list[Cue]  # film time
     scene_starts: list[float] = []
 
     @classmethod

@@ -19,6 +19,7 @@ class VoiceAsset(BaseModel):
     path: str  # relative to the project
     duration: float
     native: bool = False  # spoken in the clip: path is that line cut from the clip's sound
+    line_id: str = ""  # the screenplay line spoken ("sc03-l02"), from the storyboard's ShotLine
 
 
 class ShotAssets(BaseModel):

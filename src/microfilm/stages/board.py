@@ -16,6 +16,7 @@ from microfilm.spec import fountain
 from microfilm.spec.bible import Bible
 from microfilm.spec.brief import Brief
 from microfilm.direction import staging
+from microfilm.direction.version import code_version
 from microfilm.direction.coverage import ShotWords, build_shot, cover_scene
 from microfilm.spec.screenplay import Screenplay, Transition
 from microfilm.spec.storyboard import Shot, Storyboard
@@ -115,7 +116,7 @@ def inputs_key(ctx: StageContext) -> str:
                   "aspect": b.aspect},
         "caps": animator_caps(ctx),
         **_director(ctx),
-    }, {"board": "house-board", "version": "2"})
+    }, {"board": "house-board", "version": "2", "direction": code_version()})
 
 
 def run(ctx: StageContext) -> StageOutcome:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from microfilm.cache import cache_key
 from microfilm.errors import SpecError
-from microfilm.providers import registry
+from microfilm.ledger import Ledger
+from microfilm.providers import registry, writer_meter
+from microfilm.providers.pricing import BudgetGuard
 from microfilm.providers.base import DevelopRequest, Draft
 from microfilm.spec import fountain
 from microfilm.spec.bible import Bible
@@ -46,13 +48,14 @@ def run(ctx: StageContext) -> StageOutcome:
     timer = Timer()
     ctx.progress(NAME, 0, 1, "writing the screenplay")
     writer = registry.get(ctx.brief.providers.writer, "writer")
-    draft_path = ctx.store.produce(
-        "draft", key, ".json",
-        lambda tmp: tmp.write_text(
-            writer.develop(DevelopRequest(brief=ctx.brief, seed=ctx.brief.seed)).model_dump_json(indent=1),
-            encoding="utf-8",
-        ),
-    )
+    with writer_meter.metering(*_ledger_and_guard(ctx), writer.info):  # models12c: paid calls metered
+        draft_path = ctx.store.produce(
+            "draft", key, ".json",
+            lambda tmp: tmp.write_text(
+                writer.develop(DevelopRequest(brief=ctx.brief, seed=ctx.brief.seed)).model_dump_json(indent=1),
+                encoding="utf-8",
+            ),
+        )
     draft = Draft.model_validate_json(draft_path.read_text(encoding="utf-8"))
     bible = keep_supplied_references(draft.bible, p.bible)
     results = write_managed(ctx, {p.bible: bible.to_yaml(),
@@ -64,6 +67,14 @@ def run(ctx: StageContext) -> StageOutcome:
     if kept:
         msg += f" (kept your edits to {', '.join(kept)})"
     return StageOutcome(stage=NAME, ran=True, message=msg)
+
+
+def _ledger_and_guard(ctx: StageContext) -> tuple[Ledger, BudgetGuard]:
+    """The film's ledger and a budget guard over what it has already committed."""
+    ledger = Ledger.for_project(ctx.project.root)
+    budget = ctx.brief.budget
+    return ledger, BudgetGuard(budget.amount, budget.currency, spent=ledger.committed(budget.currency),
+                               rate=ctx.settings.usd_to_cny)
 
 
 def keep_imported(ctx: StageContext, key: str) -> bool:

@@ -19,7 +19,9 @@ from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.errors import SpecError
 from microfilm.fsutil import atomic_write_text, sha256_file
+from microfilm.lanes import Lanes
 from microfilm.ledger import Ledger
+from microfilm.media import motion
 from microfilm.media.images import MAX_REFERENCE_BYTES, ImageRefused, check_image
 from microfilm.providers import dialogue, jobs, planner, registry
 from microfilm.providers.pricing import BudgetGuard
@@ -33,6 +35,8 @@ from microfilm.spec.bible import Bible, VoiceSpec
 from microfilm.spec.manifest import Manifest, Pending, ShotAssets, VoiceAsset
 from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
+from microfilm.stages.prompting import shot_prompt  # models12c: each family's prompt text
+from microfilm.stages.multishot import MultiShotCalls  # models12c: multi-shot calls
 
 NAME = "generate"
 
@@ -96,6 +100,8 @@ class _Generator:
         self.review = ctx.settings.approve_before_animating and self.animator.info.paid
         self.approvals = load_approvals(ctx.project)
         self.drafts: list[str] = []
+        # speed14b hook: a lane per paid provider (its declared concurrency), one for the CPU
+        self.lanes = Lanes(ctx.settings.workers)
 
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.root))
@@ -109,11 +115,12 @@ class _Generator:
 
         def make(tmp: Path) -> None:
             req = request.model_copy(update={"out": tmp})
-            if provider.info.paid:
+            if provider.info.paid:  # its lane is held while the service works (microfilm.lanes)
                 jobs.execute(provider, req, ledger=self.ledger, budget_guard=self.guard, out=tmp,
-                             shot_id=shot_id or kind)
+                             shot_id=shot_id or kind, slot=lambda: self.lanes.slot(provider.info))
             else:
-                call(req)
+                with self.lanes.slot(provider.info):
+                    call(req)
 
         return self.ctx.store.produce(kind, key, ext, make)
 
@@ -134,7 +141,8 @@ class _Generator:
                                      else self.animator.info, self.ctx.settings.keyframe_oversize)
         req = PaintRequest(
             kind="card" if is_card else "keyframe",
-            prompt=shot.prompt, width=w, height=h,
+            prompt=shot_prompt(self.painter.info, shot, self.bible, references=self._ref_ids(shot, self.painter)),
+            width=w, height=h,
             genre=b.genre.value, palette=self.palette, framing=shot.framing,
             time_of_day=shot.time_of_day, location=loc.name if loc else shot.location,
             motifs=tuple(loc.motifs) if loc else (), characters=self._looks(shot.characters),
@@ -155,7 +163,9 @@ class _Generator:
         w, h = self.ctx.brief.size
         req = AnimateRequest(
             image=keyframe, image_sha256=sha256_file(keyframe), camera=shot.camera,
-            duration=shot.duration, width=w, height=h, fps=self.board.fps, prompt=shot.prompt,
+            duration=shot.duration, width=w, height=h, fps=self.board.fps,
+            prompt=shot_prompt(self.animator.info, shot, self.bible, references=self._ref_ids(shot, self.animator),
+                               dialogue=bool(self.native_lines(shot))),
             seed=self.ctx.brief.seed * 1000 + shot.take, **self._references(shot, self.animator),
         )
         animator = self.animator if shot.kind == "shot" else self.house_animator
@@ -164,7 +174,7 @@ class _Generator:
             self.drafts.append(shot.id)
         key = cache_key("clip", req, animator.info.cache_identity())
         try:
-            path = self._produce("clip", animator, req, ".mp4", animator.animate, shot.id)
+            path = self._produce("clip", animator, req, _clip_ext(animator), animator.animate, shot.id)
             self.moved_by[shot.id] = animator.info.id
             return path, key, animator.info.capabilities.native_audio
         except jobs.RefusedError as exc:
@@ -197,6 +207,7 @@ class _Generator:
         audio.parent.mkdir(parents=True, exist_ok=True)
         write_wav(audio, track)
         w, h = self.ctx.brief.size
+        clip = _playable(self.ctx, clip)  # a house recipe rendered: the provider wants frames
         req = LipSyncRequest(video=clip, video_sha256=sha256_file(clip), audio=audio,
                              audio_sha256=sha256_file(audio), duration=shot.duration, width=w,
                              height=h, fps=self.board.fps)
@@ -239,7 +250,7 @@ class _Generator:
         self.ctx.store.log({"event": "refused", "shot": shot.id, "kind": kind, "error": str(exc)})
         house = self.house_painter if kind == "keyframe" else self.house_animator
         call = house.paint if kind == "keyframe" else house.animate
-        return self._produce(kind, house, request, ".png" if kind == "keyframe" else ".mp4", call)
+        return self._produce(kind, house, request, ".png" if kind == "keyframe" else _clip_ext(house), call)
 
     def reference(self, character_id: str) -> Path | None:
         """A character's reference sheet, painted once and passed to every shot with them.
@@ -316,6 +327,12 @@ class _Generator:
         paths = [p for p in (self.reference(c) for c in shot.characters) if p]
         return {"references": tuple(sha256_file(p) for p in paths), "reference_paths": tuple(paths)}
 
+    def _ref_ids(self, shot: Shot, provider) -> tuple[str, ...]:
+        """The ids whose sheets `_references` sends, in its order (the prompt names them)."""
+        if not provider.info.capabilities.references or shot.kind != "shot":
+            return ()
+        return tuple(c for c in shot.characters if self.reference(c))
+
     def speech(self, character: str, text: str) -> tuple[Path, float]:
         c = self.bible.character(character)
         req = SpeechRequest(text=text, language=self.ctx.brief.language,
@@ -359,9 +376,11 @@ class _Generator:
             done += 1
             self.ctx.progress(NAME, done, total, msg)
 
+        multishot = MultiShotCalls(self)  # models12c: grouped shots, one call per run
+
         def shot_pictures(shot: Shot) -> tuple[Path, Path, str, bool]:
-            kf = self.keyframe(shot)
-            clip, key, audio = self.clip(shot, kf)
+            kf = multishot.keyframe(shot)
+            clip, key, audio = multishot.clip(shot, kf) or self.clip(shot, kf)
             tick(f"shot {shot.id}")
             return kf, clip, key, audio
 
@@ -372,7 +391,10 @@ class _Generator:
 
         # A line the clip will speak is not voiced: no TTS call, nothing paid for it.
         native = [self.native_lines(s) for s in shots]
-        with ThreadPoolExecutor(max_workers=self.ctx.settings.workers) as pool:
+        providers = (self.painter, self.animator, self.voice, self.composer, *(
+            [self.lipsync] if self.lipsync else []))
+        with ThreadPoolExecutor(max_workers=self.lanes.pool_size((p.info for p in providers),
+                                                                 tasks=total)) as pool:
             pics: list[Future] = [pool.submit(shot_pictures, s) for s in shots]
             voices: list[list[Future | None]] = [
                 [None if ln in said else pool.submit(line_voice, ln.character, ln.text)
@@ -403,6 +425,22 @@ class _Generator:
         return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover),
                         refused=self.refusals, references=sheets,
                         pending=self.pending() if self.review else Pending(), review=self.review)
+
+
+# speed14b hooks (issue 14 point 4; ray14a owns this file): the house animator's clip is a
+# camera-move recipe (media/motion.py) that cut renders straight into its segment, one encode
+# per shot; these two helpers are all generate knows of it.
+def _clip_ext(animator) -> str:
+    """The file ending an animator's clip is kept under: a recipe's for the house animator."""
+    return getattr(animator, "clip_suffix", ".mp4")
+
+
+def _playable(ctx: StageContext, clip: Path) -> Path:
+    """`clip` as an MP4 (a recipe rendered once, cached), for a provider that reads frames."""
+    if not motion.is_recipe(clip):
+        return clip
+    return ctx.store.produce("clip-render", cache_key("clip-render", {"recipe": sha256_file(clip)}),
+                             ".mp4", lambda tmp: motion.render(clip, tmp))
 
 
 def _wav_seconds(path: Path) -> float:

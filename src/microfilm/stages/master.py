@@ -128,7 +128,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
                                  cert_chain=ctx.settings.c2pa_cert_chain,
                                  private_key=ctx.settings.c2pa_private_key,
                                  title=ctx.brief.title, producer=ctx.settings.producer)
-    cues = [subtitles.Cue(**c.model_dump()) for c in cut.cues]
+    cues = list(cut.cues)
     subtitles.write_srt(cues, files["srt"])
     subtitles.write_vtt(cues, files["vtt"])
     subtitles.write_per_language(cues, files["srt"].parent, ctx.brief.language)
@@ -151,14 +151,16 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     return report
 
 
-def run(ctx: StageContext) -> StageOutcome:
+def run(ctx: StageContext, *, max_duration_s: float = form.MAX_DURATION_S) -> StageOutcome:
+    """`max_duration_s`: the longest the film may run for QC (a campaign variant passes its
+    platform's limit)."""
     key = inputs_key(ctx)
     files = outputs(ctx)
     if is_fresh(ctx, NAME, key) and all(p.exists() for p in files.values()):
         return StageOutcome(stage=NAME, ran=False, message="the master is up to date")
     timer = Timer()
     cut = cut_stage.load_cut(ctx)
-    report = render(ctx, cut, files, key)
+    report = render(ctx, cut, files, key, max_duration_s=max_duration_s)
     # the store's join and mix this master used, so `microfilm gc` keeps them
     used = [ctx.store.path("join", join_key(cut), ".mp4"),
             ctx.store.path("mix", mix_key(cut), ".wav")]

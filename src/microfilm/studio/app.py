@@ -101,6 +101,8 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
 
     for module in (auth, films, watch, account, api, docs, assist):
         app.include_router(module.router)
+    from microfilm.studio.routes import campaigns  # the campaigns `microfilm batch` made
+    app.include_router(campaigns.router)
     docs.mount_assets(app)
 
     answers.install(app)

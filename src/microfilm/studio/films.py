@@ -16,6 +16,7 @@ from microfilm.errors import MicrofilmError, SpecError
 from microfilm.fsutil import atomic_write_text
 from microfilm.project import Project
 from microfilm.spec.brief import Brief
+from microfilm.spec.brief_input import BriefInput
 
 MEDIA_SUFFIXES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                   ".webp": "image/webp", ".mp4": "video/mp4", ".m4a": "audio/mp4",
@@ -28,39 +29,14 @@ MEDIA_SUFFIXES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpe
 MAX_SCREENPLAY_BYTES = 1_000_000
 
 
-@dataclass(frozen=True)
-class BriefForm:
-    """What the new-film form (and the JSON API) sends: the same fields as `microfilm new`."""
-
-    title: str
-    genre: str
-    logline: str
-    language: str = "en"
-    duration: float = 90.0
-    aspect: str = "9:16"
-    platform: str = "generic"
-    budget: float = 0.0
-    currency: str = "CNY"
-    seed: int = 0
-
-    def validate(self) -> Brief:
-        """The brief as `microfilm new` would write it; SpecError names each bad field."""
-        return Brief.from_mapping({
-            "title": self.title.strip(), "genre": self.genre, "logline": self.logline.strip(),
-            "language": self.language, "duration": self.duration, "aspect": self.aspect,
-            "platform": self.platform, "seed": self.seed,
-            "budget": {"amount": self.budget, "currency": self.currency},
-        }, source="brief")
+BriefForm = BriefInput  # what the new-film form and the JSON API send: `microfilm new`'s fields
 
 
-def create(folder: Path, form: BriefForm) -> Brief:
-    brief = form.validate()
+def create(folder: Path, form: BriefInput) -> Brief:
     from microfilm import api
 
-    api.new(folder, title=brief.title, genre=brief.genre.value, logline=brief.logline,
-            language=brief.language, duration=brief.duration, aspect=brief.aspect,
-            platform=brief.platform, budget=brief.budget.amount, seed=brief.seed,
-            currency=brief.budget.currency)
+    brief = form.to_brief()
+    api.new(folder, form)
     return brief
 
 

@@ -96,7 +96,7 @@ def project_cards(st: Studio, workspace_id: int) -> list[dict]:
 
 def new_film(st: Studio, brief_form: BriefForm, user_id: int, workspace_id: int) -> Film:
     """Validate the brief, create the project folder (`microfilm new`), then the catalogue row."""
-    brief = brief_form.validate()
+    brief = brief_form.to_brief()
     ws = st.db.get(Workspace, workspace_id)
     public_id = new_public_id()
     rel = f"{ws.slug}/{public_id}"

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
+from microfilm.direction.phrases import HEARD_MARKS, ZH
+from microfilm.direction.prompts import chinese
+from microfilm.direction.prompts.shared import clause, tagged_name
 from microfilm.spec.bible import Bible
 from microfilm.spec.storyboard import Shot
 
@@ -110,17 +113,10 @@ FAMILIES: dict[str, Family] = {
 }
 
 
-def _clause(text: str) -> str:
-    return " ".join(text.split()).strip().rstrip(".。;；,，")
-
-
 def _subject(shot: Shot, bible: Bible, refs: dict[str, str], short: bool) -> str:
     who = []
     for cid in shot.characters:
-        c = bible.character(cid)
-        name = c.name if c else cid
-        tag = refs.get(cid, "")
-        name = f"{name} {tag}" if tag else name
+        c, name = tagged_name(bible, cid, refs)
         if c and not short:
             words = "; ".join(w for w in (c.look, f"wearing {c.wardrobe}" if c.wardrobe else "") if w)
             desc = f"{name} ({words})" if words else name
@@ -139,7 +135,7 @@ def _subject(shot: Shot, bible: Bible, refs: dict[str, str], short: bool) -> str
 
 def _scene(shot: Shot, bible: Bible) -> str:
     loc = bible.location(shot.location)
-    place = f"{loc.name}, {_clause(loc.description)}" if loc and loc.description else (
+    place = f"{loc.name}, {clause(loc.description)}" if loc and loc.description else (
         loc.name if loc else shot.location)
     inside = "interior" if (shot.heading.strip().upper().startswith(("INT", "内景")) or
                             (not shot.heading and loc and loc.interior)) else "exterior"
@@ -158,33 +154,41 @@ def _dialogue(shot: Shot, bible: Bible) -> str:
     return " ".join(out)
 
 
+def _action(fam: Family, shot: Shot, bible: Bible, short: bool) -> str:
+    """The shot's action; a picture has no voices, so naming the absent only invites them in:
+    still and short prompts drop the heard-only clauses, the others make sure they say so."""
+    heard = [bible.character(h).name if bible.character(h) else h for h in shot.heard]
+    action = clause(shot.action)
+    if fam.still or short:
+        sep = "；" if "；" in action and "; " not in action else "; "  # a Chinese board's clauses
+        return sep.join(a for a in action.split(sep) if not any(m in a for m in HEARD_MARKS))
+    if heard and "not seen" not in action and not any(m in action for m in HEARD_MARKS):
+        action += "; " + ", ".join(heard) + " is heard off screen, not seen"
+    return action
+
+
 def _parts(fam: Family, shot: Shot, bible: Bible, refs: dict[str, str], dialogue: bool,
            style: str) -> dict[Part, str]:
     short = fam.name == "diffusers"
-    heard = [bible.character(h).name if bible.character(h) else h for h in shot.heard]
-    action = _clause(shot.action)
-    if fam.still or short:  # a picture has no voices: naming the absent only invites them in
-        action = "; ".join(a for a in action.split("; ") if " heard " not in a)
-    elif heard and "not seen" not in action:
-        action += "; " + ", ".join(heard) + " is heard off screen, not seen"
+    action = _action(fam, shot, bible, short)
     parts: dict[Part, str] = {
         "shot": FRAMING.get(shot.framing, shot.framing),
         "subject": _subject(shot, bible, refs, short),
         "action": action,
-        "motion": "" if fam.still else _clause(shot.motion),
+        "motion": "" if fam.still else clause(shot.motion),
         "scene": _scene(shot, bible),
         "camera": "" if fam.still else "camera: " + fam.camera_words(shot.camera),
-        "light": ("lighting: " if not short else "") + _clause(shot.light) if shot.light else "",
-        "style": ("style: " if not short else "") + _clause(style or bible.style.look)
+        "light": ("lighting: " if not short else "") + clause(shot.light) if shot.light else "",
+        "style": ("style: " if not short else "") + clause(style or bible.style.look)
         if (style or bible.style.look) else "",
-        "sound": "Ambient sound: " + _clause(shot.sound) if fam.sound and shot.sound else "",
+        "sound": "Ambient sound: " + clause(shot.sound) if fam.sound and shot.sound else "",
         "dialogue": _dialogue(shot, bible) if fam.sound and dialogue else "",
         "constraints": ("Only these people appear: " + ", ".join(
             bible.character(c).name if bible.character(c) else c for c in shot.characters)
             if shot.characters else "No people in the picture") + "; no text, no watermark",
     }
     if fam.motion_only:
-        parts["motion"] = _clause(shot.motion) or "subtle natural movement"
+        parts["motion"] = clause(shot.motion) or "subtle natural movement"
         parts["camera"] = ("the camera holds still" if shot.camera in ("", "static")
                            else f"camera: {shot.camera}")
     return parts
@@ -214,6 +218,8 @@ def prompt_for(family: str, shot: Shot, bible: Bible, *, style: str = "",
                          index=i, tag=fam.tag(i + 1, cid) if fam.tag else "")
         for i, cid in enumerate(ids))
     refs = {b.character: b.tag for b in bindings if b.tag}
+    if fam.name in chinese.CHINESE_NATIVE and chinese.is_chinese(shot, bible):
+        return _in_chinese(fam, shot, bible, refs, bindings, dialogue, style)
     parts = _parts(fam, shot, bible, refs, dialogue, style)
     text = _join(fam, parts)
     for drop in fam.drop_first:
@@ -225,3 +231,22 @@ def prompt_for(family: str, shot: Shot, bible: Bible, *, style: str = "",
         text = text[:fam.max_chars].rsplit(" ", 1)[0].rstrip(",;. ") + "."
     return ShotPrompt(family=fam.name, prompt=text, negative=fam.negative, references=bindings,
                       max_chars=fam.max_chars, sound=fam.sound)
+
+
+def _in_chinese(fam: Family, shot: Shot, bible: Bible, refs: dict[str, str],
+                bindings: tuple[ReferenceBinding, ...], dialogue: bool, style: str) -> ShotPrompt:
+    """A Chinese film's shot for a family that reads Chinese natively (prompts/chinese.py)."""
+    camera = (fam.camera_words(shot.camera) if fam.camera_words is _hailuo_camera
+              else ZH.cameras.get(shot.camera, shot.camera))
+    parts = chinese.parts(shot, bible, refs, camera=camera, style=style, sound=fam.sound,
+                          with_dialogue=dialogue)
+    text = chinese.join(fam.order, parts)
+    for drop in fam.drop_first:
+        if len(text) <= fam.max_chars:
+            break
+        parts[drop] = ""
+        text = chinese.join(fam.order, parts)
+    if len(text) > fam.max_chars:
+        text = chinese.cut(text, fam.max_chars)
+    return ShotPrompt(family=fam.name, prompt=text, negative=chinese.NEGATIVE_ZH if fam.negative else "",
+                      references=bindings, max_chars=fam.max_chars, sound=fam.sound)

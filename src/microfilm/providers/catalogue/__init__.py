@@ -91,6 +91,7 @@ class ModelCapabilities(BaseModel):
     dialogue: bool = False  # speaks a line written in the prompt, lips moving
     voice_reference: bool = False  # takes a voice sample to speak it with
     languages: tuple[str, ...] = ("en", "zh")
+    concurrency: int | None = None  # jobs one account runs at once (microfilm.lanes)
 
 
 class CatalogueModel(BaseModel):
@@ -107,6 +108,7 @@ class CatalogueModel(BaseModel):
     lifecycle: Lifecycle
     successor: str = ""  # the catalogue name to move to when this one goes
     provider: str = ""  # filled from the file
+    prompt_family: str = ""  # direction.prompts family its prompt is written for ("" = board's)
 
     def status_on(self, day: date | None = None) -> Status:
         return self.lifecycle.on(day or date.today())
@@ -169,13 +171,18 @@ def entry(name: str) -> CatalogueModel:
     return m
 
 
-def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...]) -> ProviderInfo:
+def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...],
+         sends_references: bool = True) -> ProviderInfo:
     """The `ProviderInfo` of the catalogue model `name`: what a client class declares.
 
     The protocol facts (sync or async, the pip extra, the key names) stay with the client;
-    price, capabilities, model id and version come from the catalogue."""
+    price, capabilities, model id and version come from the catalogue. A client that does
+    not send the reference images its model could take says `sends_references=False`, so
+    no sheet is painted (and paid for) only to be left out of the request."""
     m = entry(name)
     c = m.capabilities
+    if not sends_references:
+        c = c.model_copy(update={"reference_images": 0})
     return ProviderInfo(
         id=m.name, capability=m.capability, model=m.model, version=m.version, title=m.title,
         is_async=is_async, paid=m.price.amount > 0,
@@ -183,5 +190,8 @@ def info(name: str, *, is_async: bool, extra: str, env_keys: tuple[str, ...]) ->
         capabilities=Capabilities(
             durations=c.durations, min_duration=c.min_duration, max_duration=c.max_duration,
             sizes=c.sizes, aspects=c.aspects, languages=c.languages,
-            references=c.reference_images > 0, native_audio=c.native_audio),
-        extra=extra, env_keys=env_keys, prices_read_on=m.price.read_on)
+            references=c.reference_images > 0, native_audio=c.native_audio,
+            multi_shot=c.multi_shot, reference_images=c.reference_images,
+            concurrency=c.concurrency),
+        extra=extra, env_keys=env_keys, prices_read_on=m.price.read_on,
+        prompt_family=m.prompt_family)

@@ -24,11 +24,9 @@ import numpy as np
 from PIL import Image
 
 from microfilm.errors import ProviderError
-from microfilm.form import preset
 from microfilm.fsutil import atomic_write_bytes
 from microfilm.providers.base import (
     Capabilities,
-    CharacterLook,
     HouseProvider,
     ImageResult,
     PaintRequest,
@@ -37,29 +35,20 @@ from microfilm.providers.base import (
 from microfilm.providers.house.drawing import (
     RGB,
     Pen,
-    TextBlock,
-    draw_block,
     from_image,
-    glow,
     glows,
-    grade_lut,
-    grain,
     luma,
     mix,
-    palette_of,
     reduce,
-    require_glyphs,
     rng_for,
     scale_rgb,
-    set_text,
     shade_band,
     soft_blob,
     soften,
     supersample,
     to_image,
-    vertical_gradient,
-    vignette,
 )
+from microfilm.providers.house.cards import paint_card, paint_reference
 from microfilm.providers.house.figures import (
     POSES,
     Look,
@@ -68,6 +57,7 @@ from microfilm.providers.house.figures import (
     figure_box,
     look_of,
 )
+from microfilm.providers.house.finish import finish, genre_of, palette_for
 from microfilm.providers.house.props import place_props, read_props
 from microfilm.providers.house.scenery import (
     Camera,
@@ -79,38 +69,10 @@ from microfilm.providers.house.scenery import (
     read_framing,
     read_setting,
 )
+from microfilm.providers.house.typeset import draw_block, require_glyphs, set_text
 
 MAX_SIDE = 8192
 ADULT_HU = 6.9  # an adult's height in head units; figures.Look.head_units varies by age
-
-
-# ---- shared ----------------------------------------------------------------------------
-
-
-def _palette(request: PaintRequest) -> tuple[RGB, ...]:
-    colours = request.palette
-    if not colours:
-        try:
-            colours = preset(request.genre).palette
-        except (ValueError, KeyError):
-            colours = ()
-    return palette_of(tuple(colours))
-
-
-def _genre(request: PaintRequest) -> str:
-    try:
-        return preset(request.genre).genre.value
-    except (ValueError, KeyError):
-        return request.genre
-
-
-def _finish(arr: np.ndarray, sett_time: str, mood_tint: RGB, tint: float, seed_parts: tuple,
-            vignette_k: float = 0.24, grain_k: float = 2.0) -> Image.Image:
-    """The film look shared by every kind: vignette, fine grain, time-of-day grade."""
-    vignette(arr, vignette_k)
-    grain(arr, rng_for("grain", *seed_parts), grain_k)
-    return grade_lut(to_image(arr), mood_tint, tint, lift=0.35 if sett_time == "night" else 0.15,
-                     contrast=0.45)
 
 
 def _people_scale(look: Look) -> float:
@@ -171,8 +133,8 @@ def stage(request: PaintRequest, *, framing: str | None = None, cover: bool = Fa
     """Read the words, pick the camera and place the characters (pure, no drawing)."""
     W, H = request.width, request.height
     framing = request.framing if framing is None else framing
-    genre = _genre(request)
-    pal = _palette(request)
+    genre = genre_of(request)
+    pal = palette_for(request)
     setting = read_setting(request.location, request.motifs, request.prompt,
                            request.time_of_day, genre)
     mood = mood_for(setting.time, pal, genre, setting.interior)
@@ -222,7 +184,10 @@ def _side(prompt: str, name: str) -> str:
     if not name:
         return ""
     m = re.search(re.escape(name) + r"[^.]*?\bon the (left|right)\b", prompt, re.IGNORECASE)
-    return m.group(1).lower() if m else ""
+    if m:
+        return m.group(1).lower()
+    m = re.search(re.escape(name) + r"[^.。]*?在画面(左|右)侧", prompt)  # a Chinese board's words
+    return {"左": "left", "右": "right"}[m.group(1)] if m else ""
 
 
 def figure_spots(request: PaintRequest) -> tuple[FigureSpot, ...]:
@@ -286,7 +251,7 @@ def _finish_frame(arr: np.ndarray, the_set: Set, request: PaintRequest, cover: b
     m = the_set.mood
     if cover:
         return to_image(arr)
-    return _finish(arr, the_set.setting.time, m.tint, m.tint_amount,
+    return finish(arr, the_set.setting.time, m.tint, m.tint_amount,
                    (request.kind, request.seed, request.prompt))
 
 
@@ -314,7 +279,7 @@ def paint_cover(request: PaintRequest) -> Image.Image:
     ink_bg = scale_rgb(mix(dark, (10, 10, 16), 0.4), 0.9)
     shade_band(arr, H * 0.38, H * 0.6, ink_bg, 0.78)
     m = the_set.mood
-    img = _finish(arr, the_set.setting.time, m.tint, m.tint_amount * 0.6,
+    img = finish(arr, the_set.setting.time, m.tint, m.tint_amount * 0.6,
                   ("cover", request.seed, request.title), vignette_k=0.28)
 
     title = request.title.strip() or request.prompt.strip()[:24] or "untitled"
@@ -351,130 +316,6 @@ def paint_cover(request: PaintRequest) -> Image.Image:
 # ---- cards ---------------------------------------------------------------------------
 
 
-def paint_card(request: PaintRequest) -> Image.Image:
-    """A title or credits card: calm genre-coloured ground, readable centred type."""
-    W, H = request.width, request.height
-    pal = _palette(request)
-    dark, mid, warm, accent, light = pal
-    rng = rng_for("card", request.seed, request.title, request.prompt)
-    bg_top = mix(dark, (8, 8, 14), 0.3)
-    bg_mid = mix(dark, mid, 0.28)
-    if luma(bg_mid) > 0.35:
-        bg_mid = mix(bg_mid, dark, 0.5)
-    arr = vertical_gradient(W, H, [(0.0, bg_top), (0.55, bg_mid), (1.0, bg_top)])
-    s = min(W, H)
-    glow(arr, W * 0.5, H * 0.46, s * 0.9, mix(warm, (255, 220, 180), 0.3), 0.22, power=2.2)
-    # a few soft out-of-focus lights drifting in the dark: calm, not empty
-    big = supersample(to_image(arr))
-    pen = Pen(big)
-    for _ in range(14):
-        x, y = float(rng.uniform(0, W)), float(rng.uniform(0, H))
-        r = float(rng.uniform(0.02, 0.07)) * s
-        if abs(y - H * 0.5) < H * 0.16:
-            continue
-        pen.circle(x, y, r, mix(warm, accent, float(rng.random())), int(rng.integers(10, 30)))
-    arr = from_image(soften(reduce(big), s * 0.006))
-    genre = _genre(request)
-    img = _finish(arr, "day", (255, 255, 255), 0.0, ("card", request.seed, request.title),
-                  vignette_k=0.35, grain_k=1.6)
-
-    credits = "credit" in request.prompt.casefold() or "演职员" in request.prompt or (
-        request.subtitle.count("\n") >= 2)
-    title = request.title.strip()
-    lines = [ln.strip() for ln in request.subtitle.split("\n") if ln.strip()]
-    title_col = mix(light, (255, 255, 255), 0.55)
-    body_col = mix(light, (200, 200, 200), 0.35)
-    accent_c = mix(warm, accent, 0.3)
-    if luma(accent_c) < 0.35:
-        accent_c = mix(accent_c, (255, 255, 255), 0.4)
-    from PIL import ImageDraw
-
-    d = ImageDraw.Draw(img)
-    blocks: list[tuple[TextBlock, RGB, float]] = []
-    if credits:
-        if title:
-            blocks.append((set_text(title, W * 0.8, int(s * 0.07), bold=True, max_lines=2,
-                                    min_size=int(s * 0.03)), title_col, s * 0.06))
-        if lines:
-            size = int(s * 0.045)
-            max_lines = max(len(lines), 1) + 2
-            body = set_text("\n".join(lines), W * 0.8, size, max_lines=max_lines,
-                            min_size=int(s * 0.02), leading=1.75)
-            blocks.append((body, body_col, 0.0))
-    else:
-        if title:
-            blocks.append((set_text(title, W * 0.82, int(s * (0.12 if len(title) <= 6 else 0.09)),
-                                    bold=True, max_lines=3, min_size=int(s * 0.035)), title_col,
-                           s * 0.07))
-        if lines:
-            blocks.append((set_text("\n".join(lines), W * 0.76, int(s * 0.04), max_lines=5,
-                                    min_size=int(s * 0.02), leading=1.5), body_col, 0.0))
-    everything = title + "".join(lines)
-    if blocks:
-        require_glyphs(everything, blocks[0][0].font, "card text")
-    total = sum(b.height + gap for b, _, gap in blocks)
-    top = H * 0.5 - total / 2
-    for i, (block, col, gap) in enumerate(blocks):
-        draw_block(img, block, W / 2, top, col, shadow=(0, 0, 0), shadow_blur=block.size / 8)
-        top += block.height
-        if i == 0 and len(blocks) > 1:
-            lw = min(block.width * 0.5, W * 0.18)
-            d.line([(W / 2 - lw, top + gap * 0.5), (W / 2 + lw, top + gap * 0.5)], fill=accent_c,
-                   width=max(2, s // 400))
-        top += gap
-    if genre == "ancient-style" and not credits:
-        # a small vermilion seal under the title: the genre's signature
-        r = s * 0.035
-        cx, cy = W / 2, top + r * 1.6
-        d.rounded_rectangle([cx - r, cy - r, cx + r, cy + r], radius=r * 0.15,
-                            fill=(178, 40, 36))
-    return img
-
-
-# ---- reference sheet -------------------------------------------------------------------
-
-
-def paint_reference(request: PaintRequest) -> Image.Image:
-    """A character sheet: the full figure on a neutral ground, the name and the words."""
-    W, H = request.width, request.height
-    if not request.characters:
-        raise ProviderError("house-painter: a reference sheet needs one character in "
-                            "PaintRequest.characters")
-    c: CharacterLook = request.characters[0]
-    look = look_of(c, _genre(request))
-    arr = vertical_gradient(W, H, [(0.0, (236, 234, 230)), (1.0, (214, 212, 208))])
-    img = to_image(arr)
-    big = supersample(img)
-    pen = Pen(big)
-    fig_h = H * 0.62
-    ground = H * 0.82
-    unit = fig_h / look.head_units * (look.height if look.age == "child" else 1.0)
-    unit = min(unit, W / 3.4)
-    pen.ellipse((W / 2 - 1.4 * unit, ground - 0.22 * unit, W / 2 + 1.4 * unit, ground + 0.22 * unit),
-                (150, 146, 140), 120)
-    draw_figure(pen, look, Placement(x=W / 2, ground=ground, unit=unit, facing=0.15, detail=1.0,
-                                     light=1.0))
-    # colour swatches: top, bottom, hair, skin, scarf
-    sw = [look.top, look.bottom, look.hair, look.skin] + ([look.scarf] if look.scarf else [])
-    r = min(W, H) * 0.025
-    for i, col in enumerate(sw):
-        cx = W * 0.08 + r
-        cy = H * 0.2 + i * r * 2.8
-        pen.circle(cx, cy, r * 1.1, (90, 90, 90))
-        pen.circle(cx, cy, r, col)
-    img = reduce(big)
-    s = min(W, H)
-    name = set_text(c.name or c.id, W * 0.8, int(s * 0.08), bold=True, max_lines=1,
-                    min_size=int(s * 0.03))
-    require_glyphs(c.name + c.look + c.wardrobe, name.font, "reference sheet")
-    draw_block(img, name, W / 2, H * 0.035, (40, 36, 40))
-    words = "; ".join(w for w in (c.look, c.wardrobe) if w)
-    if words:
-        desc = set_text(words, W * 0.86, int(s * 0.03), max_lines=3, min_size=int(s * 0.016))
-        draw_block(img, desc, W / 2, H * 0.86, (70, 66, 70))
-    return img
-
-
 # ---- the provider ------------------------------------------------------------------------
 
 
@@ -506,7 +347,7 @@ class HousePainter(HouseProvider):
         id="house-painter",
         capability="painter",
         model="flat-illustration",
-        version="1",
+        version="2",  # 2: wards, halls and shops drawn as themselves; scarves, umbrellas, bikes...
         title="Illustrated storyboard frames (embedded)",
         capabilities=Capabilities(references=False),
     )

@@ -1,8 +1,9 @@
-"""Props the house painter can draw: the phone, the bowl, the suitcase, the letter...
+"""Props the house painter can draw: the phone, the bowl, the suitcase, the letter, the scarf,
+the umbrella, the laptop, the bicycle...
 
 Why: a storyboard frame must show what the shot says, and a shot about a phone call or two
 bowls of soup should show the phone and the bowls. Props are read from the shot's words
-(the "Props:" clause the house director writes, else the whole prompt, English and
+(the "Props:" / "道具：" clause the house director writes, else the whole prompt, English and
 Chinese) and drawn as simple flat shapes: held at a character's hand height beside them,
 or large in the middle of the frame on a surface when the shot is an insert with nobody in it.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from microfilm.providers.house.drawing import RGB, Pen, mix, scale_rgb
+from microfilm.providers.house.drawing import RGB, Pen, mix
+from microfilm.providers.house.prop_shapes import draw_shape
 
 HELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("phone", ("phone", "smartphone", "cellphone", "手机", "电话")),
@@ -23,9 +25,23 @@ HELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("book", ("book", "notebook", "diary", "书", "本子", "日记")),
     ("gift", ("gift", "gift box", "礼物", "盒子")),
     ("flowers", ("flowers", "bouquet", "鲜花", "花束")),
+    ("scarf", ("scarf", "围巾")),
+    ("umbrella", ("umbrella", "伞")),
+    ("clock", ("clock", "时钟", "闹钟", "挂钟", "座钟", "一只钟")),
+    ("bag", ("bag", "handbag", "backpack", "satchel", "背包", "书包", "挎包", "一个包")),
+    ("laptop", ("laptop", "笔记本电脑", "电脑")),
+    ("dumplings", ("dumplings", "a plate of dumplings", "饺子")),
+    ("bicycle", ("bicycle", "bike", "自行车", "单车")),
+    ("key", ("keys", "a key", "house key", "钥匙")),
+    ("ticket", ("ticket", "车票", "船票", "机票", "门票", "票根")),
+    ("guitar", ("guitar", "吉他")),
+    ("lantern", ("lantern", "灯笼")),
 )
+# props that stand on the ground beside a figure rather than in a hand: (size in head units,
+# how far below the centre the shape's foot is, in sizes)
+GROUNDED = {"bicycle": (3.2, 0.5), "guitar": (2.4, 0.62)}
 DRAWN = tuple(name for name, _ in HELD_WORDS)
-_PROPS_CLAUSE = re.compile(r"props:\s*([^.。]*)", re.IGNORECASE)
+_PROPS_CLAUSE = re.compile(r"(?:props:|道具[:：])\s*([^.。]*)", re.IGNORECASE)
 
 
 def read_props(prompt: str, worn: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -36,7 +52,7 @@ def read_props(prompt: str, worn: tuple[str, ...] = ()) -> tuple[str, ...]:
     for words in worn:
         if words:
             text = text.replace(words, " ")
-    text = text.casefold()
+    text = text.casefold().replace("o'clock", " ")
     found = []
     for name, words in HELD_WORDS:
         for w in words:
@@ -48,55 +64,8 @@ def read_props(prompt: str, worn: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def draw_prop(pen: Pen, name: str, cx: float, cy: float, size: float, accent: RGB) -> None:
-    """One prop centred at (cx, cy), about `size` px across."""
-    s = size
-    ink = (34, 30, 36)
-    if name == "phone":
-        pen.rect((cx - 0.28 * s, cy - 0.5 * s, cx + 0.28 * s, cy + 0.5 * s), ink, radius=0.08 * s)
-        pen.rect((cx - 0.23 * s, cy - 0.42 * s, cx + 0.23 * s, cy + 0.4 * s),
-                 mix(accent, (170, 210, 255), 0.6), radius=0.04 * s)
-    elif name == "bowl":
-        pen.ellipse((cx - 0.55 * s, cy - 0.18 * s, cx + 0.55 * s, cy + 0.12 * s), (240, 236, 226))
-        pen.poly([(cx - 0.55 * s, cy - 0.03 * s), (cx + 0.55 * s, cy - 0.03 * s),
-                  (cx + 0.3 * s, cy + 0.38 * s), (cx - 0.3 * s, cy + 0.38 * s)], (236, 232, 222))
-        pen.ellipse((cx - 0.48 * s, cy - 0.14 * s, cx + 0.48 * s, cy + 0.06 * s), (214, 160, 92))
-        pen.line([(cx - 0.45 * s, cy + 0.12 * s), (cx + 0.45 * s, cy + 0.12 * s)],
-                 mix(accent, (40, 80, 160), 0.6), 0.05 * s)
-    elif name == "suitcase":
-        body = mix(accent, (120, 60, 50), 0.5)
-        pen.rect((cx - 0.4 * s, cy - 0.55 * s, cx + 0.4 * s, cy + 0.55 * s), body, radius=0.08 * s)
-        pen.rect((cx - 0.14 * s, cy - 0.72 * s, cx + 0.14 * s, cy - 0.55 * s), scale_rgb(body, 0.6))
-        for f in (-0.2, 0.2):
-            pen.line([(cx + f * s, cy - 0.5 * s), (cx + f * s, cy + 0.5 * s)], scale_rgb(body, 0.7),
-                     0.05 * s)
-    elif name == "letter":
-        pen.rect((cx - 0.5 * s, cy - 0.32 * s, cx + 0.5 * s, cy + 0.32 * s), (246, 240, 226))
-        pen.line([(cx - 0.5 * s, cy - 0.32 * s), (cx, cy + 0.05 * s), (cx + 0.5 * s, cy - 0.32 * s)],
-                 (170, 150, 130), 0.04 * s)
-        pen.circle(cx, cy + 0.05 * s, 0.07 * s, (176, 40, 36))
-    elif name == "photo":
-        pen.rect((cx - 0.4 * s, cy - 0.5 * s, cx + 0.4 * s, cy + 0.5 * s), (120, 84, 54))
-        pen.rect((cx - 0.32 * s, cy - 0.42 * s, cx + 0.32 * s, cy + 0.42 * s), (214, 206, 186))
-        pen.circle(cx, cy - 0.1 * s, 0.12 * s, (150, 120, 100))
-        pen.ellipse((cx - 0.22 * s, cy + 0.05 * s, cx + 0.22 * s, cy + 0.42 * s), (150, 120, 100))
-    elif name == "cup":
-        pen.rect((cx - 0.25 * s, cy - 0.3 * s, cx + 0.25 * s, cy + 0.3 * s), (236, 232, 224),
-                 radius=0.05 * s)
-        pen.arc((cx + 0.15 * s, cy - 0.15 * s, cx + 0.45 * s, cy + 0.15 * s), -90, 90,
-                (236, 232, 224), 0.06 * s)
-    elif name == "book":
-        pen.rect((cx - 0.45 * s, cy - 0.32 * s, cx + 0.45 * s, cy + 0.32 * s), mix(accent, ink, 0.3))
-        pen.rect((cx - 0.4 * s, cy - 0.26 * s, cx + 0.4 * s, cy + 0.26 * s), (244, 238, 224))
-        pen.line([(cx, cy - 0.3 * s), (cx, cy + 0.3 * s)], scale_rgb(accent, 0.6), 0.04 * s)
-    elif name == "gift":
-        pen.rect((cx - 0.4 * s, cy - 0.35 * s, cx + 0.4 * s, cy + 0.4 * s), mix(accent, (200, 40, 50), 0.5))
-        pen.rect((cx - 0.07 * s, cy - 0.35 * s, cx + 0.07 * s, cy + 0.4 * s), (240, 200, 90))
-        pen.circle(cx - 0.12 * s, cy - 0.42 * s, 0.1 * s, (240, 200, 90))
-        pen.circle(cx + 0.12 * s, cy - 0.42 * s, 0.1 * s, (240, 200, 90))
-    elif name == "flowers":
-        pen.line([(cx, cy + 0.5 * s), (cx, cy - 0.1 * s)], (70, 120, 60), 0.06 * s)
-        for i, (dx, dy) in enumerate(((-0.2, -0.25), (0.2, -0.25), (0, -0.4), (-0.1, -0.05), (0.12, -0.05))):
-            pen.circle(cx + dx * s, cy + dy * s, 0.13 * s, mix(accent, (230, 90, 120), 0.3 + 0.1 * i))
+    """One prop centred at (cx, cy), about `size` px across (shapes in prop_shapes.py)."""
+    draw_shape(pen, name, cx, cy, size, accent)
 
 
 def place_props(pen: Pen, props: tuple[str, ...], W: int, H: int, figures: list[tuple[float, float, float]],
@@ -116,6 +85,13 @@ def place_props(pen: Pen, props: tuple[str, ...], W: int, H: int, figures: list[
     for i, name in enumerate(props[:3]):
         x, ground, u = figures[i % len(figures)]
         side = 1 if i % 2 == 0 else -1
+        if name in GROUNDED:  # beside them, on the floor
+            units, foot = GROUNDED[name]
+            size = units * u
+            cx = x + side * (0.9 * u + 0.55 * size)
+            draw_prop(pen, name, min(max(cx, size * 0.6), W - size * 0.6),
+                      min(ground - foot * size, H - 0.5 * size), size, accent)
+            continue
         size = 1.1 * u
         cx = x + side * 1.1 * u
         cy = ground - 3.1 * u

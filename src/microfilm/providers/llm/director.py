@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from microfilm.direction.describe import PROP_WORDS
+from microfilm.direction.describe import PROP_WORDS, shot_prompt
 from microfilm.direction.lint import lint_shot, shows
 from microfilm.direction.prompts import prompt_for
 from microfilm.direction.staging import SceneStaging, stage
@@ -104,24 +104,28 @@ def _scene_prompt(st: SceneStaging, shots: list[Shot], bible: Bible, lang: str) 
             + json.dumps(brief, ensure_ascii=False, indent=1))
 
 
-def _apply(d: ShotDirection, shot: Shot, bible: Bible) -> Shot:
+def _apply(d: ShotDirection, shot: Shot, bible: Bible, lang: str = "en") -> Shot:
     updated = shot.model_copy(update={
         "framing": d.framing, "camera": d.camera.strip() or shot.camera,
         "characters": list(dict.fromkeys(d.characters)), "positions": dict(d.positions),
         "heard": list(dict.fromkeys(d.heard)), "action": d.action.strip(),
         "motion": d.motion.strip(), "light": d.light.strip(), "sound": d.sound.strip(),
     })
-    return updated.model_copy(update={"prompt": prompt_for("gpt-image", updated, bible).prompt})
+    # a Chinese film's board speaks Chinese (direction/phrases.py); an English one keeps the
+    # gpt-image family's words
+    prompt = (shot_prompt(updated, bible, lang) if lang != "en"
+              else prompt_for("gpt-image", updated, bible).prompt)
+    return updated.model_copy(update={"prompt": prompt})
 
 
-def _problems(st: SceneStaging, shots: list[Shot], bible: Bible):
+def _problems(st: SceneStaging, shots: list[Shot], bible: Bible, lang: str = "en"):
     def check(value: SceneDirection) -> list[str]:
         ids = [d.id for d in value.shots]
         want = [s.id for s in shots]
         if ids != want:
             return [f"the shots must be exactly {want} in this order, got {ids}"]
         out = []
-        applied = [_apply(d, shot, bible) for d, shot in zip(value.shots, shots)]
+        applied = [_apply(d, shot, bible, lang) for d, shot in zip(value.shots, shots)]
         for d, shot in zip(value.shots, applied):
             if set(d.positions) - set(d.characters):
                 out.append(f"{d.id}: positions name someone not in characters")
@@ -152,14 +156,14 @@ def direct(brief: Brief, bible: Bible, screenplay: Screenplay, house: Storyboard
         try:
             result = generate(backend, SceneDirection, name="shots", system=SYSTEM,
                               prompt=_scene_prompt(st, shots, bible, brief.language),
-                              attempts=attempts, validate=_problems(st, shots, bible))
+                              attempts=attempts, validate=_problems(st, shots, bible, brief.language))
         except ProviderError as exc:
             report.fallback[number] = str(exc).splitlines()[0][:300]
             log.warning("LLM director: scene %d keeps the house shots: %s", number,
                         report.fallback[number])
             continue
         for d, shot in zip(result.value.shots, shots):
-            directed[shot.id] = _apply(d, shot, bible)
+            directed[shot.id] = _apply(d, shot, bible, brief.language)
         report.directed.append(number)
     for s in house.shots:
         out.append(directed.get(s.id, s))

@@ -24,6 +24,7 @@ from typing import Any, Callable, Generic, Literal, Protocol, Sequence, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from microfilm.errors import ProviderError
+from microfilm.providers import writer_meter  # models12c: each call through the ledger and budget
 
 log = logging.getLogger(__name__)
 
@@ -543,7 +544,7 @@ def generate(
     usage = Usage()
     budget = max_tokens
     for number in range(1, attempts + 1):
-        reply = backend.complete(messages, spec, budget)
+        reply = writer_meter.metered(messages, budget, lambda: backend.complete(messages, spec, budget))
         usage = usage + Usage(1, reply.input_tokens, reply.output_tokens)
         if reply.finish in ("refusal", "filtered") or reply.refusal:
             why = reply.refusal or reply.text or "no reason given"

@@ -51,17 +51,7 @@ def api_ctx(request: Request, db: Session = Depends(get_db)) -> Ctx:
                anon_csrf="", set_anon_csrf=False)
 
 
-class NewFilm(BaseModel):
-    title: str
-    genre: str
-    logline: str
-    language: str = "en"
-    duration: float = 90.0
-    aspect: str = "9:16"
-    platform: str = "generic"
-    budget: float = 0.0
-    currency: str = "CNY"
-    seed: int = 0
+NewFilm = BriefForm  # the JSON API takes the fields `microfilm new` takes
 
 
 class FilmOut(BaseModel):
@@ -96,7 +86,7 @@ def list_films(ctx: Ctx = Depends(api_ctx)):
 
 @router.post("/films", status_code=201, response_model=FilmOut)
 def create(body: NewFilm, ctx: Ctx = Depends(api_ctx)):
-    return _out(service.new_film(studio(ctx), BriefForm(**body.model_dump()), ctx.user.id, ctx.user.workspace_id))
+    return _out(service.new_film(studio(ctx), body, ctx.user.id, ctx.user.workspace_id))
 
 
 @router.get("/films/{fid}")

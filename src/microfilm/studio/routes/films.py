@@ -71,9 +71,7 @@ def create_film(ctx: Ctx = Depends(page_ctx), title: str = Form(""), genre: str 
     raw = {"title": title, "genre": genre, "logline": logline, "language": language, "duration": duration,
            "aspect": aspect, "platform": platform, "budget": budget, "currency": currency, "seed": seed}
     try:
-        brief_form = BriefForm(title=title, genre=genre, logline=logline, language=language,
-                               duration=float(duration or 0), aspect=aspect, platform=platform,
-                               budget=float(budget or 0), currency=currency, seed=int(seed or 0))
+        brief_form = BriefForm.parse(raw)
         film = service.new_film(studio(ctx), brief_form, user.id, user.workspace_id)
     except (SpecError, ValueError) as exc:  # the form again, with every field's error
         return render(ctx, "new_film.html", status_code=400, form=raw, platforms=PLATFORMS,
