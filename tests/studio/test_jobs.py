@@ -61,6 +61,10 @@ def test_progress_streams_as_server_sent_events(app, fake):
     fid = new_film(c, csrf)
     job = c.post(f"/films/{fid}/make", headers={"x-csrf-token": csrf}).json()["job"]
     _wait_running(c, fid, job)
+    deadline = time.monotonic() + 10  # running is set a moment before the render's first tick
+    while "research" not in c.get(f"/films/{fid}/jobs/{job}").json()["stages"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     threading.Timer(0.3, fake.gate.set).start()
     events = []
     with c.stream("GET", f"/films/{fid}/jobs/{job}/events") as stream:

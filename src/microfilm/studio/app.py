@@ -12,28 +12,23 @@ from pathlib import Path
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from urllib.parse import quote
 
 from microfilm import form
 from microfilm.direction.lint import lint as board_lint
+from microfilm.studio import answers, security
 from microfilm.studio import render as fmt
 from microfilm.studio.db import make_engine, migrate, session_factory
 from microfilm.studio.fastpath import CachedGallery
 from microfilm.studio.jobs import JobManager
 from microfilm.studio.pagecache import PageCache
 from microfilm.studio.middleware import BodyLimit, SecurityHeaders
-from microfilm.studio.security import HashBusy
 from microfilm.studio.settings import StudioSettings
 from microfilm.studio.throttle import LoginThrottle
-from microfilm.studio.web import LoginRequired, UnknownTokens, page_ctx, without_server_paths
+from microfilm.studio.web import UnknownTokens
 
 HERE = Path(__file__).parent
 
@@ -92,6 +87,7 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.login_throttle = LoginThrottle()
     app.state.page_cache = PageCache()
     app.state.unknown_tokens = UnknownTokens()
+    app.state.session_key = security.session_key(settings.home.expanduser() / "session.key")
     app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory
     app.state.session_lookups = {}  # token digest -> the lookup in flight (gallery.signed_in)
     app.state.templates = _templates()
@@ -109,50 +105,6 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.include_router(campaigns.router)
     docs.mount_assets(app)
 
-    @app.exception_handler(LoginRequired)
-    async def _login_required(request: Request, _exc: LoginRequired):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException):
-        detail = without_server_paths(exc.detail, settings) if isinstance(exc.detail, str) else exc.detail
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "text/html"):
-            return JSONResponse({"detail": detail}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
-        return _error_page(request, exc.status_code, str(detail or ""))
-
-    @app.exception_handler(PoolTimeout)
-    async def _busy(_request: Request, _exc: PoolTimeout):
-        # Only if every connection stays taken for db_wait_s: a short, retryable answer.
-        return PlainTextResponse("the studio is busy; try again in a few seconds", status_code=503,
-                                 headers={"Retry-After": "5"})
-
-    @app.exception_handler(HashBusy)
-    async def _hashing_busy(_request: Request, _exc: HashBusy):
-        return PlainTextResponse("too many logins at once; try again in a few seconds", status_code=503,
-                                 headers={"Retry-After": "5"})
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError):
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
-        return _error_page(request, 422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                    for e in exc.errors()))
-
+    answers.install(app)
     return app
 
-
-def jsonable_errors(exc: RequestValidationError) -> list[dict]:
-    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in exc.errors()]
-
-
-def _error_page(request: Request, status: int, detail: str):
-    from microfilm.studio.web import render
-
-    with request.app.state.sessions() as db:
-        ctx = page_ctx(request, db)
-        key = {404: "error.404", 403: "error.403", 409: "error.409", 413: "error.413"}.get(status, "")
-        message = ctx.t(key) if key and (status == 404 or not detail) else detail
-        return render(ctx, "error.html", status_code=status, status=status, message=message)

@@ -29,7 +29,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-JUNK_COOKIE = "mf_session=" + "x" * 43  # the shape of a real token, in no catalogue
+JUNK_COOKIE = "mf_session=" + "x" * 43 + "." + "y" * 22  # the shape of a real token, not one issued
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,15 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import os
 import secrets
+import tempfile
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from argon2 import PasswordHasher
@@ -71,6 +75,48 @@ DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 def new_token(prefix: str = "") -> str:
     return prefix + secrets.token_urlsafe(32)
+
+
+def session_token(key: bytes) -> str:
+    """A login's cookie value: 32 random bytes, then a MAC of them under the studio's key.
+    A cookie the studio never issued is refused by `session_token_valid`, arithmetic only:
+    a flood of made-up cookies costs no catalogue lookup (the catalogue stores the whole
+    value's hash, as before, so a stolen catalogue still yields no cookie)."""
+    body = secrets.token_urlsafe(32)
+    return f"{body}.{_mac(key, body)}"
+
+
+def session_token_valid(key: bytes, token: str) -> bool:
+    body, dot, mac = token.partition(".")
+    return bool(dot) and hmac.compare_digest(mac, _mac(key, body))
+
+
+def _mac(key: bytes, body: str) -> str:
+    digest = hmac.new(key, body.encode("utf-8"), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def session_key(path: Path) -> bytes:
+    """The studio's cookie-signing key, made once (0600) beside its catalogue and shared by
+    every server process of that studio; whichever process makes it first wins, the others
+    read it (a link is atomic and never replaces an existing file)."""
+    try:
+        return bytes.fromhex(path.read_text("ascii").strip())
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".session.key.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_bytes(32).hex())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+    return bytes.fromhex(path.read_text("ascii").strip())
 
 
 def token_hash(token: str) -> str:

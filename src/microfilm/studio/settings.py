@@ -44,7 +44,7 @@ class StudioSettings:
     # Threads for blocking routes (film pages, the catalogue). Python runs one at a time; each
     # more is one more taker of the interpreter lock ahead of the event loop, which serves the
     # cached gallery: with 1, a visitor's gallery page under load stays within a few times its
-    # idle latency (bench/studio_load.py compares sizes), while film pages queue among themselves.
+    # idle latency at the median (bench/studio_load.py compares sizes); film pages queue among themselves.
     web_threads: int = 1
     switch_interval_s: float = 0.001  # sys.setswitchinterval while serving: the event loop waits less for the lock
     db_wait_s: float = 10.0  # a request waits this long for a pooled connection, then gets 503

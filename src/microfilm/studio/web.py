@@ -22,13 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from microfilm.studio import security
+from microfilm.studio.errors import LoginRequired, NotFound
 from microfilm.studio.i18n import Translator, negotiate
 from microfilm.studio.models import AuthSession, Film, User, aware, utcnow
 from microfilm.studio.settings import StudioSettings
-
-
-class LoginRequired(Exception):
-    """Raised by page routes; the app answers with a redirect to /login?next=..."""
 
 
 def settings_of(request: Request) -> StudioSettings:
@@ -75,14 +72,17 @@ class Ctx:
         return self.user
 
 
-# What `security.new_token()` makes: 32 random bytes, URL-safe base64, no padding.
-SESSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+# What `security.session_token()` makes: 32 random bytes and a 16-byte MAC, URL-safe base64.
+SESSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{22}$")
 
 
 def current_session_cookie(request: Request) -> str | None:
-    """The session cookie if it has the shape of one of our tokens, else None."""
+    """The session cookie if the studio issued it (its shape, and its MAC under the
+    studio's key), else None: a made-up cookie never reaches the catalogue."""
     token = request.cookies.get(security.SESSION_COOKIE)
-    return token if token and SESSION_TOKEN.match(token) else None
+    if not token or not SESSION_TOKEN.match(token):
+        return None
+    return token if security.session_token_valid(request.app.state.session_key, token) else None
 
 
 class UnknownTokens:
@@ -162,7 +162,7 @@ async def csrf_protect(request: Request, ctx: Ctx = Depends(page_ctx)) -> None:
 
 
 def login(ctx: Ctx, user: User, response: Response) -> None:
-    token = security.new_token()
+    token = security.session_token(ctx.request.app.state.session_key)
     days = settings_of(ctx.request).session_days
     ctx.db.add(AuthSession(token_hash=security.token_hash(token), csrf_token=secrets.token_urlsafe(32),
                            user_id=user.id, created_at=utcnow(), expires_at=utcnow() + timedelta(days=days)))
@@ -212,9 +212,9 @@ def safe_next(value: str | None, default: str = "/projects") -> str:
 
 def film_for(db: Session, user: User | None, public_id: str) -> Film:
     if user is None or len(public_id) > 32:
-        raise HTTPException(404)
+        raise NotFound()
     film = db.scalars(select(Film).where(Film.public_id == public_id)).first()
     release(db)  # film routes go on to the film's files
     if film is None or film.workspace_id != user.workspace_id:
-        raise HTTPException(404)
+        raise NotFound()
     return film

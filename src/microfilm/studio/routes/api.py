@@ -17,19 +17,18 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Body, Depends, File, HTTPException, Request, UploadFile
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microfilm.errors import MicrofilmError, SpecError
 from microfilm.studio import films as pipeline_files
-from microfilm.studio import security
+from microfilm.studio import security, service
+from microfilm.studio.errors import NotFound
 from microfilm.studio.films import BriefForm
 from microfilm.studio.i18n import Translator
-from microfilm.studio.jobs import JobConflict, Snapshot
-from microfilm.studio.models import ApiToken, Film, Job, aware, utcnow
-from microfilm.studio.routes.films import do_publish, ensure_idle, folder_of, new_film, use_picture
+from microfilm.studio.models import ApiToken, Film, aware, utcnow
+from microfilm.studio.routes.films import studio, use_picture
 from microfilm.studio.web import Ctx, film_for, get_db
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -87,66 +86,40 @@ def list_films(ctx: Ctx = Depends(api_ctx)):
 
 @router.post("/films", status_code=201, response_model=FilmOut)
 def create(body: NewFilm, ctx: Ctx = Depends(api_ctx)):
-    try:
-        film = new_film(ctx, body, ctx.user.id, ctx.user.workspace_id)
-    except SpecError as exc:
-        raise HTTPException(422, str(exc)) from None
-    return _out(film)
+    return _out(service.new_film(studio(ctx), body, ctx.user.id, ctx.user.workspace_id))
 
 
 @router.get("/films/{fid}")
 def get_film(fid: str, ctx: Ctx = Depends(api_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
-    latest = ctx.request.app.state.jobs.latest_for_film(ctx.db, film.id)
-    return {"film": _out(film).model_dump(), "outputs": sorted(pipeline_files.outputs(folder_of(ctx, film))),
-            "job": _snap(ctx, latest).as_json() if latest else None}
+    st = studio(ctx)
+    latest = st.jobs.latest_for_film(ctx.db, film.id)
+    return {"film": _out(film).model_dump(), "outputs": sorted(service.outputs(st, film)),
+            "job": service.snapshot(st, latest).as_json() if latest else None}
 
 
 @router.get("/films/{fid}/status")
 def status(fid: str, ctx: Ctx = Depends(api_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    loaded = pipeline_files.status(folder_of(ctx, film))
-    if loaded.error:
-        raise HTTPException(422, loaded.error)
-    return loaded.value.model_dump(mode="json")
+    return service.status(studio(ctx), film_for(ctx.db, ctx.user, fid)).model_dump(mode="json")
 
 
 @router.post("/films/{fid}/make", status_code=202)
 def make(fid: str, body: MakeIn = Body(default_factory=MakeIn), ctx: Ctx = Depends(api_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    try:
-        job = ctx.request.app.state.jobs.submit(film.id, ctx.user.id, body.policy)
-    except JobConflict as exc:
-        return JSONResponse({"detail": "this film is already rendering", "job": exc.job_public_id},
-                            status_code=409)
+    job = service.make(studio(ctx), film_for(ctx.db, ctx.user, fid), ctx.user.id, body.policy)
     return {"job": job.public_id, "state": job.state}
-
-
-def _snap(ctx: Ctx, job: Job) -> Snapshot:
-    return ctx.request.app.state.jobs.live(job.public_id) or Snapshot.from_row(job)
 
 
 @router.get("/jobs/{job_id}")
 def job(job_id: str, ctx: Ctx = Depends(api_ctx)):
-    row = ctx.db.scalars(select(Job).where(Job.public_id == job_id[:32])).first()
-    if row is None or row.film.workspace_id != ctx.user.workspace_id:
-        raise HTTPException(404)
-    return _snap(ctx, row).as_json()
+    return service.job_in_workspace(studio(ctx), ctx.user.workspace_id, job_id).as_json()
 
 
 @router.post("/films/{fid}/shots/{shot_id}/{action}")
 def shot(fid: str, shot_id: str, action: Literal["regenerate", "approve", "lock"],
          body: ShotFlag = Body(default_factory=ShotFlag), ctx: Ctx = Depends(api_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
-    folder = folder_of(ctx, film)
-    try:
-        pipeline_files.shot_action(folder, shot_id, action, body.value)
-    except MicrofilmError as exc:
-        raise HTTPException(404 if "no shot" in str(exc) else 422, str(exc)) from None
-    board = pipeline_files.storyboard(folder).value
-    s = next(s for s in board.shots if s.id == shot_id)
-    return {"id": s.id, "take": s.take, "approved": s.approved, "locked": s.locked}
+    service.shot_action(studio(ctx), film, shot_id, action, body.value)
+    return service.shot_state(studio(ctx), film, shot_id)
 
 
 class SheetOut(BaseModel):
@@ -175,23 +148,14 @@ def _sheet_out(s: pipeline_files.Sheet) -> SheetOut:
 
 @router.get("/films/{fid}/pending", response_model=PendingOut)
 def pending(fid: str, ctx: Ctx = Depends(api_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    loaded = pipeline_files.review(folder_of(ctx, film))
-    if loaded.error:
-        raise HTTPException(422, loaded.error)
-    rv = loaded.value
+    rv = service.review(studio(ctx), film_for(ctx.db, ctx.user, fid))
     return PendingOut(shots=list(rv.awaiting), references={s.character_id: s.path for s in rv.sheets_awaiting},
                       drafts=list(rv.drafts), sheets=[_sheet_out(s) for s in rv.sheets])
 
 
 @router.post("/films/{fid}/approve-shots")
 def approve_shots(fid: str, body: ShotFlag = Body(default_factory=ShotFlag), ctx: Ctx = Depends(api_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
-    try:
-        changed = pipeline_files.approve_all_shots(folder_of(ctx, film), body.value)
-    except MicrofilmError as exc:
-        raise HTTPException(422, str(exc)) from None
+    changed = service.approve_shots(studio(ctx), film_for(ctx.db, ctx.user, fid), body.value)
     return {"approved": body.value, "shots": changed}
 
 
@@ -215,42 +179,27 @@ def reference(fid: str, character_id: str, action: Literal["approve", "reject"],
     """approve: the sheet's current content is the one every shot with the character gets
     (value false withdraws it); reject: the next render paints a new sheet (take + 1)."""
     film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
-    try:
-        sheet = pipeline_files.reference_action(folder_of(ctx, film), character_id[:128], action, body.value)
-    except pipeline_files.NoSuchReference as exc:
-        raise HTTPException(404, str(exc)) from None
-    except MicrofilmError as exc:
-        raise HTTPException(422, str(exc)) from None
-    return _sheet_out(sheet)
+    return _sheet_out(service.reference_action(studio(ctx), film, character_id, action, body.value))
 
 
 @router.get("/films/{fid}/screenplay", response_class=PlainTextResponse)
 def get_screenplay(fid: str, ctx: Ctx = Depends(api_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    text = pipeline_files.read_text(folder_of(ctx, film) / "screenplay.fountain")
+    text = service.screenplay_text(studio(ctx), film_for(ctx.db, ctx.user, fid))
     if text is None:
-        raise HTTPException(404, "no screenplay yet; make the film (or its develop stage) first")
+        raise NotFound("no screenplay yet; make the film (or its develop stage) first")
     return text
 
 
 @router.put("/films/{fid}/screenplay")
 async def put_screenplay(fid: str, request: Request, ctx: Ctx = Depends(api_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
-    try:
-        text = (await request.body()).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HTTPException(422, f"screenplay.fountain must be UTF-8 text: {exc}") from None
-    try:
-        pipeline_files.save_screenplay(folder_of(ctx, film), text)
-    except SpecError as exc:
-        raise HTTPException(422, str(exc)) from None
+    service.ensure_idle(studio(ctx), film)  # before reading the body
+    service.save_screenplay(studio(ctx), film, service.decode_screenplay(await request.body()))
     return {"ok": True}
 
 
 @router.post("/films/{fid}/publish")
 def publish(fid: str, ctx: Ctx = Depends(api_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
-    do_publish(ctx, film)
+    service.publish(studio(ctx), film)
     return _out(film)

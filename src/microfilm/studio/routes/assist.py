@@ -7,15 +7,17 @@ the screenplay or the bible except an accept, and an accept waits while a render
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from microfilm.assist import proposals
 from microfilm.assist.requests import KINDS, AssistRequest, propose
 from microfilm.errors import MicrofilmError
 from microfilm.project import Project
 from microfilm.spec.brief import PLATFORMS
+from microfilm.studio.errors import NotFound
 from microfilm.studio.models import Film, Workspace, utcnow
-from microfilm.studio.routes.films import ensure_idle, folder_of
+from microfilm.studio import service
+from microfilm.studio.routes.films import studio
 from microfilm.studio.security import new_public_id
 from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, render
 
@@ -127,7 +129,7 @@ def _rows(lines: tuple[str, ...]) -> list[tuple[str, str, str]]:
 
 
 def _page(ctx: Ctx, film: Film, status_code: int = 200, **extra):
-    project = Project.at(folder_of(ctx, film))
+    project = Project.at(service.folder(studio(ctx), film))
     shown = []
     for p in proposals.listed(project):
         try:
@@ -153,7 +155,7 @@ def assist_request(fid: str, ctx: Ctx = Depends(page_ctx), kind: str = Form("fre
     try:
         if kind not in KINDS:
             raise MicrofilmError(f"unknown request {kind!r}")
-        made, left = propose(folder_of(ctx, film), AssistRequest(
+        made, left = propose(service.folder(studio(ctx), film), AssistRequest(
             kind=kind, text=text, scene=int(scene) if scene.strip() else None,
             lines=lines.strip() or None, tone=tone))
     except (MicrofilmError, ValueError) as exc:
@@ -164,11 +166,11 @@ def assist_request(fid: str, ctx: Ctx = Depends(page_ctx), kind: str = Form("fre
 @router.post("/films/{fid}/assist/{pid}/accept", dependencies=[Depends(csrf_protect)])
 def assist_accept(fid: str, pid: str, ctx: Ctx = Depends(page_ctx), hunks: list[int] = Form([])):
     film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
+    service.ensure_idle(studio(ctx), film)
     if not hunks:
         return _page(ctx, film, status_code=400, errors=["tick at least one hunk to accept"])
     try:
-        proposals.accept(Project.at(folder_of(ctx, film)), pid, hunks)
+        proposals.accept(Project.at(service.folder(studio(ctx), film)), pid, hunks)
     except MicrofilmError as exc:
         return _page(ctx, film, status_code=409, errors=str(exc).splitlines())
     return redirect(f"/films/{fid}/assist?done={pid}")
@@ -178,7 +180,7 @@ def assist_accept(fid: str, pid: str, ctx: Ctx = Depends(page_ctx), hunks: list[
 def assist_reject(fid: str, pid: str, ctx: Ctx = Depends(page_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
     try:
-        proposals.reject(Project.at(folder_of(ctx, film)), pid)
+        proposals.reject(Project.at(service.folder(studio(ctx), film)), pid)
     except MicrofilmError:
-        raise HTTPException(404) from None
+        raise NotFound() from None
     return redirect(f"/films/{fid}/assist")

@@ -2,55 +2,44 @@
 actions (screenplay save and preview, per-shot review, make, publish, uploads), its media,
 and the live progress stream.
 
-Every route that names a film goes through `film_for`, so another workspace's film, or any
-film for an anonymous visitor, is a 404.
+Thin routes: each reads the request, calls `studio.service` and shapes the answer (a page,
+a redirect with a flash message, or JSON for the page's own fetch calls). What goes wrong is
+raised as a type (`studio.errors`) and answered by `studio.answers`, the same for every route. Every route that
+names a film goes through `film_for`, so another workspace's film, or any film for an
+anonymous visitor, is a 404.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
-from sqlalchemy import select
 
-from microfilm.errors import MicrofilmError, SpecError
-from microfilm.fsutil import atomic_write_bytes
-from microfilm.media.images import CheckedImage, ImageRefused, check_image
+from microfilm.errors import SpecError
 from microfilm.spec.brief import PLATFORMS
 from microfilm.studio import films as pipeline_files
-from microfilm.studio import publish as publishing
+from microfilm.studio import service
+from microfilm.studio.answers import wants_json
 from microfilm.studio.films import BriefForm
-from microfilm.studio.jobs import JobConflict, Snapshot
-from microfilm.studio.models import JOB_ACTIVE, Film, Job, Upload, utcnow
-from microfilm.studio.security import new_public_id
-from microfilm.studio.thumbs import thumbnail
-from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, release, render
+from microfilm.studio.models import JOB_ACTIVE
+from microfilm.studio.service import Studio
+from microfilm.studio.web import Ctx, csrf_protect, film_for, page_ctx, redirect, render
 
 router = APIRouter()
-UPLOAD_KINDS = ("reference", "logo")
 
 FLASH = ("saved", "published", "unpublished", "started", "uploaded", "shot_updated", "created",
          "reference_approved", "reference_unapproved", "reference_rejected", "reference_own",
          "shots_approved")
 
 
-def folder_of(ctx: Ctx, film: Film) -> Path:
-    return ctx.request.app.state.settings.projects / film.folder
+def studio(ctx: Ctx) -> Studio:
+    return Studio.of(ctx.request.app.state, ctx.db)
 
 
-def wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "") or request.headers.get("x-csrf-token") is not None
-
-
-def ensure_idle(ctx: Ctx, film: Film) -> None:
-    """Files a render reads are not changed under it: 409 while a job is queued or running."""
-    active = ctx.request.app.state.jobs.active_for_film(ctx.db, film.id)
-    release(ctx.db)
-    if active is not None:
-        raise HTTPException(409, ctx.t("error.rendering"))
+def _flag(value: str) -> bool:
+    return value not in ("0", "false", "")
 
 
 # ---- projects ------------------------------------------------------------------------------
@@ -59,17 +48,8 @@ def ensure_idle(ctx: Ctx, film: Film) -> None:
 @router.get("/projects")
 def projects(ctx: Ctx = Depends(page_ctx)):
     user = ctx.require_user()
-    rows = ctx.db.scalars(select(Film).where(Film.workspace_id == user.workspace_id)
-                          .order_by(Film.updated_at.desc())).all()
-    jobs = ctx.request.app.state.jobs
-    cards = []
-    latest = {film.id: jobs.latest_for_film(ctx.db, film.id) for film in rows}
-    release(ctx.db)
-    for film in rows:
-        outs = pipeline_files.outputs(folder_of(ctx, film))
-        cards.append({"film": film, "job": latest[film.id], "has_cover": "cover" in outs,
-                      "has_film": "film" in outs})
-    return render(ctx, "projects.html", cards=cards, workspace=user.workspace)
+    return render(ctx, "projects.html", cards=service.project_cards(studio(ctx), user.workspace_id),
+                  workspace=user.workspace)
 
 
 @router.get("/films/new")
@@ -92,29 +72,11 @@ def create_film(ctx: Ctx = Depends(page_ctx), title: str = Form(""), genre: str 
            "aspect": aspect, "platform": platform, "budget": budget, "currency": currency, "seed": seed}
     try:
         brief_form = BriefForm.parse(raw)
-        film = new_film(ctx, brief_form, user.id, user.workspace_id)
-    except (SpecError, ValueError) as exc:
+        film = service.new_film(studio(ctx), brief_form, user.id, user.workspace_id)
+    except (SpecError, ValueError) as exc:  # the form again, with every field's error
         return render(ctx, "new_film.html", status_code=400, form=raw, platforms=PLATFORMS,
                       errors=[line for line in str(exc).splitlines() if line.strip()])
     return redirect(f"/films/{film.public_id}?msg=created")
-
-
-def new_film(ctx: Ctx, brief_form: BriefForm, user_id: int, workspace_id: int) -> Film:
-    """Validate the brief, create the project folder (`microfilm new`), then the catalogue row."""
-    brief = brief_form.to_brief()
-    settings = ctx.request.app.state.settings
-    from microfilm.studio.models import Workspace
-
-    ws = ctx.db.get(Workspace, workspace_id)
-    public_id = new_public_id()
-    rel = f"{ws.slug}/{public_id}"
-    pipeline_files.create(settings.projects / rel, brief_form)
-    film = Film(public_id=public_id, workspace_id=workspace_id, created_by=user_id, title=brief.title,
-                genre=brief.genre.value, language=brief.language, logline=brief.logline, folder=rel,
-                created_at=utcnow(), updated_at=utcnow(), published_rev=0)
-    ctx.db.add(film)
-    ctx.db.commit()
-    return film
 
 
 # ---- a film's page -----------------------------------------------------------------------
@@ -123,48 +85,24 @@ def new_film(ctx: Ctx, brief_form: BriefForm, user_id: int, workspace_id: int) -
 @router.get("/films/{fid}")
 def film_page(fid: str, ctx: Ctx = Depends(page_ctx), msg: str = ""):
     film = film_for(ctx.db, ctx.user, fid)
-    folder = folder_of(ctx, film)
-    jobs = ctx.request.app.state.jobs
-    latest = jobs.latest_for_film(ctx.db, film.id)
-    snap = jobs.snapshot(latest.public_id, ctx.db) if latest else None
-    uploads = ctx.db.scalars(select(Upload).where(Upload.film_id == film.id).order_by(Upload.id)).all()
-    release(ctx.db)  # what follows reads the film's files: no pooled connection held meanwhile
-    screenplay = pipeline_files.read_text(folder / "screenplay.fountain")
-    preview = pipeline_files.parse_fountain(screenplay) if screenplay else None
-    brief = None
-    try:
-        brief = pipeline_files.load_brief(folder)
-    except MicrofilmError:
-        pass
-    board = pipeline_files.storyboard(folder)
-    return render(
-        ctx, "film.html", film=film, brief=brief, status=pipeline_files.status(folder),
-        research=pipeline_files.read_text(folder / "research.md"), bible=pipeline_files.bible(folder),
-        screenplay=screenplay, preview=preview, board=board, outputs=pipeline_files.outputs(folder),
-        job=snap, job_active=bool(snap and not snap.finished), uploads=uploads,
-        review=pipeline_files.review(folder), flash=msg if msg in FLASH else "",
-    )
+    return render(ctx, "film.html", **service.film_page(studio(ctx), film), flash=msg if msg in FLASH else "")
 
 
 @router.post("/films/{fid}/screenplay/preview", dependencies=[Depends(csrf_protect)])
 def screenplay_preview(fid: str, ctx: Ctx = Depends(page_ctx), text: str = Form("")):
     film_for(ctx.db, ctx.user, fid)
-    parsed = pipeline_files.parse_fountain(text)
-    return render(ctx, "_screenplay.html", preview=parsed)
+    return render(ctx, "_screenplay.html", preview=pipeline_files.parse_fountain(text))
+
+
+@router.get("/films/{fid}/screenplay/preview", response_class=HTMLResponse, include_in_schema=False)
+def preview_get(fid: str, ctx: Ctx = Depends(page_ctx)):
+    film = film_for(ctx.db, ctx.user, fid)
+    return render(ctx, "_screenplay.html", preview=service.screenplay_preview(studio(ctx), film))
 
 
 @router.post("/films/{fid}/screenplay", dependencies=[Depends(csrf_protect)])
 def screenplay_save(fid: str, ctx: Ctx = Depends(page_ctx), text: str = Form(...)):
-    film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
-    try:
-        pipeline_files.save_screenplay(folder_of(ctx, film), text)
-    except SpecError as exc:
-        if wants_json(ctx.request):
-            return JSONResponse({"ok": False, "error": str(exc)}, status_code=422)
-        raise HTTPException(422, str(exc)) from None
-    film.updated_at = utcnow()
-    ctx.db.commit()
+    service.save_screenplay(studio(ctx), film_for(ctx.db, ctx.user, fid), text)
     if wants_json(ctx.request):
         return {"ok": True}
     return redirect(f"/films/{fid}?msg=saved#screenplay")
@@ -173,71 +111,19 @@ def screenplay_save(fid: str, ctx: Ctx = Depends(page_ctx), text: str = Form(...
 @router.post("/films/{fid}/shots/{shot_id}/{action}", dependencies=[Depends(csrf_protect)])
 def shot_action(fid: str, shot_id: str, action: str, ctx: Ctx = Depends(page_ctx), value: str = Form("1")):
     film = film_for(ctx.db, ctx.user, fid)
-    if action not in ("regenerate", "approve", "lock"):
-        raise HTTPException(404)
-    ensure_idle(ctx, film)
-    folder = folder_of(ctx, film)
-    try:
-        pipeline_files.shot_action(folder, shot_id, action, value not in ("0", "false", ""))
-    except MicrofilmError as exc:
-        raise HTTPException(404 if "no shot" in str(exc) else 422, str(exc)) from None
-    film.updated_at = utcnow()
-    ctx.db.commit()
+    service.shot_action(studio(ctx), film, shot_id, action, _flag(value))
     if wants_json(ctx.request):
-        board = pipeline_files.storyboard(folder).value
-        shot = next(s for s in board.shots if s.id == shot_id)
-        return {"ok": True, "shot": {"id": shot.id, "take": shot.take, "approved": shot.approved,
-                                     "locked": shot.locked}}
+        return {"ok": True, "shot": service.shot_state(studio(ctx), film, shot_id)}
     return redirect(f"/films/{fid}?msg=shot_updated#storyboard")
 
 
 @router.post("/films/{fid}/approve-shots", dependencies=[Depends(csrf_protect)])
 def approve_shots(fid: str, ctx: Ctx = Depends(page_ctx)):
     """Approve every story shot for the paid animator (`microfilm approve DIR --all`)."""
-    film = film_for(ctx.db, ctx.user, fid)
-    ensure_idle(ctx, film)
-    try:
-        changed = pipeline_files.approve_all_shots(folder_of(ctx, film))
-    except MicrofilmError as exc:
-        raise HTTPException(422, str(exc)) from None
-    film.updated_at = utcnow()
-    ctx.db.commit()
+    changed = service.approve_shots(studio(ctx), film_for(ctx.db, ctx.user, fid))
     if wants_json(ctx.request):
         return {"ok": True, "approved": changed}
     return redirect(f"/films/{fid}?msg=shots_approved#storyboard")
-
-
-def use_picture(ctx: Ctx, film: Film, character_id: str, file: UploadFile) -> str:
-    """A person's own picture of a character becomes their reference sheet (the page's and
-    the API's route): checked like an upload, kept in refs/reference/ and named in
-    bible.yaml, and listed under Assets. Returns its path in the film's folder."""
-    ensure_idle(ctx, film)
-    image = checked_upload(ctx.request, file.file.read(ctx.request.app.state.settings.max_upload_bytes + 1))
-    try:
-        path = pipeline_files.use_picture(folder_of(ctx, film), character_id[:128], image.data)
-    except MicrofilmError as exc:
-        raise HTTPException(422, str(exc)) from None
-    list_upload(ctx.db, film, "reference", image, file.filename)
-    film.updated_at = utcnow()
-    ctx.db.commit()
-    return path
-
-
-def checked_upload(request: Request, data: bytes) -> CheckedImage:
-    """An uploaded image checked against the studio's size cap (an HTTP error otherwise)."""
-    try:
-        return check_image(data, request.app.state.settings.max_upload_bytes)
-    except ImageRefused as exc:
-        raise HTTPException(exc.status, str(exc)) from None
-
-
-def list_upload(db, film: Film, kind: str, image: CheckedImage, filename: str | None) -> None:
-    """The film's Assets list names a stored upload once (the caller commits)."""
-    stored = f"{kind}/{image.stored_name}"
-    if db.scalars(select(Upload).where(Upload.film_id == film.id, Upload.stored_name == stored)).first():
-        return
-    db.add(Upload(film_id=film.id, kind=kind, stored_name=stored, original_name=(filename or "")[:255],
-                  mime=image.mime, size=len(image.data), sha256=image.sha256, created_at=utcnow()))
 
 
 # Before the generic /references/{character_id}/{action} route, which would take "picture".
@@ -252,24 +138,20 @@ def reference_picture(fid: str, character_id: str, ctx: Ctx = Depends(page_ctx),
     return redirect(f"/films/{fid}?msg=reference_own#storyboard")
 
 
+def use_picture(ctx: Ctx, film, character_id: str, file: UploadFile) -> str:
+    """The page's and the API's route: the upload read up to one byte past the cap."""
+    st = studio(ctx)
+    return service.use_picture(st, film, character_id, file.file.read(st.settings.max_upload_bytes + 1),
+                               file.filename)
+
+
 @router.post("/films/{fid}/references/{character_id}/{action}", dependencies=[Depends(csrf_protect)])
 def reference_action(fid: str, character_id: str, action: str, ctx: Ctx = Depends(page_ctx),
                      value: str = Form("1")):
     """Approve (value 0: withdraw) or reject a character's reference sheet; a rejected
     sheet is painted again, alone, by the next render."""
-    film = film_for(ctx.db, ctx.user, fid)
-    if action not in ("approve", "reject"):
-        raise HTTPException(404)
-    ensure_idle(ctx, film)
-    approve = value not in ("0", "false", "")
-    try:
-        sheet = pipeline_files.reference_action(folder_of(ctx, film), character_id[:128], action, approve)
-    except pipeline_files.NoSuchReference as exc:
-        raise HTTPException(404, str(exc)) from None
-    except MicrofilmError as exc:
-        raise HTTPException(422, str(exc)) from None
-    film.updated_at = utcnow()
-    ctx.db.commit()
+    approve = _flag(value)
+    sheet = service.reference_action(studio(ctx), film_for(ctx.db, ctx.user, fid), character_id, action, approve)
     if wants_json(ctx.request):
         return {"ok": True, "reference": {"character": sheet.character_id, "approved": sheet.approved,
                                           "take": sheet.take, "sheet": sheet.path}}
@@ -280,16 +162,7 @@ def reference_action(fid: str, character_id: str, action: str, ctx: Ctx = Depend
 
 @router.post("/films/{fid}/make", dependencies=[Depends(csrf_protect)])
 def make(fid: str, ctx: Ctx = Depends(page_ctx), policy: str = Form("ask")):
-    film = film_for(ctx.db, ctx.user, fid)
-    if policy not in ("ask", "keep", "force"):
-        raise HTTPException(422, "policy must be ask, keep or force")
-    try:
-        job = ctx.request.app.state.jobs.submit(film.id, ctx.user.id, policy)  # type: ignore[arg-type]
-    except JobConflict as exc:
-        if wants_json(ctx.request):
-            return JSONResponse({"ok": False, "error": ctx.t("error.rendering"), "job": exc.job_public_id},
-                                status_code=409)
-        raise HTTPException(409, ctx.t("error.rendering")) from None
+    job = service.make(studio(ctx), film_for(ctx.db, ctx.user, fid), ctx.require_user().id, policy)
     if wants_json(ctx.request):
         return JSONResponse({"ok": True, "job": job.public_id}, status_code=202)
     return redirect(f"/films/{fid}?msg=started")
@@ -297,16 +170,7 @@ def make(fid: str, ctx: Ctx = Depends(page_ctx), policy: str = Form("ask")):
 
 @router.get("/films/{fid}/jobs/{job_id}")
 def job_json(fid: str, job_id: str, ctx: Ctx = Depends(page_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    snap = _job_of(ctx, film, job_id)
-    return snap.as_json()
-
-
-def _job_of(ctx: Ctx, film: Film, job_id: str) -> Snapshot:
-    row = ctx.db.scalars(select(Job).where(Job.public_id == job_id, Job.film_id == film.id)).first()
-    if row is None:
-        raise HTTPException(404)
-    return ctx.request.app.state.jobs.live(job_id) or Snapshot.from_row(row)
+    return service.job_of(studio(ctx), film_for(ctx.db, ctx.user, fid), job_id).as_json()
 
 
 @router.get("/films/{fid}/jobs/{job_id}/events")
@@ -315,8 +179,7 @@ async def job_events(fid: str, job_id: str, request: Request):
     The stream ends when the job does (the page then reloads its parts)."""
     with request.app.state.sessions() as db:
         ctx = page_ctx(request, db)
-        film = film_for(db, ctx.user, fid)
-        _job_of(ctx, film, job_id)
+        service.job_of(Studio.of(request.app.state, db), film_for(db, ctx.user, fid), job_id)
     jobs = request.app.state.jobs
     poll = request.app.state.settings.sse_poll_s
 
@@ -355,33 +218,15 @@ async def job_events(fid: str, job_id: str, request: Request):
 @router.post("/films/{fid}/publish", dependencies=[Depends(csrf_protect)])
 def publish(fid: str, ctx: Ctx = Depends(page_ctx)):
     film = film_for(ctx.db, ctx.user, fid)
-    do_publish(ctx, film)
+    service.publish(studio(ctx), film)
     if wants_json(ctx.request):
         return {"ok": True, "watch": f"/watch/{film.public_id}"}
     return redirect(f"/films/{fid}?msg=published")
 
 
-def do_publish(ctx: Ctx, film: Film) -> None:
-    studio = film.workspace.name
-    ensure_idle(ctx, film)  # and no connection held while the cut is copied
-    settings = ctx.request.app.state.settings
-    rev = film.published_rev + 1
-    try:
-        publishing.publish(folder_of(ctx, film), settings.published, film.public_id, rev, studio)
-    except MicrofilmError as exc:
-        raise HTTPException(409, str(exc)) from None
-    film.published_rev, film.published_at = rev, utcnow()
-    ctx.db.commit()
-    ctx.request.app.state.page_cache.clear()
-
-
 @router.post("/films/{fid}/unpublish", dependencies=[Depends(csrf_protect)])
 def unpublish(fid: str, ctx: Ctx = Depends(page_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    film.published_at = None
-    ctx.db.commit()
-    publishing.unpublish(ctx.request.app.state.settings.published, film.public_id)
-    ctx.request.app.state.page_cache.clear()
+    service.unpublish(studio(ctx), film_for(ctx.db, ctx.user, fid))
     if wants_json(ctx.request):
         return {"ok": True}
     return redirect(f"/films/{fid}?msg=unpublished")
@@ -396,19 +241,10 @@ async def upload(fid: str, request: Request, kind: str = Form("reference"), file
     with request.app.state.sessions() as db:
         ctx = page_ctx(request, db)
         film = film_for(db, ctx.user, fid)
-        if kind not in UPLOAD_KINDS:
-            raise HTTPException(422, f"kind must be one of {', '.join(UPLOAD_KINDS)}")
-        image = checked_upload(request, await file.read(settings.max_upload_bytes + 1))
-        try:
-            dest_dir = pipeline_files.folder_inside(settings.projects / film.folder, f"refs/{kind}")
-        except MicrofilmError as exc:
-            raise HTTPException(409, str(exc)) from None
-        atomic_write_bytes(dest_dir / image.stored_name, image.data)
-        list_upload(db, film, kind, image, file.filename)
-        db.commit()
+        data = await file.read(settings.max_upload_bytes + 1)
+        path, image = service.upload(Studio.of(request.app.state, db), film, kind, data, file.filename)
         if wants_json(request):
-            return {"ok": True, "path": f"refs/{kind}/{image.stored_name}", "width": image.width,
-                    "height": image.height, "mime": image.mime}
+            return {"ok": True, "path": path, "width": image.width, "height": image.height, "mime": image.mime}
     return redirect(f"/films/{fid}?msg=uploaded#assets")
 
 
@@ -416,24 +252,13 @@ async def upload(fid: str, request: Request, kind: str = Form("reference"), file
 def media(fid: str, path: str, ctx: Ctx = Depends(page_ctx)):
     """A file of the film's folder (keyframes, the cut, subtitles, references): inside the
     folder only, known media types only; FileResponse answers Range requests with 206."""
-    film = film_for(ctx.db, ctx.user, fid)
-    target = pipeline_files.resolve_inside(folder_of(ctx, film), path)
-    if target is None:
-        raise HTTPException(404)
-    mime = pipeline_files.MEDIA_SUFFIXES[target.suffix.lower()]
+    target, mime = service.media_file(studio(ctx), film_for(ctx.db, ctx.user, fid), path)
     return FileResponse(target, media_type=mime, headers={"Cache-Control": "private, no-cache"})
 
 
 @router.get("/films/{fid}/shots/{shot_id}/thumb.jpg")
 def shot_thumb(fid: str, shot_id: str, ctx: Ctx = Depends(page_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    folder = folder_of(ctx, film)
-    key = pipeline_files.keyframe(folder, shot_id)
-    if key is None or pipeline_files.resolve_inside(folder, str(key.relative_to(folder.resolve()))) is None:
-        raise HTTPException(404)
-    thumb = thumbnail(key, ctx.request.app.state.settings.thumbs)
-    if thumb is None:
-        raise HTTPException(404, "the image does not decode")
+    thumb = service.shot_thumb(studio(ctx), film_for(ctx.db, ctx.user, fid), shot_id)
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -441,33 +266,14 @@ def shot_thumb(fid: str, shot_id: str, ctx: Ctx = Depends(page_ctx)):
 def reference_thumb(fid: str, character_id: str, ctx: Ctx = Depends(page_ctx)):
     """A thumbnail of a character's reference sheet: the sheet named by the generate
     manifest, served only if it lies inside the film's folder (like a shot's keyframe)."""
-    film = film_for(ctx.db, ctx.user, fid)
-    sheet = pipeline_files.reference_sheet(folder_of(ctx, film), character_id[:128])
-    if sheet is None:
-        raise HTTPException(404)
-    thumb = thumbnail(sheet, ctx.request.app.state.settings.thumbs, width=320)
-    if thumb is None:
-        raise HTTPException(404, "the image does not decode")
+    thumb = service.reference_thumb(studio(ctx), film_for(ctx.db, ctx.user, fid), character_id)
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
 @router.get("/films/{fid}/cover.jpg")
 def cover_thumb(fid: str, ctx: Ctx = Depends(page_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    outs = pipeline_files.outputs(folder_of(ctx, film))
-    if "cover" not in outs:
-        raise HTTPException(404)
-    thumb = thumbnail(outs["cover"], ctx.request.app.state.settings.thumbs, width=480)
-    if thumb is None:
-        raise HTTPException(404, "the image does not decode")
+    thumb = service.cover_thumb(studio(ctx), film_for(ctx.db, ctx.user, fid))
     return FileResponse(thumb, media_type="image/jpeg", headers={"Cache-Control": "private, no-cache"})
 
 
-@router.get("/films/{fid}/screenplay/preview", response_class=HTMLResponse, include_in_schema=False)
-def preview_get(fid: str, ctx: Ctx = Depends(page_ctx)):
-    film = film_for(ctx.db, ctx.user, fid)
-    text = pipeline_files.read_text(folder_of(ctx, film) / "screenplay.fountain") or ""
-    return render(ctx, "_screenplay.html", preview=pipeline_files.parse_fountain(text))
-
-
-__all__ = ["router", "new_film", "do_publish", "JOB_ACTIVE"]
+__all__ = ["router", "studio", "use_picture", "JOB_ACTIVE"]
