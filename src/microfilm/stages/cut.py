@@ -9,6 +9,7 @@ shows it. Segments encode in parallel, one ffmpeg each.
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     dialogue, texts = [dialogue[k] for k in order], [texts[k] for k in order]
     cues = film_cues(dialogue, texts, t)
     if tr := translation.load(ctx.project.root, ctx.brief.language, ctx.settings.subtitles):
-        cues = [c.model_copy(update={"translation": tr(c.text)}) for c in cues]
+        cues = [dataclasses.replace(c, translation=tr(c.text)) for c in cues]  # Cue: a dataclass now
     sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker, c.translation) for c in cues]
     # Pass 2: each segment with the cues it shows, in its own time.
     seg_entries, jobs = [], []
