@@ -106,7 +106,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     transitions = [segments.Transition(s.transition, s.transition_s) if s.transition_s > 0 else None
                    for s in cut.segments[1:]]
     video = store.produce("join", join_key(cut), ".mp4", lambda tmp: segments.join_with_transitions(
-        seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers,
+        seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers, executor=ctx.executor,
         reuse=store.root / "transitions"))
 
     ctx.progress(NAME, 1, 4, "mixing sound")

@@ -1,0 +1,73 @@
+"""What the tasks of one run share in a process: provider instances, the ledger, the budget.
+
+The driver registers its own objects under the run's id, so in-process tasks use exactly
+them (one budget guard whose reservations are thread-safe, the providers it configured). A
+Ray worker, in another process or on another machine, builds its own from the `RunSpec` the
+task carries the first time a task of that run reaches it: providers from the registry (keys
+from the node's environment), the cluster's ledger (`ledger_url`), and a budget guard that
+starts from what the ledger says is already committed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from microfilm.ledger import Ledger, open_ledger
+from microfilm.providers import registry
+from microfilm.providers.pricing import BudgetGuard, Currency
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The picklable identity of one run: enough for a worker to rebuild its context."""
+
+    run_id: str
+    root: Path
+    ledger_url: str = ""
+    budget: float = 0.0
+    currency: Currency = "USD"
+    usd_to_cny: float | None = None
+
+
+@dataclass
+class RunContext:
+    ledger: Ledger
+    guard: BudgetGuard
+    providers: dict[tuple[str, str], Any] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def provider(self, name: str, capability: str):
+        with self.lock:
+            key = (name, capability)
+            if key not in self.providers:
+                self.providers[key] = registry.get(name, capability)  # type: ignore[arg-type]
+            return self.providers[key]
+
+
+_runs: dict[str, RunContext] = {}
+_lock = threading.Lock()
+
+
+def register(spec: RunSpec, context: RunContext) -> None:
+    with _lock:
+        _runs[spec.run_id] = context
+
+
+def forget(spec: RunSpec) -> None:
+    with _lock:
+        _runs.pop(spec.run_id, None)
+
+
+def context(spec: RunSpec) -> RunContext:
+    """The run's context in this process: the driver's, or one built here from `spec`."""
+    with _lock:
+        found = _runs.get(spec.run_id)
+        if found is None:
+            ledger = open_ledger(spec.root, spec.ledger_url)
+            guard = BudgetGuard(spec.budget, spec.currency,
+                                spent=ledger.committed(spec.currency), rate=spec.usd_to_cny)
+            found = _runs[spec.run_id] = RunContext(ledger=ledger, guard=guard)
+        return found
