@@ -100,3 +100,25 @@ def test_two_processes_publishing_the_same_asset_leave_one_whole_file(tmp_path):
     expected.write_bytes(CHUNK * 128)
     assert final.stat().st_size == 128 * len(CHUNK) and sha256_file(final) == sha256_file(expected)
     assert sorted(p.name for p in final.parent.iterdir()) == [final.name]
+
+
+def test_a_workers_budget_guard_counts_what_other_workers_committed(tmp_path):
+    """On a cluster each worker has its own guard: it reads the shared ledger again before
+    each reservation, so a cap another node has nearly spent stops this one too."""
+    from microfilm.errors import BudgetExceeded
+    from microfilm.providers.pricing import Money
+    from microfilm.tasks.runs import LedgerBudgetGuard, context, forget
+
+    spec = RunSpec(run_id="budget", root=tmp_path, budget=5.0, currency="USD")
+    guard = context(spec).guard
+    assert isinstance(guard, LedgerBudgetGuard)
+    ledger = context(spec).ledger
+    guard.reserve(Money(2.0, "USD"))  # then recorded, as jobs.execute does
+    ledger.record("here", provider="runway-gen4", model="gen4_turbo", capability="animator",
+                  shot_id="s1", estimated=Money(2.0, "USD"))
+    ledger.record("elsewhere", provider="runway-gen4", model="gen4_turbo",
+                  capability="animator", shot_id="s9", estimated=Money(2.5, "USD"))
+    with pytest.raises(BudgetExceeded):
+        guard.reserve(Money(1.0, "USD"))
+    guard.reserve(Money(0.5, "USD"))  # 2.0 here + 2.5 elsewhere + 0.5 = the cap
+    forget(spec)

@@ -148,7 +148,7 @@ def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn
     return MakeReport(
         outcomes=outcomes, made=dict(ctx.counters.made), reused=dict(ctx.counters.reused),
         elapsed_s=round(time.monotonic() - t0, 3),
-        spend=spend(project, ctx.brief.budget.currency).total,
+        spend=spend(project, ctx.brief.budget.currency, ctx.settings.ledger_url).total,
         outputs={k: v for k, v in outs.items() if v.exists()},
     )
 
@@ -189,7 +189,7 @@ def status(path: str | Path) -> ProjectStatus:
             have = {a.shot_id for a in man.shots if (project.root / a.clip).exists()}
             shots_done = sum(1 for s in sb.shots if s.id in have)
     b = ctx.brief
-    paid = spend(project, b.budget.currency)
+    paid = spend(project, b.budget.currency, ctx.settings.ledger_url)
     return ProjectStatus(
         title=b.title, stages=states, shots_done=shots_done, shots_total=shots_total,
         spend=paid.total, spend_by_shot=paid.by_shot, budget=b.budget.amount,

@@ -91,7 +91,7 @@ def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
 def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
     """qc.json: the measurements of the finished file, plus what the film cost."""
     data = json.loads(report.model_dump_json())
-    data["spend"] = spend(ctx.project, ctx.brief.budget.currency).model_dump()
+    data["spend"] = spend(ctx.project, ctx.brief.budget.currency, ctx.settings.ledger_url).model_dump()
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

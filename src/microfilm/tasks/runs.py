@@ -5,7 +5,8 @@ them (one budget guard whose reservations are thread-safe, the providers it conf
 Ray worker, in another process or on another machine, builds its own from the `RunSpec` the
 task carries the first time a task of that run reaches it: providers from the registry (keys
 from the node's environment), the cluster's ledger (`ledger_url`), and a budget guard that
-starts from what the ledger says is already committed.
+that counts what the ledger says is committed, read again before each reservation (other
+workers and drivers commit to the same ledger meanwhile).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from microfilm.ledger import Ledger, open_ledger
 from microfilm.providers import registry
-from microfilm.providers.pricing import BudgetGuard, Currency
+from microfilm.providers.pricing import BudgetGuard, Currency, Money
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,24 @@ class RunSpec:
     budget: float = 0.0
     currency: Currency = "USD"
     usd_to_cny: float | None = None
+
+
+class LedgerBudgetGuard(BudgetGuard):
+    """A worker's guard: before each reservation it catches up with the cluster's ledger, so
+    spend committed by other workers counts against the cap here too. (Two workers reserving
+    in the same instant can still each pass on the same reading: the cap may be crossed by
+    at most one call per worker.)"""
+
+    def __init__(self, ledger: Ledger, limit: float, currency: Currency, rate: float | None):
+        super().__init__(limit, currency, spent=ledger.committed(currency), rate=rate)
+        self.ledger = ledger
+
+    def reserve(self, cost: Money, what: str = "the next call") -> None:
+        seen = self.ledger.committed(self.currency).to(self.currency, self.rate)
+        with self._lock:
+            if seen.amount > self.spent.amount:
+                self.spent = seen
+        super().reserve(cost, what)
 
 
 @dataclass
@@ -67,7 +86,6 @@ def context(spec: RunSpec) -> RunContext:
         found = _runs.get(spec.run_id)
         if found is None:
             ledger = open_ledger(spec.root, spec.ledger_url)
-            guard = BudgetGuard(spec.budget, spec.currency,
-                                spent=ledger.committed(spec.currency), rate=spec.usd_to_cny)
+            guard = LedgerBudgetGuard(ledger, spec.budget, spec.currency, spec.usd_to_cny)
             found = _runs[spec.run_id] = RunContext(ledger=ledger, guard=guard)
         return found
