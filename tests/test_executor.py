@@ -122,3 +122,18 @@ def test_a_workers_budget_guard_counts_what_other_workers_committed(tmp_path):
         guard.reserve(Money(1.0, "USD"))
     guard.reserve(Money(0.5, "USD"))  # 2.0 here + 2.5 elsewhere + 0.5 = the cap
     forget(spec)
+
+
+def test_a_paid_film_on_a_remote_cluster_without_a_cluster_ledger_is_refused_first(tmp_path):
+    """SQLite on a shared folder is no ledger for many machines: refused before connecting to
+    the cluster or sending anything, naming the setting to give."""
+    from microfilm import api, pipeline
+
+    root = api.new(tmp_path / "film", title="Far", genre="youth-romance", logline="x", duration=30)
+    toml = root / "film.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('animator = "house-animator"',
+                                                            'animator = "runway-gen4"'),
+                    encoding="utf-8")
+    with pytest.raises(SpecError, match="runway-gen4.*10.9.8.7:6379.*ledger_url"):
+        pipeline.make(root, stages=["research"], executor="10.9.8.7:6379")
+    assert not (root / "research.md").exists()

@@ -136,6 +136,7 @@ def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn
     t0 = time.monotonic()
     selected = _selected(stages)
     outcomes = []
+    generate.check_cluster_ledger(ctx)  # before connecting to a cluster
     with open_executor(ctx.settings.executor, ctx.settings.workers) as ctx.executor:
         for name in selected:
             _ready(ctx, name, selected, shown)

@@ -30,7 +30,7 @@ PLATFORM_HELP = ("Also master a variant for this platform into out/PLATFORM/ (re
 
 
 RAY_HELP = ("Run the film's tasks on a Ray cluster: its address (HOST:PORT or ray://HOST:PORT), "
-            "or `auto` to start one on this machine. Needs pip install \"microfilm[ray]\"; every "
+            "or `auto` to start one on this machine. Needs pip install \"microfilm\\[ray]\"; every "
             "node must see DIR at the same path.")
 
 

@@ -480,8 +480,6 @@ def run(ctx: StageContext) -> StageOutcome:
             f"over the micro film's 10:00 cap; shorten shots or cut scenes"
         )
     before = dict(ctx.counters.made)
-    if is_ray(ctx.settings.executor) and not ctx.settings.ledger_url:
-        _one_machine_or_refuse(ctx)
     with using(ctx.executor, ctx.settings.workers) as pool:
         manifest = _Generator(ctx, board, bible, pool).run()
     atomic_write_text(manifest_path(ctx), manifest.model_dump_json(indent=1))
@@ -510,11 +508,13 @@ def pending_message(root: Path, pending: Pending) -> str:
     return "; ".join(parts)
 
 
-def _one_machine_or_refuse(ctx: StageContext) -> None:
-    """A paid film on a cluster of several machines needs the cluster's one ledger: SQLite
-    on a shared folder is not safe across machines, and a retried task must see every claim."""
+def check_cluster_ledger(ctx: StageContext) -> None:
+    """Refuse, before connecting to a cluster, a paid film on machines beyond this one without
+    the cluster's one ledger: SQLite on a shared folder is not safe across machines, and a
+    task retried on another node must see every claim."""
     address = ctx.settings.executor.removeprefix("ray://").rsplit(":", 1)[0]
-    if ctx.settings.executor == "auto" or address in ("127.0.0.1", "localhost", "::1"):
+    if (not is_ray(ctx.settings.executor) or ctx.settings.ledger_url
+            or ctx.settings.executor == "auto" or address in ("127.0.0.1", "localhost", "::1")):
         return
     pv = ctx.brief.providers
     names = [n for n in (pv.painter, pv.animator, pv.voice, pv.composer, pv.lipsync) if n]

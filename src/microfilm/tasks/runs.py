@@ -66,8 +66,9 @@ class RunContext:
             return self.providers[key]
 
 
-_runs: dict[str, RunContext] = {}
+_runs: dict[str, RunContext] = {}  # oldest first
 _lock = threading.Lock()
+KEEP_RUNS = 8  # a long-lived worker keeps the contexts of its last few runs, not every run's
 
 
 def register(spec: RunSpec, context: RunContext) -> None:
@@ -88,4 +89,6 @@ def context(spec: RunSpec) -> RunContext:
             ledger = open_ledger(spec.root, spec.ledger_url)
             guard = LedgerBudgetGuard(ledger, spec.budget, spec.currency, spec.usd_to_cny)
             found = _runs[spec.run_id] = RunContext(ledger=ledger, guard=guard)
+            for old in list(_runs)[:-KEEP_RUNS]:
+                del _runs[old]
         return found
