@@ -82,10 +82,12 @@ def paid(server, monkeypatch, ledger_url):
     return server
 
 
-def _paid_film(root: Path) -> tuple[Path, int]:
-    """A tiny paid film (Runway clips, no approval wait), boarded; and its story shots."""
+def _paid_film(root: Path, seed: int) -> tuple[Path, int]:
+    """A tiny paid film (Runway clips, no approval wait), boarded; and its story shots. Each
+    test's film has its own seed: the same requests would find the fake provider's jobs of
+    an earlier test under their idempotency keys, and create none."""
     api.new(root, title="The Retried Shot", genre="youth-romance",
-            logline="Two strangers share an umbrella.", language="en", duration=20, seed=11,
+            logline="Two strangers share an umbrella.", language="en", duration=20, seed=seed,
             budget=50, currency="USD")
     toml = root / "film.toml"
     text = toml.read_text(encoding="utf-8").replace('animator = "house-animator"',
@@ -146,7 +148,7 @@ def _ledger_in_flight(project: Path, url: str) -> list:
 
 def test_the_driver_killed_with_kill_9_then_make_again_pays_nothing_twice(
         cluster, paid, ledger_url, tmp_path, capsys):
-    film, shots = _paid_film(tmp_path / "film")
+    film, shots = _paid_film(tmp_path / "film", seed=11)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     argv = [sys.executable, "-c", "from microfilm.cli.app import main; main()", "make", str(film),
             "--ray", cluster.address]
@@ -204,7 +206,7 @@ def _busy(node) -> bool:
 
 def test_a_worker_node_killed_mid_render_retries_elsewhere_and_pays_nothing_twice(
         cluster, paid, ledger_url, tmp_path, capsys):
-    film, shots = _paid_film(tmp_path / "film")
+    film, shots = _paid_film(tmp_path / "film", seed=12)
     before = dict(paid.counts)
     result: dict = {}
 
