@@ -47,9 +47,11 @@ def session_pids(sid: int) -> list[int]:
 class RayCluster:
     def __init__(self, env: dict[str, str] | None = None):
         pytest.importorskip("ray", reason='Ray is not installed (pip install "microfilm[ray]")')
-        self.env = dict(os.environ if env is None else env, RAY_USAGE_STATS_ENABLED="0")
         # short: Ray's Unix sockets live under it and a socket path is at most 107 bytes
         self.temp = Path(tempfile.mkdtemp(prefix="mfray", dir="/tmp"))
+        self.env = dict(os.environ if env is None else env, RAY_USAGE_STATS_ENABLED="0")
+        if env is None:  # not the user's home: a ~/.ray/auth_token there turns token auth on
+            self.env["HOME"] = str(self.temp / "home")
         self.port = _free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.nodes: list[subprocess.Popen] = []
