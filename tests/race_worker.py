@@ -7,13 +7,14 @@ time, and prints one line per clip. Used by tests/unit/test_one_run_per_film.py.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from microfilm.ledger import Ledger
+from microfilm.ledger import open_ledger
 from microfilm.providers.ark import ArkSeedance
 from microfilm.providers.base import AnimateRequest
 from microfilm.providers.jobs import RetryPolicy, execute
@@ -32,7 +33,7 @@ def main(base_url: str, project: Path, go: Path) -> None:
     deadline = time.monotonic() + 30
     while not go.exists() and time.monotonic() < deadline:
         time.sleep(0.005)
-    ledger = Ledger.for_project(project)
+    ledger = open_ledger(project, os.environ.get("MICROFILM_LEDGER_URL", ""))  # "": SQLite
     provider = ArkSeedance(api_key="ark-race-test-key", base_url=f"{base_url}/api/v3", timeout=5.0)
 
     printing = threading.Lock()

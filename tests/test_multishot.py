@@ -157,25 +157,25 @@ def test_generate_sends_a_grouped_scene_as_one_call_and_cuts_it_back(tmp_path, m
     assert (root / "out" / "film.mp4").exists() and qc["spend"]["total"] > 0
 
 
-def test_a_run_whose_lead_fails_does_not_leave_its_shots_waiting():
-    """The lead's keyframe fails (a budget stop, say): every shot of the run gets that error
-    at once, in any order, and the call is never attempted twice."""
+def test_a_refused_run_leaves_each_of_its_shots_to_be_made_alone():
+    """The provider refuses the run's one call: every shot of the run comes back None (then
+    generate makes each alone), the refusal is logged once, and nothing is cut."""
+    from concurrent.futures import Future
     from types import SimpleNamespace
 
-    from microfilm.errors import BudgetExceeded
     from microfilm.stages.multishot import MultiShotCalls
+    from microfilm.tasks import AssetResult
 
     shots = [_shot("a", 1, "g"), _shot("b", 1, "g"), _shot("c", 1, "g")]
-    painted: list[str] = []
-
-    def keyframe(shot):
-        painted.append(shot.id)
-        raise BudgetExceeded("budget stop: the keyframe would cost $0.05")
-
-    gen = SimpleNamespace(board=SimpleNamespace(shots=shots), review=False, keyframe=keyframe,
-                          animator=SimpleNamespace(info=registry.entries()["kling-v3"].info))
+    logged: list[dict] = []
+    refused = AssetResult(path=Path(), made=False, refused="kling-v3 refused sc01: policy")
+    gen = SimpleNamespace(board=SimpleNamespace(shots=shots), review=False,
+                          animator=SimpleNamespace(info=registry.entries()["kling-v3"].info),
+                          _took=lambda fut, kind: fut.result(),
+                          ctx=SimpleNamespace(store=SimpleNamespace(log=logged.append)))
     calls = MultiShotCalls(gen)
-    for sid in ("c", "b", "a"):
-        with pytest.raises(BudgetExceeded):
-            calls.clip(next(s for s in shots if s.id == sid), Path("unused.png"))
-    assert painted == ["a"]  # one try at the lead's picture, kept for the run's other shots
+    assert [tuple(s.id for s in run) for run in calls.runs] == [("a", "b", "c")]
+    fut: Future = Future()
+    fut.set_result(refused)
+    assert calls.made([(calls.runs[0], None, fut)]) == {"a": None, "b": None, "c": None}
+    assert len(logged) == 1 and logged[0]["shots"] == ["a", "b", "c"]

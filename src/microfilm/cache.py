@@ -3,6 +3,11 @@
 An asset's key is the sha256 of the canonical JSON of every input that shapes it plus the
 provider's id, model and version. If a file for the key exists, the work is not redone.
 Assets are published by atomic rename, so a killed run leaves either nothing or a whole file.
+
+The store may live on a folder every node of a cluster sees (microfilm.executor on Ray): each
+writer makes its own temporary file (named by host, process and a random part) and renames
+it over the final name, so two nodes making the same asset at once both publish a whole
+file, one after the other, and a reader never sees half of one.
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -62,6 +69,9 @@ class RunCounters:
         return sum(self.made.values())
 
 
+_HOST = socket.gethostname()
+
+
 class Store:
     """Content-addressed assets under `.microfilm/assets/<kind>/<key><ext>`."""
 
@@ -87,11 +97,13 @@ class Store:
             self.counters.add(kind, hit=True)
             return final
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp{ext}")
+        tmp = final.with_name(f".{key}.{_HOST}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp{ext}")
         try:
             make(tmp)
             if not tmp.exists() or tmp.stat().st_size == 0:
                 raise RuntimeError(f"{kind} {key[:12]}: producer wrote nothing")
+            with open(tmp, "rb") as fh:  # on a shared folder, the bytes land before the name
+                os.fsync(fh.fileno())
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)

@@ -39,6 +39,12 @@ class Settings(BaseModel):
     # Subtitle languages, the film's own first: ["zh", "en"] burns English under the Chinese
     # (from screenplay.en.fountain) and writes film.zh.srt, film.en.srt (and .vtt).
     subtitles: tuple[Literal["en", "zh"], ...] = ()
+    # Where tasks run (microfilm.executor): "local" (this process), "auto" (a Ray cluster
+    # started on this machine) or a Ray cluster's address, "HOST:PORT" or "ray://HOST:PORT".
+    executor: str = Field(default="local", pattern=r"^(local|auto|ray://\S+|[\w.\-]+:\d+)$")
+    # The cluster's one ledger of paid calls, PostgreSQL (postgresql://...); "" = SQLite in
+    # the film folder, right for one machine.
+    ledger_url: str = Field(default="", pattern=r"^(|postgres(ql)?://\S+)$", repr=False)
 
 
 def user_config_path() -> Path:

@@ -14,10 +14,17 @@ A claim whose process is dead (a crash, kill -9) is taken over.
 
 No key or secret ever enters the ledger: rows hold hashes, ids, costs, statuses and paths,
 and error texts pass through `keys.redact` first.
+
+On a cluster (microfilm.executor on Ray) the ledger has one authority for every node and
+driver: PostgreSQL at the `ledger_url` setting (env MICROFILM_LEDGER_URL), one schema per
+film folder, the same tables and the same claim rules (`PgLedger`). Writes take a
+transaction-scoped advisory lock, so they are serialised cluster-wide as SQLite serialises
+them on one machine. SQLite stays the local default.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -30,6 +37,7 @@ from pathlib import Path
 from typing import Iterator
 
 from microfilm.cache import STATE_DIR
+from microfilm.errors import MicrofilmError
 from microfilm.money import Currency, Money
 from microfilm.redaction import redact_then_cut
 
@@ -355,7 +363,85 @@ class Ledger:
         return {h: n for h, _a, n in found}
 
 
-def _row(cur: sqlite3.Cursor, values: tuple) -> Row:
-    data = dict(zip([c[0] for c in cur.description], values))
+def open_ledger(project: Path, url: str = "") -> Ledger:
+    """The film's ledger: PostgreSQL at `url` when one is given (a cluster), else its SQLite file."""
+    return PgLedger(url, Path(project)) if url else Ledger.for_project(project)
+
+
+_PG_SCHEMA = _SCHEMA.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace(
+    " REAL", " DOUBLE PRECISION")  # PostgreSQL's REAL is 4 bytes: times and money need 8
+_PG_LOCK = 0x6D66_6C65  # "mfle": the advisory lock that serialises ledger writes
+
+
+class _PgConnection:
+    """A psycopg connection that takes the ledger's `?` placeholders."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def execute(self, sql: str, args: tuple | list = ()):
+        return self.con.execute(sql.replace("?", "%s"), tuple(args))
+
+
+class PgLedger(Ledger):
+    """The ledger on PostgreSQL, shared by every node and driver of a cluster.
+
+    Each film folder gets its own schema (named by a hash of its absolute path, which every
+    node sees alike), so one database serves many films and each film's budget counts only
+    its own requests. The URL may hold a password: it is never logged or put in an error.
+    """
+
+    def __init__(self, url: str, project: Path):
+        try:
+            import psycopg
+        except ImportError:
+            raise MicrofilmError('ledger_url needs psycopg: pip install "microfilm[postgres]"') from None
+        self._psycopg = psycopg
+        self.url = url
+        self.path = Path(project)
+        self.schema = "film_" + hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:20]
+        with self._write() as con:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            con.execute(f"SET LOCAL search_path TO {self.schema}")
+            for statement in filter(str.strip, _PG_SCHEMA.split(";")):
+                con.execute(statement)
+            for name, decl in _CLAIM_COLUMNS.items():
+                con.execute(f"ALTER TABLE paid_requests ADD COLUMN IF NOT EXISTS {name} "
+                            f"{decl.replace('INTEGER', 'BIGINT').replace('REAL', 'DOUBLE PRECISION')}")
+
+    @contextmanager
+    def _connect(self) -> Iterator[_PgConnection]:  # type: ignore[override]
+        try:
+            con = self._psycopg.connect(self.url, autocommit=True, connect_timeout=30,
+                                        options=f"-c search_path={self.schema}")
+        except self._psycopg.OperationalError as exc:
+            raise MicrofilmError(f"ledger_url: cannot reach the PostgreSQL ledger "
+                                 f"({redact_url_error(exc, self.url)})") from None
+        try:
+            yield _PgConnection(con)
+        finally:
+            con.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[_PgConnection]:  # type: ignore[override]
+        with self._connect() as con:
+            con.execute("BEGIN")
+            try:
+                con.execute(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+
+def redact_url_error(exc: Exception, url: str) -> str:
+    """The driver's message without the URL (it may carry a password)."""
+    text = str(exc).replace(url, "<ledger_url>").strip().splitlines()
+    return redact_then_cut(text[0] if text else type(exc).__name__, 300)
+
+
+def _row(cur, values: tuple) -> Row:
+    data = dict(zip([getattr(c, "name", None) or c[0] for c in cur.description], values))
     data["status"] = Status(data["status"])
     return Row(**data)

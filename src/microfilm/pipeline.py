@@ -18,6 +18,7 @@ from microfilm import form, runlock
 from microfilm.cache import RunCounters, WrittenFiles
 from microfilm.config import Settings, load_settings
 from microfilm.errors import MicrofilmError, SpecError
+from microfilm.executor import open_executor
 from microfilm.fsutil import remove_stale_temps
 from microfilm.project import Project
 from microfilm.providers import lifecycle
@@ -68,9 +69,10 @@ class ProjectStatus(BaseModel):
 
 def context(project: Project, *, on_progress: ProgressFn | None = None,
             edit_policy: EditPolicy = "ask", force: bool = False,
-            settings: Settings | None = None) -> StageContext:
+            settings: Settings | None = None, executor: str | None = None) -> StageContext:
     brief = project.brief()
-    settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]")
+    settings = settings or load_settings(brief.settings, source=f"{project.brief_path} [settings]",
+                                         executor=executor)
     brief, _ = lifecycle.apply(brief, follow_successor=settings.follow_successor,
                                source=str(project.brief_path))  # a retired model stops here
     return StageContext(project=project, brief=brief, settings=settings,
@@ -114,35 +116,40 @@ def _ready(ctx: StageContext, name: str, selected: list[str], shown: str) -> Non
 
 def make(path: str | Path, *, stages: list[str] | None = None, on_progress: ProgressFn | None = None,
          edit_policy: EditPolicy = "ask", force: bool = False,
-         settings: Settings | None = None, platforms: list[str] = ()) -> MakeReport:
-    """Run the stale stages in order, then master a variant for each of `platforms`."""
+         settings: Settings | None = None, platforms: list[str] = (),
+         executor: str | None = None) -> MakeReport:
+    """Run the stale stages in order, then master a variant for each of `platforms`.
+    `executor` (a Ray address or "auto") overrides the film's `executor` setting."""
     project = Project.at(path)
     with runlock.hold(project.root, label=str(path)):
         remove_stale_temps(project.state / "assets")  # a killed run's leftovers; none run now
         return _make(project, stages=stages, on_progress=on_progress, edit_policy=edit_policy,
-                     force=force, settings=settings, platforms=platforms, shown=str(path))
+                     force=force, settings=settings, platforms=platforms, shown=str(path),
+                     executor=executor)
 
 
 def _make(project: Project, *, stages: list[str] | None, on_progress: ProgressFn | None,
           edit_policy: EditPolicy, force: bool, settings: Settings | None,
-          platforms: list[str], shown: str) -> MakeReport:
+          platforms: list[str], shown: str, executor: str | None = None) -> MakeReport:
     ctx = context(project, on_progress=on_progress, edit_policy=edit_policy, force=force,
-                  settings=settings)
+                  settings=settings, executor=executor)
     t0 = time.monotonic()
     selected = _selected(stages)
     outcomes = []
-    for name in selected:
-        _ready(ctx, name, selected, shown)
-        outcomes.append(STAGES[name].run(ctx))
-    if platforms:
-        from microfilm.stages.variants import make_variant
+    generate.check_cluster_ledger(ctx)  # before connecting to a cluster
+    with open_executor(ctx.settings.executor, ctx.settings.workers) as ctx.executor:
+        for name in selected:
+            _ready(ctx, name, selected, shown)
+            outcomes.append(STAGES[name].run(ctx))
+        if platforms:
+            from microfilm.stages.variants import make_variant
 
-        outcomes += [make_variant(ctx, p) for p in platforms]
+            outcomes += [make_variant(ctx, p) for p in platforms]
     outs = master.outputs(ctx)
     return MakeReport(
         outcomes=outcomes, made=dict(ctx.counters.made), reused=dict(ctx.counters.reused),
         elapsed_s=round(time.monotonic() - t0, 3),
-        spend=spend(project, ctx.brief.budget.currency).total,
+        spend=spend(project, ctx.brief.budget.currency, ctx.settings.ledger_url).total,
         outputs={k: v for k, v in outs.items() if v.exists()},
     )
 
@@ -183,7 +190,7 @@ def status(path: str | Path) -> ProjectStatus:
             have = {a.shot_id for a in man.shots if (project.root / a.clip).exists()}
             shots_done = sum(1 for s in sb.shots if s.id in have)
     b = ctx.brief
-    paid = spend(project, b.budget.currency)
+    paid = spend(project, b.budget.currency, ctx.settings.ledger_url)
     return ProjectStatus(
         title=b.title, stages=states, shots_done=shots_done, shots_total=shots_total,
         spend=paid.total, spend_by_shot=paid.by_shot, budget=b.budget.amount,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from microfilm.ledger import LEDGER_NAME, Ledger
+from microfilm.ledger import LEDGER_NAME, open_ledger
 from microfilm.project import Project
 
 
@@ -20,9 +20,10 @@ class Spend(BaseModel):
     by_shot: dict[str, float] = {}
 
 
-def spend(project: Project, currency: str) -> Spend:
-    if not (project.state / LEDGER_NAME).exists():
+def spend(project: Project, currency: str, ledger_url: str = "") -> Spend:
+    """`ledger_url`: the cluster's PostgreSQL ledger (the `ledger_url` setting), else SQLite."""
+    if not ledger_url and not (project.state / LEDGER_NAME).exists():
         return Spend(currency=currency)
-    ledger = Ledger.for_project(project.root)
+    ledger = open_ledger(project.root, ledger_url)
     return Spend(currency=currency, total=round(ledger.total(currency).amount, 4),
                  by_shot={k: round(v.amount, 4) for k, v in ledger.spend_by_shot(currency).items()})

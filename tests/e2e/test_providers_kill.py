@@ -50,17 +50,27 @@ def test_kill_9_mid_render_then_resume_pays_nothing_twice(tmp_path, capsys, mode
 
         first = _run(server.base_url, project, mode)
 
-        def ready() -> bool:
+        def recorded() -> int:
             counts = ledger_counts(db)
-            recorded = counts.get("submitted", 0) + counts.get("done", 0)
+            return counts.get("submitted", 0) + counts.get("done", 0)
+
+        def ready() -> bool:
             # fal takes no idempotency key, so a kill while its submit POST is in flight (the
             # job made, its id not yet recorded) would make one job twice on resume: a limit
-            # of the provider's API, not of the ledger. Kill fal only when every job it made
-            # is recorded; Runway (idempotency key) is killed wherever it is.
-            settled = mode != "lipsync" or server.counts["jobs_created"] == recorded
-            return recorded >= 4 and settled
+            # of the provider's API, not of the ledger. For fal the server holds new jobs back
+            # and the kill waits until every job made is recorded; Runway (idempotency key)
+            # is killed wherever it is.
+            if recorded() < 4:
+                return False
+            if mode == "lipsync":
+                server.hold_new_jobs()
+                deadline = time.monotonic() + 30
+                while server.counts["jobs_created"] != recorded() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+            return True
 
         kill_9_when(first, ready)
+        server.drop_held_jobs()
         at_kill = ledger_counts(db)
         posts_at_kill = server.counts["submit"]
         jobs_at_kill = server.counts["jobs_created"]

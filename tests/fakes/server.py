@@ -94,6 +94,10 @@ class FakeServer:
         self.idempotent: dict[str, str] = {}
         self.lock = threading.Lock()
         self.polls_to_finish = 2
+        # A test can hold new jobs back (`hold_new_jobs`) to kill a client at a moment when no
+        # job is half made; jobs held then are dropped when it lets go (`drop_held_jobs`).
+        self._held = threading.Event()
+        self._hold_generation = 0
         self._httpd: ThreadingHTTPServer | None = None
         self.base_url = ""
 
@@ -126,6 +130,12 @@ class FakeServer:
     def new_job(self, kind: str, params: dict, *, idem: str = "", media: bytes = b"",
                 prefix: str = "job") -> tuple[Job, bool]:
         """Create a job (or return the one made under the same idempotency key)."""
+        generation = self._hold_generation
+        deadline = time.monotonic() + 60  # bounded: a test that forgets to let go still ends
+        while self._held.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if generation != self._hold_generation:  # its client was killed while it was held
+            raise ConnectionAbortedError("job dropped: its client was killed while it was held")
         with self.lock:
             if idem and idem in self.idempotent:
                 return self.jobs[self.idempotent[idem]], False
@@ -136,6 +146,14 @@ class FakeServer:
                 self.idempotent[idem] = job.id
             self.counts["jobs_created"] += 1
             return job, True
+
+    def hold_new_jobs(self) -> None:
+        self._held.set()
+
+    def drop_held_jobs(self) -> None:
+        """Requests held since `hold_new_jobs` make no job; later ones are served."""
+        self._hold_generation += 1
+        self._held.clear()
 
     def poll(self, job_id: str) -> Job | None:
         with self.lock:

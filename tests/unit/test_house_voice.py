@@ -158,3 +158,15 @@ def test_resample_keeps_pitch_and_length():
     assert y.size == 48000
     spectrum = np.abs(np.fft.rfft(y))
     assert np.argmax(spectrum) == pytest.approx(1000, abs=1)  # 1 Hz bins over 1 s
+
+
+def test_a_line_sounds_the_same_whatever_was_spoken_before_it():
+    """eSpeak NG carries state from one utterance to the next within a process; each line is
+    spoken in a fresh process, so a film's voices do not depend on the order its lines were
+    spoken in (threads, or nodes of a Ray cluster)."""
+    from microfilm.providers.house import espeak
+
+    first = espeak.synthesize("Sorry, Dad. I missed the bus.", language="en-us")
+    espeak.synthesize("Another line entirely, spoken in between.", language="en-us")
+    again = espeak.synthesize("Sorry, Dad. I missed the bus.", language="en-us")
+    assert first.samples and first.samples == again.samples

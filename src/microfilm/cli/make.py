@@ -29,8 +29,13 @@ PLATFORM_HELP = ("Also master a variant for this platform into out/PLATFORM/ (re
                  "douyin, kuaishou, channels, bilibili, tiktok, reels, shorts.")
 
 
+RAY_HELP = ("Run the film's tasks on a Ray cluster: its address (HOST:PORT or ray://HOST:PORT), "
+            "or `auto` to start one on this machine. Needs pip install \"microfilm\\[ray]\"; every "
+            "node must see DIR at the same path.")
+
+
 def run_with_progress(directory: Path, stages: list[str] | None, keep: bool, force: bool,
-                      platforms: list[str] | None = None) -> None:
+                      platforms: list[str] | None = None, ray: str | None = None) -> None:
     policy = "keep" if keep else "force" if force else "ask"
     for note in lifecycle.preflight(Project.at(directory))[1]:  # a retired model stops here
         out.print(f"[yellow]{note}[/]", highlight=False)
@@ -46,7 +51,7 @@ def run_with_progress(directory: Path, stages: list[str] | None, keep: bool, for
 
         report = pipeline.make(directory, stages=stages, on_progress=on_progress,
                                edit_policy=policy, force=force and not keep,
-                               platforms=platforms or [])
+                               platforms=platforms or [], executor=ray)
     for o in report.outcomes:
         mark = "[green]ran [/]" if o.ran else "[dim]skip[/]"
         out.print(f"  {mark} {o.stage:<9} {o.message}")
@@ -65,9 +70,10 @@ def register(app: typer.Typer) -> None:
         keep: bool = typer.Option(False, "--keep", help="Keep hand-edited files that conflict."),
         force: bool = typer.Option(False, "--force", help="Regenerate conflicting hand edits (backed up)."),
         platform: list[str] = typer.Option(None, "--platform", help=PLATFORM_HELP),
+        ray: str = typer.Option(None, "--ray", metavar="ADDRESS|auto", help=RAY_HELP),
     ) -> None:
         """Run every stale stage and write the deliverables to DIR/out/."""
-        run_with_progress(directory, None, keep, force, platform)
+        run_with_progress(directory, None, keep, force, platform, ray)
 
     for stage, doc in STAGE_HELP.items():
         _stage_command(app, stage, doc)

@@ -28,12 +28,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import TYPE_CHECKING, Literal, Sequence
 
 from microfilm.errors import MediaError
+from microfilm.executor import using
 from microfilm.form import FPS
 from microfilm.fsutil import atomic_output, sha256_file, sha256_text
 from microfilm.media.ffmpeg import run, video_encode_args
@@ -41,6 +41,9 @@ from microfilm.media import motion
 from microfilm.media.fonts import find_font
 from microfilm.media.probe import count_frames, iter_packets, probe
 from microfilm.media.subtitles import SafeArea
+
+if TYPE_CHECKING:
+    from microfilm.executor import Executor
 
 # storyboard name -> xfade transition. "fade" in a storyboard means fade through black;
 # "dissolve" is a cross-dissolve (xfade's own "dissolve" is a pixel-noise pattern).
@@ -463,15 +466,46 @@ def _prune(reuse: Path, keep: set[str]) -> None:
             old.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class SplitTask:
+    """A segment cut by stream copy at its transition windows (an executor task)."""
+
+    seg: Path
+    t_in: "Transition | None"
+    t_out: "Transition | None"
+    fps: int
+    work: Path
+    stem: str
+
+    def run(self) -> list[Path]:
+        return _cut_for_transitions(self.seg, self.t_in, self.t_out, self.fps, self.work, self.stem)
+
+
+@dataclass(frozen=True)
+class TransitionWindowTask:
+    """One transition window re-encoded from the two pieces around it (an executor task)."""
+
+    tail: Path
+    head: Path
+    transition: "Transition"
+    fps: int
+    out: Path
+    reuse: Path | None
+
+    def run(self) -> Path:
+        return _blend(self.tail, self.head, self.transition, self.fps, self.out, self.reuse)
+
+
 def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transition | None],
                           out: Path, *, fps: int = FPS, workers: int = 1,
-                          reuse: Path | None = None) -> Path:
+                          reuse: Path | None = None, executor: "Executor | None" = None) -> Path:
     """Join segments, `transitions[i]` between segments i and i+1 (None or "cut": a cut).
 
     Each segment must have been encoded with the matching SegmentSpec.transition_in/out (its
     handles and forced keyframes). Only the transition windows are re-encoded; the rest is
     stream-copied. Total frames = the sum of the segments' planned frames (handles excluded).
-    Cutting and blending run on `workers` threads (the work is in ffmpeg). With `reuse`, a
+    Cutting and blending are tasks on `executor` (the run's: in-process or Ray), else on
+    `workers` threads (the work is in ffmpeg). With `reuse`, a
     folder, each blended window is kept there by content and reused by a later join; after a
     join the folder holds only the windows that join used, so it never outgrows one film.
     """
@@ -487,13 +521,13 @@ def join_with_transitions(segments: Sequence[Path], transitions: Sequence[Transi
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".join.", dir=out.parent))
     try:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            cut = list(pool.map(
-                lambda i: _cut_for_transitions(Path(segments[i]), trans[i - 1] if i > 0 else None,
-                                               trans[i] if i < n - 1 else None, fps, work,
-                                               f"s{i:04d}"), range(n)))
-            blends = {i: pool.submit(_blend, cut[i][-1], cut[i + 1][0], t, fps,
-                                     work / f"t{i:04d}.mp4", reuse)
+        with using(executor, workers) as pool:
+            splits = [pool.submit(SplitTask(Path(segments[i]), trans[i - 1] if i > 0 else None,
+                                            trans[i] if i < n - 1 else None, fps, work,
+                                            f"s{i:04d}")) for i in range(n)]
+            cut = [f.result() for f in splits]
+            blends = {i: pool.submit(TransitionWindowTask(cut[i][-1], cut[i + 1][0], t, fps,
+                                                          work / f"t{i:04d}.mp4", reuse))
                       for i, t in enumerate(trans) if t}
             order: list[Path] = []
             for i, pieces in enumerate(cut):

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from microfilm.cache import RunCounters, Store, WrittenFiles, cache_key
 from microfilm.config import Settings
 from microfilm.errors import ConflictError
+from microfilm.executor import Executor
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.project import Project
 from microfilm.spec.brief import Brief
@@ -60,6 +61,7 @@ class StageContext:
     on_progress: ProgressFn | None = None
     edit_policy: EditPolicy = "ask"
     force: bool = False
+    executor: Executor | None = None  # the run's (pipeline.make opens it); None: in-process
 
     @property
     def store(self) -> Store:

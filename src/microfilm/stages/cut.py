@@ -4,28 +4,29 @@ The cut is a typed timeline (segments, transitions, dialogue placements, cues: s
 saved as .microfilm/cut.json; master exports it for editors (out/cut.otio, cut.fcpxml,
 cut.xml). Each segment is a pure function of its clip, duration, cues and label: its key
 says whether it must be encoded, so changing one line re-encodes only the segment that
-shows it. Segments encode in parallel, one ffmpeg each.
+shows it. Segments encode in parallel, one ffmpeg each, as tasks on the run's executor
+(in-process, or a Ray cluster: microfilm.executor).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import as_completed
 from pathlib import Path
 
-from microfilm import platforms
 from microfilm.cache import cache_key
 from microfilm.config import default_ai_label
 from microfilm.direction.cast import speaker_name
+from microfilm.executor import using
 from microfilm.fsutil import atomic_write_text
 from microfilm.media import segments, subtitles
-from microfilm.media.fonts import find_font
 # re-exported: the cut's types live in spec/, below every stage
 from microfilm.spec.cut import CueModel, Cut, Placement, SegmentEntry
 from microfilm.spec import translation
 from microfilm.spec.storyboard import Storyboard
 from microfilm.stages import generate
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, load_records, record_run
+from microfilm.tasks.segment import SegmentTask
 
 NAME = "cut"
 TRANSITION_S = {"cut": 0.0, "dissolve": 0.6, "fade": 0.8, "wipeleft": 0.5, "slideup": 0.5,
@@ -127,44 +128,23 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     return cut, jobs
 
 
-def _transition(kind: str, seconds: float) -> segments.Transition | None:
-    return segments.Transition(kind, seconds) if seconds > 0 else None
-
-
-def _encode(ctx: StageContext, job: dict) -> Path:
-    def make(tmp: Path) -> None:
-        area = platforms.safe_area(job["platform"], job["width"], job["height"])  # UI-free: subtitles, label
-        ass = None
-        if job["cues"]:
-            ass = tmp.with_suffix(".ass")
-            subtitles.write_ass(
-                [subtitles.Cue(**c) for c in job["cues"]], ass,
-                width=job["width"], height=job["height"], language=job["language"],
-                font=find_font(cjk=True), margins=area,
-            )
-        try:
-            segments.encode_segment(segments.SegmentSpec(
-                source=ctx.project.root / job["clip"], out=tmp, width=job["width"],
-                height=job["height"], fps=job["fps"], duration=job["duration"], ass=ass,
-                label=job["label"], safe_area=area,
-                transition_in=_transition(job["transition_in_kind"], job["transition_in"]),
-                transition_out=_transition(job["transition_out_kind"], job["transition_out"]),
-                threads=segments.x264_threads(),
-            ))
-        finally:
-            if ass is not None:
-                ass.unlink(missing_ok=True)
-
-    return ctx.store.produce("segment", job["key"], ".mp4", make)
+def segment_task(ctx: StageContext, job: dict) -> SegmentTask:
+    """A planned segment as the task that encodes it (its key and its plan, no paths of the run)."""
+    plan = {k: v for k, v in job.items() if k not in ("key", "out", "shot_id")}
+    return SegmentTask(root=ctx.project.root, key=job["key"], job=plan,
+                       threads=segments.x264_threads())
 
 
 def encode_all(ctx: StageContext, jobs: list[dict]) -> None:
-    """Encode the segments the store lacks, one ffmpeg per core."""
+    """Encode the segments the store lacks, one task (one ffmpeg) each on the run's executor."""
     done = 0
-    with ThreadPoolExecutor(max_workers=ctx.settings.workers) as pool:
-        for job, _ in zip(jobs, pool.map(lambda j: _encode(ctx, j), jobs)):
+    with using(ctx.executor, ctx.settings.workers) as pool:
+        futures = {pool.submit(segment_task(ctx, job)): job for job in jobs}
+        for fut in as_completed(futures):
+            made = fut.result().made
+            ctx.counters.add("segment", hit=not made)
             done += 1
-            ctx.progress(NAME, done, len(jobs), f"segment {job['shot_id']}")
+            ctx.progress(NAME, done, len(jobs), f"segment {futures[fut]['shot_id']}")
 
 
 def run(ctx: StageContext) -> StageOutcome:

@@ -2,15 +2,17 @@
 
 Each asset is keyed by its request (minus the output path) and the provider's identity,
 so an unchanged shot is never painted, animated or voiced again, and a changed line
-regenerates that line's voice alone. Work runs on a thread pool: the providers spend
-their time in ffmpeg, eSpeak or the network, not in Python.
+regenerates that line's voice alone. Every asset is a typed task (microfilm.tasks) on the
+run's executor: in-process threads (the providers spend their time in ffmpeg, eSpeak or the
+network, not in Python) or a Ray cluster. This module plans the tasks and their order:
+reference sheets, then keyframes (with voices, score and cover alongside), then each shot's
+clip as soon as its keyframe exists, then lip-sync.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+import uuid
+from concurrent.futures import Future, as_completed
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +20,10 @@ import numpy as np
 from microfilm import form
 from microfilm.cache import cache_key
 from microfilm.errors import SpecError
+from microfilm.executor import Executor, is_ray, using
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.lanes import Lanes
-from microfilm.ledger import Ledger
+from microfilm.ledger import open_ledger
 from microfilm.media import motion
 from microfilm.media.images import MAX_REFERENCE_BYTES, ImageRefused, check_image
 from microfilm.providers import dialogue, jobs, planner, registry
@@ -37,6 +40,11 @@ from microfilm.spec.storyboard import Shot, Storyboard
 from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, record_run, text_key
 from microfilm.stages.prompting import shot_prompt  # models12c: each family's prompt text
 from microfilm.stages.multishot import MultiShotCalls  # models12c: multi-shot calls
+from microfilm.tasks import (
+    AssetResult, AssetTask, ClipTask, CoverTask, KeyframeTask, LipSyncTask, ReferenceTask,
+    RunSpec, ScoreTask, VoiceTask,
+)
+from microfilm.tasks import runs
 
 NAME = "generate"
 
@@ -71,8 +79,9 @@ def inputs_key(ctx: StageContext) -> str:
 
 
 class _Generator:
-    def __init__(self, ctx: StageContext, board: Storyboard, bible: Bible):
+    def __init__(self, ctx: StageContext, board: Storyboard, bible: Bible, pool: Executor):
         self.ctx = ctx
+        self.pool = pool
         self.board = board
         self.bible = bible
         pv = ctx.brief.providers
@@ -85,44 +94,58 @@ class _Generator:
         self.lipsync = registry.get(pv.lipsync, "lipsync") if pv.lipsync else None
         self.moved_by: dict[str, str] = {}  # shot id -> the animator that made its clip
         self.root = ctx.project.root
-        self.ledger = Ledger.for_project(self.root)
+        self.ledger = open_ledger(self.root, ctx.settings.ledger_url)
         budget = ctx.brief.budget
         self.guard = BudgetGuard(budget.amount, budget.currency,
                                  spent=self.ledger.committed(budget.currency),
                                  rate=ctx.settings.usd_to_cny)
+        # What a task needs to find this run's ledger, budget and providers on any node.
+        self.spec = RunSpec(run_id=uuid.uuid4().hex, root=self.root,
+                            ledger_url=ctx.settings.ledger_url, budget=budget.amount,
+                            currency=budget.currency, usd_to_cny=ctx.settings.usd_to_cny,
+                            workers=ctx.settings.workers)
+        # A lane per paid provider (its declared concurrency), one for the CPU (microfilm.lanes)
+        self.lanes = Lanes(ctx.settings.workers)
+        mine = [p for p in (self.painter, self.animator, self.voice, self.composer,
+                            self.house_painter, self.house_animator, self.lipsync) if p is not None]
+        self.run_context = runs.RunContext(
+            ledger=self.ledger, guard=self.guard, lanes=self.lanes,
+            providers={(p.info.id, p.info.capability): p for p in mine})
         self.refusals: list[str] = []
         self._refs: dict[str, Path | None] = {}
-        self._ref_lock = threading.Lock()
-        self._ref_locks: dict[str, threading.Lock] = {}
         self._checked: set[Path] = set()  # supplied reference pictures that decoded
         self.palette = tuple(bible.style.palette) or ctx.brief.preset.palette
         # Paid motion waits for a person's approval (see microfilm.review).
         self.review = ctx.settings.approve_before_animating and self.animator.info.paid
         self.approvals = load_approvals(ctx.project)
         self.drafts: list[str] = []
-        # speed14b hook: a lane per paid provider (its declared concurrency), one for the CPU
-        self.lanes = Lanes(ctx.settings.workers)
 
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.root))
 
-    def _produce(self, kind: str, provider, request: Request, ext: str, call,
+    def _submit(self, task_type: type[AssetTask], provider, request: Request,
+                shot_id: str = "") -> Future:
+        """The asset for `request` as a task on the run's executor; made only if the store
+        lacks it. A paid provider's call goes through `jobs.execute` there: recorded in the
+        ledger first, budget-checked, never sent twice."""
+        key = cache_key(task_type.kind, request, provider.info.cache_identity())
+        suffix = _clip_ext(provider) if task_type is ClipTask else ""
+        return self.pool.submit(task_type(spec=self.spec, provider=provider.info.id,
+                                          request=request, key=key, shot_id=shot_id,
+                                          suffix=suffix, remote=provider.info.paid))
+
+    def _took(self, future: Future, kind: str) -> AssetResult:
+        result: AssetResult = future.result()
+        if not result.refused:
+            self.ctx.counters.add(kind, hit=not result.made)
+        return result
+
+    def _produce(self, task_type: type[AssetTask], provider, request: Request,
                  shot_id: str = "") -> Path:
-        """The asset for `request`, made only if the store lacks it. A paid provider's call
-        goes through `jobs.execute`: recorded in the ledger first, budget-checked, never
-        sent twice."""
-        key = cache_key(kind, request, provider.info.cache_identity())
-
-        def make(tmp: Path) -> None:
-            req = request.model_copy(update={"out": tmp})
-            if provider.info.paid:  # its lane is held while the service works (microfilm.lanes)
-                jobs.execute(provider, req, ledger=self.ledger, budget_guard=self.guard, out=tmp,
-                             shot_id=shot_id or kind, slot=lambda: self.lanes.slot(provider.info))
-            else:
-                with self.lanes.slot(provider.info):
-                    call(req)
-
-        return self.ctx.store.produce(kind, key, ext, make)
+        result = self._took(self._submit(task_type, provider, request, shot_id), task_type.kind)
+        if result.refused:
+            raise jobs.RefusedError(result.refused)  # the text already names provider and shot
+        return result.path
 
     def _looks(self, ids: list[str]) -> tuple[CharacterLook, ...]:
         looks = []
@@ -133,7 +156,8 @@ class _Generator:
                                            color=c.color))
         return tuple(looks)
 
-    def keyframe(self, shot: Shot) -> Path:
+    def keyframe(self, shot: Shot) -> tuple[object, PaintRequest]:
+        """The painter for the shot's keyframe and what to ask it."""
         b = self.ctx.brief
         loc = self.bible.location(shot.location) if shot.location else None
         is_card = shot.kind in ("title", "credits")
@@ -153,13 +177,11 @@ class _Generator:
         )
         # Title and credits cards are typesetting, not pictures to pay for: the house
         # painter and animator set them exactly, in any script.
-        painter = self.house_painter if is_card else self.painter
-        try:
-            return self._produce("keyframe", painter, req, ".png", painter.paint, shot.id)
-        except jobs.RefusedError as exc:
-            return self._fallback(shot, exc, "keyframe", req)
+        return (self.house_painter if is_card else self.painter), req
 
-    def clip(self, shot: Shot, keyframe: Path) -> tuple[Path, str, bool]:
+    def clip(self, shot: Shot, keyframe: Path) -> tuple[object, AnimateRequest]:
+        """The animator for the shot's clip (a free house draft while it waits for approval)
+        and what to ask it."""
         w, h = self.ctx.brief.size
         req = AnimateRequest(
             image=keyframe, image_sha256=sha256_file(keyframe), camera=shot.camera,
@@ -172,14 +194,23 @@ class _Generator:
         if animator is self.animator and self.review and not self._cleared(shot):
             animator = self.house_animator  # a free draft of the keyframe until approved
             self.drafts.append(shot.id)
-        key = cache_key("clip", req, animator.info.cache_identity())
-        try:
-            path = self._produce("clip", animator, req, _clip_ext(animator), animator.animate, shot.id)
-            self.moved_by[shot.id] = animator.info.id
-            return path, key, animator.info.capabilities.native_audio
-        except jobs.RefusedError as exc:
-            path = self._fallback(shot, exc, "clip", req)
+        return animator, req
+
+    def took_clip(self, shot: Shot, animator, req: AnimateRequest,
+                  future: Future) -> tuple[Path, str, bool]:
+        """The clip's path, cache key and whether it has sound; a refused clip is made by
+        the house animator instead."""
+        result = self._took(future, "clip")
+        if result.refused:
+            path = self._fallback(shot, result.refused, "clip", req)
             return path, cache_key("clip", req, self.house_animator.info.cache_identity()), False
+        self.moved_by[shot.id] = animator.info.id
+        return (result.path, cache_key("clip", req, animator.info.cache_identity()),
+                animator.info.capabilities.native_audio)
+
+    def took_keyframe(self, shot: Shot, req: PaintRequest, future: Future) -> Path:
+        result = self._took(future, "keyframe")
+        return self._fallback(shot, result.refused, "keyframe", req) if result.refused else result.path
 
     def lip_synced(self, shot: Shot, clip: Path, key: str,
                    voices: list[VoiceAsset]) -> tuple[Path, str, bool] | None:
@@ -211,7 +242,7 @@ class _Generator:
         req = LipSyncRequest(video=clip, video_sha256=sha256_file(clip), audio=audio,
                              audio_sha256=sha256_file(audio), duration=shot.duration, width=w,
                              height=h, fps=self.board.fps)
-        path = self._produce("lipsync", self.lipsync, req, ".mp4", self.lipsync.lipsync, shot.id)
+        path = self._produce(LipSyncTask, self.lipsync, req, shot.id)
         return path, cache_key("lipsync", req, self.lipsync.info.cache_identity()), True
 
     def native_lines(self, shot: Shot) -> list:
@@ -244,29 +275,39 @@ class _Generator:
         length = seconds[0] if seconds else _wav_seconds(path)
         return (path, length) if length >= native_speech.MIN_LINE_S else None
 
-    def _fallback(self, shot: Shot, exc: Exception, kind: str, request: Request) -> Path:
+    def _fallback(self, shot: Shot, refusal: str, kind: str, request: Request) -> Path:
         """A refused shot is reported and made by the house provider, so the film goes on."""
-        self.refusals.append(f"{shot.id}: {exc}")
-        self.ctx.store.log({"event": "refused", "shot": shot.id, "kind": kind, "error": str(exc)})
-        house = self.house_painter if kind == "keyframe" else self.house_animator
-        call = house.paint if kind == "keyframe" else house.animate
-        return self._produce(kind, house, request, ".png" if kind == "keyframe" else _clip_ext(house), call)
+        self.refusals.append(f"{shot.id}: {refusal}")
+        self.ctx.store.log({"event": "refused", "shot": shot.id, "kind": kind, "error": refusal})
+        if kind == "keyframe":
+            return self._produce(KeyframeTask, self.house_painter, request)
+        return self._produce(ClipTask, self.house_animator, request)
 
     def reference(self, character_id: str) -> Path | None:
-        """A character's reference sheet, painted once and passed to every shot with them.
-        Shots are made in parallel; a lock per character keeps two of them from painting
-        (and paying for) the same sheet at once."""
-        with self._ref_lock:
-            lock = self._ref_locks.setdefault(character_id, threading.Lock())
-        with lock:
-            if character_id in self._refs:
-                return self._refs[character_id]
-            path = self.supplied_reference(character_id)
-            if path is None:
-                looks = self._looks([character_id])
-                path = self._paint_reference(looks[0], character_id) if looks else None
-            self._refs[character_id] = path
-            return path
+        """A character's reference sheet (`paint_references` made them all before any shot)."""
+        if character_id not in self._refs:
+            self.paint_references([character_id])
+        return self._refs[character_id]
+
+    def paint_references(self, characters: list[str]) -> None:
+        """Each character's sheet, painted once (tasks in parallel) and passed to every shot
+        with them; a person's own picture from the bible is used as it is."""
+        todo = {}
+        for cid in dict.fromkeys(characters):
+            if cid in self._refs:
+                continue
+            path = self.supplied_reference(cid)
+            looks = self._looks([cid]) if path is None else []
+            if looks:
+                todo[cid] = self._submit(ReferenceTask, self.painter,
+                                         self._reference_request(looks[0], cid), cid)
+            else:
+                self._refs[cid] = path
+        for cid, fut in todo.items():
+            result = self._took(fut, "reference")
+            if result.refused:
+                raise jobs.RefusedError(result.refused)
+            self._refs[cid] = result.path
 
     def supplied_reference(self, character_id: str) -> Path | None:
         """A person's own picture of the character (bible.yaml `reference`), checked before
@@ -288,14 +329,14 @@ class _Generator:
         self._checked.add(path)
         return path
 
-    def _paint_reference(self, look: CharacterLook, character_id: str) -> Path:
+    def _reference_request(self, look: CharacterLook, character_id: str) -> PaintRequest:
         b = self.ctx.brief
         take = self.approvals.reference_takes.get(character_id, 0)
         req = PaintRequest(kind="reference", prompt=f"{look.name}: {look.look}; {look.wardrobe}",
                            width=1024, height=1536, genre=b.genre.value, palette=self.palette,
                            framing="full figure", characters=(look,), title=look.name,
                            language=b.language, seed=b.seed + 1_000_003 * take)
-        return self._produce("reference", self.painter, req, ".png", self.painter.paint, character_id)
+        return req
 
     def _cleared(self, shot: Shot) -> bool:
         """Approved by a person: the shot, and the sheet of each character in it."""
@@ -333,14 +374,17 @@ class _Generator:
             return ()
         return tuple(c for c in shot.characters if self.reference(c))
 
-    def speech(self, character: str, text: str) -> tuple[Path, float]:
+    def speech(self, character: str, text: str) -> Future:
         c = self.bible.character(character)
         req = SpeechRequest(text=text, language=self.ctx.brief.language,
                             voice=c.voice if c else VoiceSpec(), character=c.id if c else character)
-        path = self._produce("voice", self.voice, req, ".wav", self.voice.speak)
+        return self._submit(VoiceTask, self.voice, req)
+
+    def voiced(self, future: Future) -> tuple[Path, float]:
+        path = self._took(future, "voice").path
         return path, _wav_seconds(path)
 
-    def score(self) -> Path:
+    def score(self) -> Future:
         b = self.ctx.brief
         starts, scene_starts, last_scene = self.board.starts(), [], -1
         for shot, t in zip(self.board.shots, starts):
@@ -351,9 +395,9 @@ class _Generator:
         req = ScoreRequest(genre=b.genre.value, mood=pr.music_mood, tempo_bpm=pr.tempo_bpm,
                            mode=pr.mode, duration=round(self.board.duration, 3),
                            scene_starts=tuple(scene_starts), seed=b.seed)
-        return self._produce("score", self.composer, req, ".wav", self.composer.compose)
+        return self._submit(ScoreTask, self.composer, req)
 
-    def cover(self) -> Path:
+    def cover(self) -> Future:
         b = self.ctx.brief
         w, h = b.size
         stars = [c.id for c in self.bible.characters[:2]]
@@ -364,9 +408,16 @@ class _Generator:
             motifs=tuple(loc.motifs) if loc else (), characters=self._looks(stars),
             title=b.title, subtitle=b.logline, language=b.language, seed=b.seed,
         )
-        return self._produce("cover", self.painter, req, ".png", self.painter.paint)
+        return self._submit(CoverTask, self.painter, req)
 
     def run(self) -> Manifest:
+        runs.register(self.spec, self.run_context)  # in-process tasks share these objects
+        try:
+            return self._run()
+        finally:
+            runs.forget(self.spec)
+
+    def _run(self) -> Manifest:
         shots = self.board.shots
         total = len(shots) + sum(len(s.lines) for s in shots) + 2
         done = 0
@@ -376,51 +427,65 @@ class _Generator:
             done += 1
             self.ctx.progress(NAME, done, total, msg)
 
-        multishot = MultiShotCalls(self)  # models12c: grouped shots, one call per run
-
-        def shot_pictures(shot: Shot) -> tuple[Path, Path, str, bool]:
-            kf = multishot.keyframe(shot)
-            clip, key, audio = multishot.clip(shot, kf) or self.clip(shot, kf)
-            tick(f"shot {shot.id}")
-            return kf, clip, key, audio
-
-        def line_voice(character: str, text: str) -> tuple[Path, float]:
-            out = self.speech(character, text)
-            tick(f"voice: {character}")
-            return out
+        def voice(character: str, text: str) -> Future:
+            fut = self.speech(character, text)
+            fut.add_done_callback(lambda _f: tick(f"voice: {character}"))
+            return fut
 
         # A line the clip will speak is not voiced: no TTS call, nothing paid for it.
         native = [self.native_lines(s) for s in shots]
-        providers = (self.painter, self.animator, self.voice, self.composer, *(
-            [self.lipsync] if self.lipsync else []))
-        with ThreadPoolExecutor(max_workers=self.lanes.pool_size((p.info for p in providers),
-                                                                 tasks=total)) as pool:
-            pics: list[Future] = [pool.submit(shot_pictures, s) for s in shots]
-            voices: list[list[Future | None]] = [
-                [None if ln in said else pool.submit(line_voice, ln.character, ln.text)
-                 for ln in s.lines] for s, said in zip(shots, native)
-            ]
-            score_f = pool.submit(self.score)
-            cover_f = pool.submit(self.cover)
-            assets = []
-            for shot, pic, vfs in zip(shots, pics, voices):
-                kf, clip, key, has_audio = pic.result()
-                va = []
-                for i, (line, vf) in enumerate(zip(shot.lines, vfs)):
-                    spoken = self.spoken_in_clip(shot, i, clip) if vf is None else None
-                    path, dur = spoken or (vf.result() if vf else self.speech(line.character, line.text))
-                    va.append(VoiceAsset(character=line.character, text=line.text, start=line.start,
-                                         path=self._rel(path), duration=round(dur, 4),
-                                         native=spoken is not None))
-                synced = self.lip_synced(shot, clip, key, va)
-                if synced is not None:  # the voice track still carries the line: the clip's
-                    clip, key, has_audio = synced  # copy stays muted unless keep_clip_audio
-                assets.append(ShotAssets(shot_id=shot.id, keyframe=self._rel(kf), clip=self._rel(clip),
-                                         clip_key=key, clip_has_audio=has_audio, voices=va))
-            score = score_f.result()
-            tick("score")
-            cover = cover_f.result()
-            tick("cover")
+        voices: list[list[Future | None]] = [
+            [None if ln in said else voice(ln.character, ln.text) for ln in s.lines]
+            for s, said in zip(shots, native)]
+        score_f, cover_f = self.score(), self.cover()
+        if (self.painter.info.capabilities.references
+                or self.animator.info.capabilities.references):
+            self.paint_references([c for s in shots if s.kind == "shot" for c in s.characters])
+        multishot = MultiShotCalls(self)  # grouped shots: one call per run (stages/multishot.py)
+        by_id = {s.id: s for s in shots}
+        asked = {s.id: self.keyframe(s) for s in shots}
+        pictures = {self._submit(KeyframeTask, painter, req, s.id): s
+                    for s, (painter, req) in zip(shots, asked.values())}
+        keyframes: dict[str, Path] = {}
+        clips: dict[str, tuple] = {}
+
+        def start_clip(shot: Shot) -> None:
+            animator, req = self.clip(shot, keyframes[shot.id])
+            clips[shot.id] = (animator, req, self._submit(ClipTask, animator, req, shot.id))
+
+        for fut in as_completed(pictures):  # each clip starts as soon as its keyframe exists
+            shot = pictures[fut]
+            keyframes[shot.id] = self.took_keyframe(shot, asked[shot.id][1], fut)
+            if shot.id not in multishot.run_of:  # a run's shots go together, below
+                start_clip(shot)
+        grouped = multishot.made(multishot.start(keyframes))
+        for shot_id in [i for i, made in grouped.items() if made is None]:
+            start_clip(by_id[shot_id])  # its run was refused: each shot is made alone
+        assets = []
+        for shot, vfs in zip(shots, voices):
+            kf = keyframes[shot.id]
+            if grouped.get(shot.id) is not None:
+                clip, key, has_audio = grouped[shot.id]
+            else:
+                animator, req, clip_f = clips[shot.id]
+                clip, key, has_audio = self.took_clip(shot, animator, req, clip_f)
+            tick(f"shot {shot.id}")
+            va = []
+            for i, (line, vf) in enumerate(zip(shot.lines, vfs)):
+                spoken = self.spoken_in_clip(shot, i, clip) if vf is None else None
+                path, dur = spoken or self.voiced(vf or self.speech(line.character, line.text))
+                va.append(VoiceAsset(character=line.character, text=line.text, start=line.start,
+                                     path=self._rel(path), duration=round(dur, 4),
+                                     native=spoken is not None))
+            synced = self.lip_synced(shot, clip, key, va)
+            if synced is not None:  # the voice track still carries the line: the clip's
+                clip, key, has_audio = synced  # copy stays muted unless keep_clip_audio
+            assets.append(ShotAssets(shot_id=shot.id, keyframe=self._rel(kf), clip=self._rel(clip),
+                                     clip_key=key, clip_has_audio=has_audio, voices=va))
+        score = self._took(score_f, "score").path
+        tick("score")
+        cover = self._took(cover_f, "cover").path
+        tick("cover")
         sheets = {c: self._rel(p) for c, p in sorted(self._refs.items()) if p is not None}
         return Manifest(shots=assets, score=self._rel(score), cover=self._rel(cover),
                         refused=self.refusals, references=sheets,
@@ -465,7 +530,8 @@ def run(ctx: StageContext) -> StageOutcome:
             f"over the micro film's 10:00 cap; shorten shots or cut scenes"
         )
     before = dict(ctx.counters.made)
-    manifest = _Generator(ctx, board, bible).run()
+    with using(ctx.executor, ctx.settings.workers) as pool:
+        manifest = _Generator(ctx, board, bible, pool).run()
     atomic_write_text(manifest_path(ctx), manifest.model_dump_json(indent=1))
     record_run(ctx, NAME, key, timer, outputs=[manifest_path(ctx)])
     made = {k: v - before.get(k, 0) for k, v in ctx.counters.made.items() if v - before.get(k, 0)}
@@ -490,3 +556,21 @@ def pending_message(root: Path, pending: Pending) -> str:
         parts.append(f"reference sheets to approve: {sheets}: "
                      f"`microfilm approve {root} --reference CHARACTER`")
     return "; ".join(parts)
+
+
+def check_cluster_ledger(ctx: StageContext) -> None:
+    """Refuse, before connecting to a cluster, a paid film on machines beyond this one without
+    the cluster's one ledger: SQLite on a shared folder is not safe across machines, and a
+    task retried on another node must see every claim."""
+    address = ctx.settings.executor.removeprefix("ray://").rsplit(":", 1)[0]
+    if (not is_ray(ctx.settings.executor) or ctx.settings.ledger_url
+            or ctx.settings.executor == "auto" or address in ("127.0.0.1", "localhost", "::1")):
+        return
+    pv = ctx.brief.providers
+    names = [n for n in (pv.painter, pv.animator, pv.voice, pv.composer, pv.lipsync) if n]
+    paid = [n for n in names if (e := registry.entries().get(n)) and e.info and e.info.paid]
+    if paid:
+        raise SpecError(
+            f"{ctx.project.brief_path}: {', '.join(paid)} bill each call and the film runs on the "
+            f"Ray cluster at {ctx.settings.executor}: set ledger_url (or MICROFILM_LEDGER_URL) to "
+            "a PostgreSQL database every node reaches, so no request is paid twice")

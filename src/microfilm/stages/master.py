@@ -91,7 +91,7 @@ def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
 def write_qc(ctx: StageContext, report: qc.QCReport, path: Path) -> None:
     """qc.json: the measurements of the finished file, plus what the film cost."""
     data = json.loads(report.model_dump_json())
-    data["spend"] = spend(ctx.project, ctx.brief.budget.currency).model_dump()
+    data["spend"] = spend(ctx.project, ctx.brief.budget.currency, ctx.settings.ledger_url).model_dump()
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -106,7 +106,7 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
     transitions = [segments.Transition(s.transition, s.transition_s) if s.transition_s > 0 else None
                    for s in cut.segments[1:]]
     video = store.produce("join", join_key(cut), ".mp4", lambda tmp: segments.join_with_transitions(
-        seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers,
+        seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers, executor=ctx.executor,
         reuse=store.root / "transitions"))
 
     ctx.progress(NAME, 1, 4, "mixing sound")

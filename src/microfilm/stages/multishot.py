@@ -12,7 +12,7 @@ as if it had been made alone: its own clip in the store, its dialogue, its lip-s
 from __future__ import annotations
 
 import tempfile
-import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,10 +20,11 @@ from microfilm.cache import cache_key
 from microfilm.fsutil import sha256_file
 from microfilm.media.clip_split import split_at_frames
 from microfilm.media.segments import frames_for
-from microfilm.providers import jobs, planner
+from microfilm.providers import planner
 from microfilm.providers.base import MultiShotRequest, ShotPart
 from microfilm.spec.storyboard import Shot
 from microfilm.stages.prompting import shot_prompt
+from microfilm.tasks import ClipTask
 
 if TYPE_CHECKING:  # the generate stage's worker; imported for types only
     from microfilm.stages.generate import _Generator
@@ -42,53 +43,35 @@ def cut_points(run: tuple[Shot, ...], seconds: list[int], fps: int) -> tuple[lis
 
 
 class MultiShotCalls:
-    """The runs of one generate pass, each sent once whichever of its shots asks first.
+    """The runs of one generate pass, each sent once as one task on the run's executor.
 
-    Shots are made on a thread pool. A run's lock guards its lead keyframe (the picture the
-    call starts from, painted once) and its one call; a shot of the run that comes while the
-    call is out waits for it, and an error in the call is every one of its shots' error (the
-    job is never sent again for the next shot). No shot waits on another's thread, so a
-    failure anywhere cannot leave a shot waiting forever."""
+    Generate starts every run once all its shots' keyframes exist (`start`: the run's call
+    goes from its lead shot's keyframe), while the other shots' clips are already out, then
+    takes the results (`made`): each run's clip cut back into its shots. A run the provider
+    refuses gives None for its shots, which generate then makes one by one."""
 
     def __init__(self, gen: "_Generator"):
         self.gen = gen
         runs = planner.multishot_runs(gen.board.shots, gen.animator.info)
         if gen.review:  # paid motion waits for approval: a run goes only when all of it may
             runs = [r for r in runs if all(gen._cleared(s) for s in r)]
+        self.runs = runs
         self.run_of = {s.id: run for run in runs for s in run}
-        self._locks = {run[0].id: threading.Lock() for run in runs}
-        self._keyframes: dict[str, Path] = {}
-        self._made: dict[str, dict[str, Made | None] | BaseException] = {}
 
-    def keyframe(self, shot: Shot) -> Path:
-        """`shot`'s keyframe; a run's lead is painted under the run's lock (the call needs it)."""
-        run = self.run_of.get(shot.id)
-        if run is None or shot.id != run[0].id:
-            return self.gen.keyframe(shot)
-        with self._locks[shot.id]:
-            return self._lead_keyframe(run)
+    def start(self, keyframes: dict[str, Path]) -> list[tuple[tuple[Shot, ...], MultiShotRequest, Future]]:
+        """Each run's one call, submitted from its lead shot's keyframe."""
+        out = []
+        for run in self.runs:
+            req = self.request(run, keyframes[run[0].id])
+            out.append((run, req, self.gen._submit(ClipTask, self.gen.animator, req, run[0].id)))
+        return out
 
-    def _lead_keyframe(self, run: tuple[Shot, ...]) -> Path:  # the run's lock is held
-        if run[0].id not in self._keyframes:
-            self._keyframes[run[0].id] = self.gen.keyframe(run[0])
-        return self._keyframes[run[0].id]
-
-    def clip(self, shot: Shot, keyframe: Path) -> Made | None:
-        """`shot`'s clip cut from its run's call; None when it is not in a run, or when the
-        run was refused (then each shot is made alone)."""
-        run = self.run_of.get(shot.id)
-        if run is None:
-            return None
-        with self._locks[run[0].id]:
-            if run[0].id not in self._made:
-                try:
-                    self._made[run[0].id] = self._render(run, self._lead_keyframe(run))
-                except BaseException as exc:  # noqa: BLE001 - kept for the run's other shots
-                    self._made[run[0].id] = exc
-            made = self._made[run[0].id]
-        if isinstance(made, BaseException):
-            raise made
-        return made[shot.id]
+    def made(self, started) -> dict[str, Made | None]:
+        """Every grouped shot's clip, cut from its run's call; None for a refused run's shots."""
+        out: dict[str, Made | None] = {}
+        for run, req, future in started:
+            out.update(self._cut_back(run, req, future))
+        return out
 
     def request(self, run: tuple[Shot, ...], keyframe: Path) -> MultiShotRequest:
         gen = self.gen
@@ -109,15 +92,15 @@ class MultiShotCalls:
                                 prompt=parts[0].prompt, seed=gen.ctx.brief.seed * 1000 + lead.take,
                                 shots=parts, **refs)
 
-    def _render(self, run: tuple[Shot, ...], keyframe: Path) -> dict[str, Made | None]:
+    def _cut_back(self, run: tuple[Shot, ...], req: MultiShotRequest,
+                  future: Future) -> dict[str, Made | None]:
         gen = self.gen
-        req = self.request(run, keyframe)
-        try:
-            whole = gen._produce("clip", gen.animator, req, ".mp4", gen.animator.animate, run[0].id)
-        except jobs.RefusedError as exc:  # each shot is tried alone (then the house animator)
+        result = gen._took(future, "clip")
+        if result.refused:  # each shot is tried alone (then the house animator)
             gen.ctx.store.log({"event": "refused", "shot": run[0].id, "kind": "multi-shot clip",
-                               "shots": [s.id for s in run], "error": str(exc)})
+                               "shots": [s.id for s in run], "error": result.refused})
             return {s.id: None for s in run}
+        whole = result.path
         key = cache_key("clip", req, gen.animator.info.cache_identity())
         starts, counts = cut_points(run, [p.seconds for p in req.shots], req.fps)
         keys = [cache_key("clip-part", {"clip": key, "shot": s.id, "start": a, "frames": n})
