@@ -12,7 +12,7 @@ channel of a clip of a few seconds.
 
 Honest limits: a held vowel is a sustained tone too, which is why a clip's spoken line is
 never taken from here (media.native_speech cuts it out as dialogue), and a drum kit is
-spread, so a clip's drums survive as knocks. What is measured (tests/test_clip_music.py): a
+spread, so a clip's drums survive as knocks. What is measured (tests/unit/test_clip_music.py): a
 sustained chord under noise bursts comes out more than 20 dB quieter against the bursts.
 """
 

@@ -24,7 +24,7 @@ from microfilm.tasks import (
 )
 from tests.store_writer import CHUNK, KEY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_tasks_pickle_to_equal_tasks(tmp_path):

@@ -23,7 +23,7 @@ from tests.fakes import ark
 from tests.fakes.server import FakeServer
 from tests.pg_server import postgres
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from tests.pg_server import postgres
 from tests.ray_cluster import RayCluster, session_pids
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "key_test_0123456789abcdef"
 
 

@@ -21,7 +21,7 @@ from tests.fakes import render_multishot
 from tests.fakes.ledger_probe import kill_9_when, ledger_counts
 from tests.fakes.server import FakeServer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _frames(path: Path) -> int:
