@@ -79,6 +79,12 @@ def test_subtitles_cover_every_line_and_follow_the_voices(films, lang):
         assert min(abs(t - g) for g in got) < 0.1
     for c_srt, c_vtt in zip(cues_srt, cues_vtt):
         assert abs(c_srt.start.total_seconds() - _vtt_seconds(c_vtt.start)) < 0.01
+    # a line's id goes with it from the screenplay to its voice and its cue
+    ids = {ln.line_id for s in board.shots for ln in s.lines}
+    manifest = json.loads((root / ".microfilm" / "generated.json").read_text(encoding="utf-8"))
+    assert {v["line_id"] for a in manifest["shots"] for v in a["voices"]} == ids
+    cut = json.loads((root / ".microfilm" / "cut.json").read_text(encoding="utf-8"))
+    assert {c["line_id"] for c in cut["cues"]} <= ids and all(c["line_id"] for c in cut["cues"])
 
 
 def _vtt_seconds(stamp: str) -> float:

@@ -64,7 +64,7 @@ def film_cues(voices: list[Placement], texts: list[tuple[str, str]], film_end: f
         end = min(v.start + max(v.duration, 0.8), limit)
         if end > v.start + 0.2:
             cues.append(CueModel(start=round(v.start, 3), end=round(end, 3), text=text,
-                                 speaker=speaker))
+                                 speaker=speaker, line_id=v.line_id))
     return cues
 
 
@@ -80,7 +80,8 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
         dur = segments.frames_for(shot.duration, fps) / fps  # whole frames: no drift
         spans.append((t, dur))
         for v in assets.voices:
-            dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration))
+            dialogue.append(Placement(path=v.path, start=round(t + v.start, 3), duration=v.duration,
+                                      line_id=v.line_id))
             texts.append((v.text, speaker_name(ctx.project.bible, v.character)))
         # a clip that speaks its line is heard only there (its voices): never its whole track
         if assets.clip_has_audio and shot.keep_clip_audio and not any(v.native for v in assets.voices):
@@ -94,7 +95,8 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
     cues = film_cues(dialogue, texts, t)
     if tr := translation.load(ctx.project.root, ctx.brief.language, ctx.settings.subtitles):
         cues = [dataclasses.replace(c, translation=tr(c.text)) for c in cues]  # Cue: a dataclass now
-    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker, c.translation) for c in cues]
+    sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker, c.translation, line_id=c.line_id)
+                for c in cues]
     # Pass 2: each segment with the cues it shows, in its own time.
     seg_entries, jobs = [], []
     for i, (shot, (start, dur)) in enumerate(zip(board.shots, spans)):

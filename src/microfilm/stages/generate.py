@@ -475,6 +475,7 @@ class _Generator:
                 spoken = self.spoken_in_clip(shot, i, clip) if vf is None else None
                 path, dur = spoken or self.voiced(vf or self.speech(line.character, line.text))
                 va.append(VoiceAsset(character=line.character, text=line.text, start=line.start,
+                                     line_id=line.line_id,
                                      path=self._rel(path), duration=round(dur, 4),
                                      native=spoken is not None))
             synced = self.lip_synced(shot, clip, key, va)
