@@ -61,6 +61,10 @@ def test_every_family_keeps_to_its_length_limit_and_binds_references_by_name():
     assert "@image1" in prompt_for("seedance", SHOT, BIBLE).prompt
     veo = prompt_for("veo", SHOT, BIBLE, dialogue=True)
     assert "Clara's voice, off screen, says: \"One good thing" in veo.prompt
+    for family in ("kling", "seedance"):  # models that voice a quoted line get it too
+        spoken = prompt_for(family, SHOT, BIBLE, dialogue=True).prompt
+        assert "Clara's voice, off screen, says: \"One good thing" in spoken, family
+        assert "says:" not in prompt_for(family, SHOT, BIBLE).prompt, family
     assert "a phone buzzing" in veo.prompt and "phone buzzing" not in prompt_for("hailuo", SHOT, BIBLE).prompt
     with pytest.raises(ValueError, match="unknown model family"):
         prompt_for("sora-9", SHOT, BIBLE)

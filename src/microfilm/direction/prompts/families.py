@@ -86,13 +86,15 @@ FAMILIES: dict[str, Family] = {
                   sound=True),
     # Kling guide: subject, subject motion, scene, then camera, light and atmosphere;
     # negative_prompt field; Omni binds images as <<<image_N>>>; prompt capped at 2,500.
+    # Kling 3 and Seedance 2 speak a line written in quotes (native dialogue): the line goes
+    # last, after the sound, and is never dropped to fit.
     "kling": Family("kling", ("subject", "action", "motion", "scene", "shot", "camera", "light",
-                              "style", "sound"), ("style", "sound", "light"), 2500, negative=NEGATIVE,
+                              "style", "sound", "dialogue"), ("style", "sound", "light"), 2500, negative=NEGATIVE,
                     sound=True, tag=lambda i, cid: f"<<<image_{i}>>>"),
     # Seedance guide: natural sentences in story order, explicit camera, sound described;
     # references named @image1..; no dedicated negative field (say what should happen).
     "seedance": Family("seedance", ("shot", "subject", "action", "motion", "scene", "camera", "light",
-                                    "style", "sound"), ("style", "light", "sound"), 2000, sound=True,
+                                    "style", "sound", "dialogue"), ("style", "light", "sound"), 2000, sound=True,
                        tag=lambda i, cid: f"@image{i}"),
     # Wan guide: subject (description) + scene (description) + motion (description) +
     # aesthetic control + style; negative_prompt field; about 800 characters.
