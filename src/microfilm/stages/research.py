@@ -38,5 +38,6 @@ def run(ctx: StageContext) -> StageOutcome:
     text = write_research(ctx.brief, writer=writer, providers_estimate=plan.for_research())
     (result,) = write_managed(ctx, {ctx.project.research: text}, key, NAME)
     record_run(ctx, NAME, key, timer)
+    ctx.progress(NAME, 1, 1, "done")  # else the bar stays at 0/1 with its clock running
     return StageOutcome(stage=NAME, ran=True,
                         message="wrote research.md" if result.written else "kept your research.md")
