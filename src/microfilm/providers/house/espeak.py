@@ -10,20 +10,18 @@ eSpeak NG keeps one global synthesizer per process, and it carries a little stat
 pitch-flutter phase) from one utterance to the next: in one process the same line comes out
 a few samples different depending on what was spoken before it. So a film's voices would
 depend on the order the threads happened to speak its lines, and a film made on a Ray cluster
-would differ from one made here. Every line is therefore spoken by a fresh child process,
-forked from a small fork server that has loaded this module but never spoken: each child
-starts from the same pristine synthesizer, and a line's samples depend on the line alone.
-A fork costs a few milliseconds; the line's synthesis costs far more.
+would differ from one made here. Every line is therefore spoken by a fresh Python process
+(`python -m microfilm.providers.house.espeak`, about a tenth of a second to start), whose
+synthesizer has spoken nothing before: a line's samples depend on the line alone.
 """
 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
-import os
+import json
+import subprocess
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -226,38 +224,34 @@ def engine() -> _Engine:
         return _engine_unlocked()
 
 
-def _speak_here(text: str, options: dict) -> Speech:
-    """In a fresh child: the process's first utterance, from the pristine synthesizer."""
-    return engine().synthesize(text, **options)
-
-
-_children_lock = threading.Lock()
-_children: ProcessPoolExecutor | None = None
-
-
-def _fresh_children() -> ProcessPoolExecutor:
-    """A pool whose every task runs in a new process forked from the fork server."""
-    global _children
-    with _children_lock:
-        if _children is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload([__name__])
-            _children = ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1),
-                                            mp_context=ctx, max_tasks_per_child=1)
-        return _children
+SPEAK_TIMEOUT_S = 120
 
 
 def synthesize(text: str, *, language: str, variant: str = "", gender: str = "neutral",
                rate: int = 160, pitch: int = 50, pitch_range: int = 50) -> Speech:
     """Speak `text` in eSpeak NG's `language` (e.g. 'en-us', 'cmn'); see `_Engine.synthesize`.
     Spoken in a fresh process, so the same line always gives the same samples (see above)."""
-    options = dict(language=language, variant=variant, gender=gender, rate=rate, pitch=pitch,
-                   pitch_range=pitch_range)
+    request = dict(text=text, language=language, variant=variant, gender=gender, rate=rate,
+                   pitch=pitch, pitch_range=pitch_range)
     try:
-        return _fresh_children().submit(_speak_here, text, options).result()
-    except BrokenProcessPool as exc:  # a child died (killed, out of memory): start anew
-        global _children
-        with _children_lock:
-            _children = None
-        raise ProviderError(f"house-voice: the eSpeak NG process died speaking {text[:40]!r}; "
-                            "run make again") from exc
+        done = subprocess.run([sys.executable, "-m", __name__],
+                              input=json.dumps(request).encode("utf-8"), capture_output=True,
+                              timeout=SPEAK_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ProviderError(f"house-voice: eSpeak NG took over {SPEAK_TIMEOUT_S} s to speak "
+                            f"{text[:40]!r}") from exc
+    if done.returncode != 0 or len(done.stdout) < 4:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise ProviderError(f"house-voice: eSpeak NG failed speaking {text[:40]!r}: {why[0]}")
+    return Speech(done.stdout[4:], int.from_bytes(done.stdout[:4], "little"))
+
+
+def _speak_one_from_stdin() -> None:
+    """The child's side: one utterance, from a synthesizer that has spoken nothing before."""
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    speech = engine().synthesize(request.pop("text"), **request)
+    sys.stdout.buffer.write(speech.sample_rate.to_bytes(4, "little") + speech.samples)
+
+
+if __name__ == "__main__":
+    _speak_one_from_stdin()
