@@ -6,6 +6,7 @@ tests work on copies of the English project so they reuse its assets.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -131,7 +132,6 @@ def test_editing_one_line_redoes_only_its_voice_and_segment(films, tmp_path):
     fountain.write_text(text.replace(old, new), encoding="utf-8")
     report = api.make(root)
     assert report.made.get("voice") == 1
-    import json
 
     cut = json.loads((root / ".microfilm" / "cut.json").read_text(encoding="utf-8"))
     cue = next(c for c in cut["cues"] if c["text"].startswith("Honestly,"))
@@ -191,7 +191,6 @@ def _text_rows(frame: np.ndarray) -> np.ndarray:
 
 
 def test_deliverables_for_editors_and_platforms(films):
-    import json
     import xml.etree.ElementTree as ET
 
     import opentimelineio as otio
