@@ -32,6 +32,8 @@ def postgres() -> Iterator[str]:
             pwd.getpwnam("postgres")
         except KeyError:
             pytest.skip("running as root and there is no postgres user to run the cluster")
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser")
         owner = "postgres"
 
     def as_owner(argv: list[str]) -> list[str]:

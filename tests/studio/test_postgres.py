@@ -1,4 +1,4 @@
-"""The catalogue on a real PostgreSQL server (a throwaway cluster in tmp_path).
+"""The catalogue on a real PostgreSQL server (a throwaway cluster, tests/pg_server.py).
 
 Runs where PostgreSQL's server programs (initdb, pg_ctl) and psycopg are installed; skips,
 saying why, elsewhere. As root, the cluster runs as the `postgres` user (initdb refuses root).
@@ -6,11 +6,6 @@ saying why, elsewhere. As root, the cluster runs as the `postgres` user (initdb 
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,48 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from microfilm.studio import StudioSettings, create_app
+from tests.pg_server import postgres
 from tests.studio.conftest import make_and_wait, new_film, signup
 
 
-def _as_owner(argv: list[str], owner: str | None) -> list[str]:
-    return ["runuser", "-u", owner, "--", *argv] if owner else argv
-
-
 @pytest.fixture()
-def pg_url(tmp_path: Path):
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
-    owner = None
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no postgres user to run the cluster")
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser")
-        owner = "postgres"
-    # Its own folder under /tmp: pytest's tmp_path parents are private to root, and the
-    # cluster's owner must reach its data directory.
-    base = Path(tempfile.mkdtemp(prefix="microfilm-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    if owner:
-        shutil.chown(base, owner)
-        shutil.chown(sock, owner)
-    subprocess.run(_as_owner([initdb, "-D", str(data), "-U", "studio", "--auth=trust", "-E", "UTF8",
-                              "--locale=C.UTF-8"], owner), check=True, capture_output=True, timeout=120)
-    port = 50000 + os.getpid() % 10000
-    subprocess.run(_as_owner([pg_ctl, "-D", str(data), "-w", "-t", "60", "-l", str(base / "log"), "-o",
-                              f"-k {sock} -p {port} -c listen_addresses=''", "start"], owner),
-                   check=True, capture_output=True, timeout=90)
-    try:
-        yield f"postgresql+psycopg://studio@/postgres?host={sock}&port={port}"
-    finally:
-        subprocess.run(_as_owner([pg_ctl, "-D", str(data), "-m", "immediate", "stop"], owner),
-                       capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
+def pg_url():
+    """The studio's SQLAlchemy URL for a throwaway cluster (tests/pg_server.py)."""
+    with postgres() as url:
+        yield url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def test_studio_on_postgresql(pg_url: str, tmp_path: Path, fake):
