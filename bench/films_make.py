@@ -50,7 +50,8 @@ def one(root: Path, genre: str, lang: str, seed: int, duration: int) -> tuple[in
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--seeds", type=int, default=20, help="the last seed")
+    ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--genres", default=",".join(g.value for g in PRESETS))
     ap.add_argument("--langs", default="en,zh")
     ap.add_argument("--duration", type=int, default=40)
@@ -60,9 +61,10 @@ def main() -> int:
     made = failed = lint_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
-        for genre in args.genres.split(","):
-            for lang in args.langs.split(","):
-                for seed in range(1, args.seeds + 1):
+        # Seeds outermost: a run cut short has still covered every genre and language.
+        for seed in range(args.first_seed, args.seeds + 1):
+            for genre in args.genres.split(","):
+                for lang in args.langs.split(","):
                     root = base / f"{genre}-{lang}-{seed}"
                     t0 = time.perf_counter()
                     try:
