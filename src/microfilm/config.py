@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -71,15 +71,30 @@ def load_settings(project_settings: dict[str, Any] | None = None, *, source: str
         raise SpecError(f"{source}: unknown setting(s) {', '.join(unknown)}; allowed: "
                         f"{', '.join(Settings.model_fields)}")
     layers.update(project_settings or {})
+    from_env: set[str] = set()
     for name in Settings.model_fields:
         env = os.environ.get(ENV_PREFIX + name.upper())
         if env is not None:
-            layers[name] = env
-    layers.update({k: v for k, v in cli.items() if v is not None})
+            layers[name] = _env_value(name, env)
+            from_env.add(name)
+    cli_set = {k: v for k, v in cli.items() if v is not None}
+    layers.update(cli_set)
     try:
         return Settings.model_validate(layers)
     except ValidationError as exc:
-        raise SpecError.from_validation(source, exc) from None
+        # a bad value from the environment is named by its variable: film.toml may be fine
+        blamed = sorted(ENV_PREFIX + str(e["loc"][0]).upper() for e in exc.errors()
+                        if e["loc"] and e["loc"][0] in from_env - set(cli_set))
+        where = f"{source} (from the environment: {', '.join(blamed)})" if blamed else source
+        raise SpecError.from_validation(where, exc) from None
+
+
+def _env_value(name: str, raw: str) -> Any:
+    """An environment variable's text as the field wants it: a list field takes
+    comma-separated items (MICROFILM_SUBTITLES=zh,en)."""
+    if get_origin(Settings.model_fields[name].annotation) is tuple:
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    return raw
 
 
 def default_ai_label(language: str) -> str:
