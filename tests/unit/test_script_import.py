@@ -107,6 +107,15 @@ def test_chinese_plain_text_with_colon_lines() -> None:
         ("小美", "轻声", "你又来了。"), ("阿杰", "", "嗯，买伞。")]
 
 
+def test_direction_words_before_a_colon_are_action_not_speakers() -> None:
+    text = ("INT. KITCHEN - NIGHT\n\nAnna: Are you staying?\n\nLater: she leaves the keys.\n\n"
+            "Meanwhile: the kettle boils.\n\nBen: No.\n")
+    scene = read_script(text.encode(), "paste").screenplay.scenes[0]
+    assert [(d.character, d.text) for d in scene.dialogue()] == [("Anna", "Are you staying?"), ("Ben", "No.")]
+    actions = [e.text for e in scene.elements if type(e).__name__ == "Action"]
+    assert actions == ["Later: she leaves the keys.", "Meanwhile: the kettle boils."]
+
+
 @pytest.mark.parametrize("name,data,line,words", [
     ("bad.fdx", b'<?xml version="1.0"?>\n<FinalDraft>\n<Content>\n<Paragraph Type="Action">\n'
                 b"<Text>unclosed</Paragraph>\n</Content></FinalDraft>", 5, "not well-formed"),

@@ -55,6 +55,16 @@ _INLINE = re.compile(
     rf"^(?:\*\*)?(?P<name>{_LATIN_NAME}|{_CJK_NAME}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:\*\*)?"
     rf"\s*(?:{_EXT})?\s*(?:[(（](?P<paren>[^)）]*)[)）])?\s*[:：]\s*(?P<text>\S.*)$")
 _PAREN = re.compile(r"^[(（](.*)[)）]$")
+# 'Later: she leaves.' is direction, not a character called Later: a name written in
+# mixed case before a colon is a speaker unless it is one of these words a writer uses to
+# open an action line (names in capitals, 'LATER: ...', stay speakers: that is a cue).
+_DIRECTION_WORDS = frozenset("""
+after afterwards again back before beat camera caption card close cut dawn day dusk earlier
+end evening finally flashback insert inside intercut later meanwhile moments montage morning
+music next night noon note now offscreen onscreen outside pan scene series shot sign silence
+sound sounds sfx soon still subtitle subtitles suddenly super text then title tonight
+transition view voice wide
+""".split())
 _TRANSITION = re.compile(
     r"^(?:[A-Z ]+TO:|FADE IN:|FADE OUT\.?|FADE TO BLACK\.|CUT TO BLACK\.|"
     r"(?:切至|切到|叠化至|叠化|淡入|淡出|渐隐|渐显|转场|黑场)[:：。.]?)$")
@@ -161,7 +171,8 @@ def parse(text: str, source: str = "script.txt") -> Screenplay:
             flush()
             elements().append(Transition(text=line))
             continue
-        if (m := _INLINE.match(line)) is not None and not paragraph:
+        if (m := _INLINE.match(line)) is not None and not paragraph and not (
+                not m.group("name").isupper() and m.group("name").strip().casefold() in _DIRECTION_WORDS):
             ext, par = _extension(m.group("ext"), m.group("paren"))
             elements().append(Dialogue(character=m.group("name").strip(), text=m.group("text").strip(),
                                        extension=ext, parenthetical=par))
