@@ -42,4 +42,5 @@ def test_studio_on_postgresql(pg_url: str, tmp_path: Path, fake):
         app.state.jobs.shutdown(wait=5)
         app.state.engine.dispose()
     again = create_app(settings)  # migrations are idempotent on PostgreSQL too
+    again.state.jobs.shutdown()
     again.state.engine.dispose()

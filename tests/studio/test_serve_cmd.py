@@ -17,7 +17,7 @@ from microfilm.cli.app import app
 def test_serve_is_a_registered_command_with_documented_defaults():
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
-    for text in ("--host", "127.0.0.1", "--port", "8000", "--db", "--projects", "PostgreSQL"):
+    for text in ("--host", "127.0.0.1", "--port", "8000", "--db", "--projects", "PostgreSQL", "--workers"):
         assert text in result.output, text
 
 
