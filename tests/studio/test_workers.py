@@ -153,3 +153,21 @@ def test_a_starting_studio_leaves_a_live_runner_s_renders_alone(studio, tmp_path
         second.state.engine.dispose()
     studio.release_renders()
     assert wait_job(client, fid, job, timeout=60)["state"] == "done"
+
+
+def test_login_limits_and_sessions_hold_across_processes(studio):
+    from tests.studio.conftest import csrf_of
+
+    client, _ = person(studio)  # logged in through one worker: every worker knows the session
+    for pid in studio.worker_pids():
+        page = until_answered_by(studio, lambda: client.get("/projects", follow_redirects=False),
+                                 lambda answered: answered == pid)
+        assert page.status_code == 200
+    guesser = httpx.Client(base_url=studio.url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0))
+    answers = []
+    for _ in range(12):  # 5 failures per account and address, counted wherever they land
+        token = csrf_of(guesser.get("/login").text)
+        r = guesser.post("/login", data={"csrf": token, "email": "ann@brand.example", "password": "not it at all"})
+        answers.append((r.status_code, int(r.headers[PID_HEADER])))
+    assert [status for status, _ in answers] == [400] * 5 + [429] * 7, answers
+    assert len({pid for _, pid in answers}) == 2  # both workers answered; they counted together

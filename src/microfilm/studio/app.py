@@ -89,7 +89,7 @@ def create_app(settings: StudioSettings | None = None, *, recover: bool = True) 
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.jobs = jobs
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(sessions)
     app.state.page_cache = PageCache(marker=settings.gallery_marker)
     app.state.unknown_tokens = UnknownTokens()
     app.state.session_key = security.session_key(settings.home.expanduser() / "session.key")

@@ -31,6 +31,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from microfilm import runlock
+from microfilm.studio.db import write_transaction
 from microfilm.studio.films import relative_paths
 from microfilm.studio.models import JOB_ACTIVE, Film, Job, aware, utcnow
 from microfilm.studio.security import new_public_id
@@ -213,7 +214,7 @@ class JobManager:
         films. Done only with the runner role: rows another live process is running are its."""
         if not self._claim_role():
             return []
-        with self._sessions.begin() as db:
+        with write_transaction(self._sessions) as db:
             rows = db.scalars(select(Job).where(Job.state.in_(JOB_ACTIVE))).all()
             ids = [(j.public_id, j.film_id, j.edit_policy) for j in rows]
             for j in rows:
@@ -262,7 +263,10 @@ class JobManager:
     def _claim_next(self) -> tuple[str, Path, EditPolicy] | None:
         """The oldest queued job, marked running by this process (an update that only one
         thread can win), with its film's folder."""
-        with self._sessions.begin() as db:
+        with self._sessions() as db:  # a plain read first: the write lock only when there is work
+            if db.scalars(select(Job.id).where(Job.state == "queued").limit(1)).first() is None:
+                return None
+        with write_transaction(self._sessions) as db:
             job = db.scalars(select(Job).where(Job.state == "queued").order_by(Job.id)).first()
             if job is None:
                 return None
@@ -288,7 +292,7 @@ class JobManager:
             raise ValueError(f"edit policy must be ask, keep or force, got {edit_policy!r}")
         if self._closed:
             raise RuntimeError("the studio is shutting down; start the render again after the restart")
-        with self._lock, self._sessions.begin() as db:
+        with self._lock, write_transaction(self._sessions) as db:
             active = self.active_for_film(db, film_id)
             if active is not None:
                 raise JobConflict(active.public_id)

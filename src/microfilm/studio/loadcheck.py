@@ -166,6 +166,10 @@ def _figures(hits: list[Hit]) -> dict:
     if times:
         out.update(p50_ms=round(statistics.median(times), 2), p99_ms=round(_percentile(times, 99), 2),
                    max_ms=round(max(times), 2))
+        # The three slowest and their place in the sequence: the first requests of a
+        # visitor who arrived with the burst, or spread through it?
+        slowest = sorted(range(len(hits)), key=lambda i: hits[i].seconds, reverse=True)[:3]
+        out["slowest"] = [[i, round(hits[i].seconds * 1000, 2)] for i in sorted(slowest)]
     return out
 
 
