@@ -11,7 +11,7 @@ What it measures, per round, from a child process (`python -m microfilm.studio.l
 stdlib asyncio, plain HTTP/1.1, one fresh connection per request, so the client shares no
 interpreter lock with the server):
 
-- idle: 40 gallery pages (/watch) one after another;
+- idle: 200 gallery pages (/watch) one after another, from the visitor's process;
 - the burst: 200 anonymous gallery requests (every other one with a junk `mf_session`
   cookie) and 50 logged-in film-page loads, all sent at once, 10 progress streams open;
 - the probe: one more visitor opening the gallery again and again while the burst is served;
@@ -46,7 +46,7 @@ from tests.studio.multiserve import served  # noqa: E402
 
 def one_studio(workers: int, rounds: int, work: Path, cut: Path) -> list[dict]:
     with served(work / f"studio-{workers}", cut, workers) as studio:
-        seeded = seed(studio, people=5, films_each=2, gallery=200, film_pages=50, idle_samples=40)
+        seeded = seed(studio, people=5, films_each=2, gallery=200, film_pages=50, idle_samples=200)
         try:
             return [run_check(seeded.plan) for _ in range(rounds)]
         finally:

@@ -117,12 +117,12 @@ def served(home: Path, cut: Path, workers: int, sse_poll_s: float = 0.25) -> Ite
                              "--sse-poll", str(sse_poll_s)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        ready, _, _ = select.select([proc.stdout], [], [], 120)
         line = proc.stdout.readline() if ready else b""
         assert line.strip().isdigit(), f"the studio did not start: {(home / 'server.log').read_text()[-2000:]}"
         port = int(line)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded shared machine starts processes slowly
         answered: set[str] = set()
         while len(answered) < workers:  # every worker listening (connections spread over them)
             assert proc.poll() is None and time.monotonic() < deadline, (home / "server.log").read_text()[-2000:]

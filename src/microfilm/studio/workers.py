@@ -124,6 +124,9 @@ def serve(settings: StudioSettings, host: str, port: int, workers: int, *,
     its own middleware); `on_listening(port)` is called once the port is held (port 0 picks
     a free one)."""
     from microfilm.studio.app import create_app
+    # Imported once here, before the fork: the workers share these pages instead of each
+    # importing the routes (and FastAPI's models) again as it starts.
+    from microfilm.studio.routes import account, api, assist, auth, campaigns, docs, films, watch  # noqa: F401
 
     factory = factory or create_app
     reserved = listening_socket(host, port, listen=False)
