@@ -28,9 +28,10 @@ def _visitor_within_10x(figures: dict, at: str) -> bool:
 
 
 def _spare_core() -> bool:
-    """The 99th percentile is the studio's only on a machine with a core to spare: where the
-    load average exceeds the cores, the scheduler's own wait (the idle gallery's p99 alone
-    reaches 8-30x its median on 2 shared cores at a load of 10) is larger than the goal."""
+    """Latency ratios are the studio's only on a machine with a core to spare: where the load
+    average exceeds the cores, the scheduler's own wait is larger than the goal (the idle
+    gallery's p99 alone reached 12-40x its median on 2 shared cores at a load of 18, and the
+    visitor's median 19x at 30, with 1 or 2 server processes alike)."""
     return os.getloadavg()[0] < (os.cpu_count() or 1) - 1
 
 
@@ -59,12 +60,10 @@ def test_the_studio_answers_everyone_under_load(tmp_path: Path, tiny_cut: Path):
         # threads and their connections).
         assert figures["gallery_load"]["p50_ms"] < figures["film_load"]["p50_ms"], figures
         assert figures["gallery_probe_load"]["p50_ms"] < figures["film_load"]["p50_ms"], figures
-    assert any(_visitor_within_10x(figures, "p50_ms") for figures in rounds), rounds
-    if any(_visitor_within_10x(figures, "p99_ms") for figures in rounds):
-        return
     if not quiet:
-        p99 = [(f["gallery_idle"]["p50_ms"], f["gallery_idle"]["p99_ms"], f["gallery_probe_load"]["p99_ms"])
-               for f in rounds]
-        pytest.skip(f"visitor p99 not asserted: load average {os.getloadavg()[0]:.1f} on "
-                    f"{os.cpu_count()} cores; (idle p50, idle p99, visitor p99) ms per round: {p99}")
-    raise AssertionError(f"a visitor's p99 under load exceeds 10x the idle median: {rounds}")
+        ratios = [(f["gallery_idle"]["p50_ms"], f["gallery_idle"]["p99_ms"], f["gallery_probe_load"]["p50_ms"],
+                   f["gallery_probe_load"]["p99_ms"]) for f in rounds]
+        pytest.skip(f"latency ratios not asserted: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+                    f"cores; (idle p50, idle p99, visitor p50, visitor p99) ms per round: {ratios}")
+    assert any(_visitor_within_10x(figures, "p50_ms") for figures in rounds), rounds
+    assert any(_visitor_within_10x(figures, "p99_ms") for figures in rounds), rounds
