@@ -1,6 +1,6 @@
 """Bench: the studio under load, idle against loaded in one run, figures and ratios printed.
 
-    .venv/bin/python bench/studio_load.py [--rounds 3] [--threads 1,4] [--json FILE]
+    .venv/bin/python bench/studio_load.py [--rounds 3] [--workers 1,2] [--json FILE]
 
 What it sets up (tests/studio/load_scenario.py, shared with tests/studio/test_load.py): a
 studio on 127.0.0.1 with 5 people in their own workspaces, 10 rendered and published films
@@ -11,25 +11,25 @@ What it measures, per round, from a child process (`python -m microfilm.studio.l
 stdlib asyncio, plain HTTP/1.1, one fresh connection per request, so the client shares no
 interpreter lock with the server):
 
-- idle: 40 gallery pages (/watch) one after another;
+- idle: 200 gallery pages (/watch) one after another, from the visitor's process;
 - the burst: 200 anonymous gallery requests (every other one with a junk `mf_session`
   cookie) and 50 logged-in film-page loads, all sent at once, 10 progress streams open;
 - the probe: one more visitor opening the gallery again and again while the burst is served;
 - errors of any kind (a status other than 200, a reset, a timeout, a stream that broke).
 
-`--threads` repeats the rounds with other sizes of the server's thread pool (the studio's
-`web_threads`: 1 now; 4 before the last round of issue 9, 40 Starlette's default), each in a
-fresh studio, so the figures say what the size costs on this machine. The goal (issue 9): a
-visitor's p99 under load within 10x of the gallery idle, printed against idle p50 (strict)
-and against idle p99 (like with like). It is met when the burst lasts long against its
-arrival, not when it is short: a visitor arriving with the 250 requests waits behind their
-arrival on one event loop. tests/studio/test_load.py asserts the visitor's median.
+`--workers` repeats the rounds with other numbers of server processes (`microfilm serve
+--workers N`; 1 is how the studio served before), each a fresh studio served the way `serve`
+serves it (tests/studio/multiserve.py), so the figures say what the processes buy on this
+machine. The goal (issue 9): a visitor's p99 under load within 10x of the gallery idle,
+printed against idle p50 (strict) and against idle p99 (like with like);
+tests/studio/test_load.py asserts it (best of two rounds).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -38,26 +38,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from microfilm.studio import StudioSettings, create_app  # noqa: E402
-from tests.studio.conftest import FakePipeline, make_tiny_cut, start_server, stop_server  # noqa: E402
+from microfilm.studio.workers import default_workers  # noqa: E402
+from tests.studio.conftest import make_tiny_cut  # noqa: E402
 from tests.studio.load_scenario import run_check, seed  # noqa: E402
+from tests.studio.multiserve import served  # noqa: E402
 
 
-def one_studio(threads: int, rounds: int, work: Path, cut: Path) -> list[dict]:
-    fake = FakePipeline(cut=cut)
-    app = create_app(StudioSettings(home=work / f"studio-{threads}", runner=fake, web_threads=threads,
-                                    sse_poll_s=0.25))
-    live = start_server(app)
-    try:
-        seeded = seed(app, fake, live, people=5, films_each=2, gallery=200, film_pages=50, idle_samples=40)
+def one_studio(workers: int, rounds: int, work: Path, cut: Path) -> list[dict]:
+    with served(work / f"studio-{workers}", cut, workers) as studio:
+        seeded = seed(studio, people=5, films_each=2, gallery=200, film_pages=50, idle_samples=200)
         try:
             return [run_check(seeded.plan) for _ in range(rounds)]
         finally:
-            seeded.gate.set()
-    finally:
-        stop_server(live)
-        app.state.jobs.shutdown(wait=5)
-        app.state.engine.dispose()
+            seeded.release()
 
 
 def row(name: str, fig: dict) -> str:
@@ -68,17 +61,19 @@ def row(name: str, fig: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", default="1,4", help="web thread pool sizes to compare, comma-separated")
+    parser.add_argument("--workers", default=f"1,{max(2, default_workers())}",
+                        help="numbers of server processes to compare, comma-separated")
     parser.add_argument("--json", type=Path, help="write every round's figures here")
     args = parser.parse_args()
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="microfilm-load-") as tmp:
         work = Path(tmp)
         cut = make_tiny_cut(work / "film.mp4")
-        for threads in (int(t) for t in args.threads.split(",")):
-            results[str(threads)] = one_studio(threads, args.rounds, work, cut)
-    for threads, rounds in results.items():
-        print(f"\nweb_threads={threads}  ({len(rounds)} rounds; ms)")
+        for workers in (int(t) for t in args.workers.split(",")):
+            results[str(workers)] = one_studio(workers, args.rounds, work, cut)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
+    for workers, rounds in results.items():
+        print(f"\nworkers={workers}  ({len(rounds)} rounds; ms)")
         print(f"{'':<34} {'n':>5} {'errors':>6} {'p50':>9} {'p99':>9}")
         for i, fig in enumerate(rounds, 1):
             print(f"round {i}")

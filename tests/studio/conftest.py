@@ -114,21 +114,36 @@ def write_fake_outputs(folder: Path, cut: Path) -> None:
 
 @dataclass
 class FakePipeline:
-    """A runner that writes fake outputs; `gate` (if set) holds it until the test releases it."""
+    """A runner that writes fake outputs; `gate` (if set) holds it until the test releases it.
+    Across processes (a studio served by several, tests/studio/multiserve.py): while the file
+    `hold` exists a render waits for its removal, and `log` gets a line per render, "pid
+    folder", so a test sees which process ran it."""
 
     cut: Path
     gate: threading.Event | None = None
     fail: str = ""
     fail_kind: str = "error"
     calls: int = 0
+    hold: Path | None = None
+    log: Path | None = None
 
     def __call__(self, request: RunRequest, tick: Callable[[Tick], None]) -> RunResult:
+        import os
+        import time
+
         from microfilm.studio.jobs import RunFailed
 
         self.calls += 1
+        if self.log is not None:
+            with self.log.open("a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()} {request.folder.name}\n")
         tick(Tick("research", 0, 1, "writing research.md"))
         if self.gate is not None:
             assert self.gate.wait(20), "test never released the fake render"
+        deadline = time.monotonic() + 300
+        while self.hold is not None and self.hold.exists():
+            assert time.monotonic() < deadline, "test never released the fake render"
+            time.sleep(0.02)
         if self.fail:
             raise RunFailed(self.fail, self.fail_kind)
         for stage in ("research", "develop", "board", "generate", "cut", "master"):

@@ -1,5 +1,8 @@
 """A studio with people, published films and renders in progress, and the load check run
 against it from its own process (shared by tests/studio/test_load.py and bench/studio_load.py).
+
+The studio is served the way `microfilm serve --workers N` serves it (tests/studio/multiserve.py:
+forked worker processes on one port of 127.0.0.1) and seeded over HTTP, as its users would.
 """
 
 from __future__ import annotations
@@ -8,29 +11,34 @@ import dataclasses
 import json
 import subprocess
 import sys
-import threading
+from typing import Callable
 
-from fastapi.testclient import TestClient
+import httpx
 
 from microfilm.studio.loadcheck import LoadPlan
 from microfilm.studio.security import SESSION_COOKIE
-from tests.studio.conftest import FakePipeline, LiveServer, make_and_wait, new_film, signup
+from tests.studio.conftest import make_and_wait, new_film, signup
+from tests.studio.multiserve import Served
 
 
 @dataclasses.dataclass
 class Seeded:
     plan: LoadPlan
-    gate: threading.Event  # set it to let the renders the streams follow finish
+    release: Callable[[], None]  # lets the renders the streams follow finish
 
 
-def seed(app, fake: FakePipeline, live: LiveServer, people: int = 5, films_each: int = 2,
-         **plan_fields) -> Seeded:
+def browser(served: Served) -> httpx.Client:
+    """A person's browser: its own cookies, redirects followed."""
+    return httpx.Client(base_url=served.url, follow_redirects=True, timeout=60)
+
+
+def seed(served: Served, people: int = 5, films_each: int = 2, **plan_fields) -> Seeded:
     """`people` accounts in their own workspaces, each with `films_each` films rendered and
     published (the gallery's cards), then one render per film held running or queued (the
-    fake pipeline waits on the gate) with its progress stream to follow."""
-    sessions, films, owners, csrfs = [], [], [], []
+    fake pipeline waits while the hold file exists) with its progress stream to follow."""
+    films, owners, csrfs = [], [], []
     for i in range(people):
-        client = TestClient(app)
+        client = browser(served)
         csrf = signup(client, f"person{i}@studio{i}.example", workspace=f"Studio {i}")
         for j in range(films_each):
             fid = new_film(client, csrf, title=f"Film {i}-{j}")
@@ -40,8 +48,7 @@ def seed(app, fake: FakePipeline, live: LiveServer, people: int = 5, films_each:
             films.append(fid)
             owners.append(client)
             csrfs.append(csrf)
-        sessions.append(client.cookies[SESSION_COOKIE])
-    fake.gate = threading.Event()
+    served.hold_renders()
     streams, stream_sessions = [], []
     for fid, client, csrf in zip(films, owners, csrfs):
         r = client.post(f"/films/{fid}/make", data={"policy": "ask"}, headers={"x-csrf-token": csrf})
@@ -49,9 +56,11 @@ def seed(app, fake: FakePipeline, live: LiveServer, people: int = 5, films_each:
         streams.append(f"/films/{fid}/jobs/{r.json()['job']}/events")
         stream_sessions.append(client.cookies[SESSION_COOKIE])
     film_owner_sessions = [c.cookies[SESSION_COOKIE] for c in owners]
-    plan = LoadPlan(host="127.0.0.1", port=live.port, sessions=film_owner_sessions, films=films,
+    for client in owners:
+        client.close()
+    plan = LoadPlan(host="127.0.0.1", port=served.port, sessions=film_owner_sessions, films=films,
                     streams=streams, stream_sessions=stream_sessions, **plan_fields)
-    return Seeded(plan=plan, gate=fake.gate)
+    return Seeded(plan=plan, release=served.release_renders)
 
 
 def run_check(plan: LoadPlan, timeout: float = 240) -> dict:

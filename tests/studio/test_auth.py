@@ -132,8 +132,8 @@ def test_failed_logins_are_throttled_per_account_even_with_the_right_password(ap
     from microfilm.studio.throttle import LoginThrottle
 
     now = [1000.0]
-    app.state.login_throttle = LoginThrottle(per_account_client=3, per_client=10, window_s=600,
-                                             clock=lambda: now[0])
+    app.state.login_throttle = LoginThrottle(app.state.sessions, per_account_client=3, per_client=10,
+                                             window_s=600, clock=lambda: now[0])
     signup(TestClient(app), "ann@brand.example", workspace="Brand")
     signup(TestClient(app), "bob@agency.example", workspace="Agency")
     def attempt(email: str, password: str):

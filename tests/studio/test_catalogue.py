@@ -21,7 +21,7 @@ def test_migrations_build_the_models_schema_and_are_idempotent(tmp_path: Path):
     migrate(engine)  # a second start changes nothing
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == "0002"
     tables = set(inspect(engine).get_table_names())
     assert {"workspaces", "users", "auth_sessions", "api_tokens", "films", "jobs", "uploads"} <= tables
     engine.dispose()

@@ -119,11 +119,11 @@ def test_auto_resume_restarts_interrupted_renders(settings, fake):
     c = TestClient(app)
     csrf = signup(c, "ann@brand.example", workspace="Brand")
     fid = new_film(c, csrf)
+    app.state.jobs.shutdown()  # first: a live runner would run the queued row below
     with app.state.sessions.begin() as db:
         film = db.scalars(select(Film)).one()
         db.add(Job(public_id="crashedjob02", film_id=film.id, kind="make", edit_policy="keep", state="queued",
                    progress_json="{}", message="", error="", error_kind="", created_at=utcnow()))
-    app.state.jobs.shutdown()
     calls = fake.calls
     again = create_app(dataclasses.replace(settings, auto_resume=True))
     deadline = time.monotonic() + 10

@@ -101,8 +101,8 @@ def _attempt(app, address: str, email: str, password: str):
 
 def test_failing_on_purpose_does_not_lock_the_user_out_from_their_own_address(app):
     now = [1000.0]
-    app.state.login_throttle = LoginThrottle(per_account_client=3, per_client=10, per_account=6,
-                                             window_s=600, clock=lambda: now[0])
+    app.state.login_throttle = LoginThrottle(app.state.sessions, per_account_client=3, per_client=10,
+                                             per_account=6, window_s=600, clock=lambda: now[0])
     signup(TestClient(app, client=("10.0.0.1", 50000)), "ann@brand.example", workspace="Brand")  # home
     for _ in range(3):
         assert _attempt(app, "203.0.113.9", "ann@brand.example", "wrong password!").status_code == 400
@@ -121,7 +121,7 @@ def test_failing_on_purpose_does_not_lock_the_user_out_from_their_own_address(ap
 
 
 def test_signups_are_limited_per_address(app):
-    app.state.login_throttle = LoginThrottle(signups_per_client=3)
+    app.state.login_throttle = LoginThrottle(app.state.sessions, signups_per_client=3)
     c = TestClient(app, client=("203.0.113.5", 50000))
     token = csrf_of(c.get("/signup").text)
 

@@ -30,7 +30,7 @@ def test_studio_on_postgresql(pg_url: str, tmp_path: Path, fake):
     try:
         with app.state.engine.connect() as conn:
             assert conn.dialect.name == "postgresql"
-            assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001"
+            assert conn.execute(text("select version_num from alembic_version")).scalar() == "0002"
         c = TestClient(app)
         csrf = signup(c, "ann@brand.example", workspace="品牌")
         fid = new_film(c, csrf, title="末班车", genre="温情亲情", language="zh")
@@ -42,4 +42,5 @@ def test_studio_on_postgresql(pg_url: str, tmp_path: Path, fake):
         app.state.jobs.shutdown(wait=5)
         app.state.engine.dispose()
     again = create_app(settings)  # migrations are idempotent on PostgreSQL too
+    again.state.jobs.shutdown()
     again.state.engine.dispose()

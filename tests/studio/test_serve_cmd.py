@@ -17,7 +17,7 @@ from microfilm.cli.app import app
 def test_serve_is_a_registered_command_with_documented_defaults():
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
-    for text in ("--host", "127.0.0.1", "--port", "8000", "--db", "--projects", "PostgreSQL"):
+    for text in ("--host", "127.0.0.1", "--port", "8000", "--db", "--projects", "PostgreSQL", "--workers"):
         assert text in result.output, text
 
 
@@ -29,10 +29,10 @@ def test_serve_runs_the_studio(tmp_path: Path):
     projects = tmp_path / "films"
     proc = subprocess.Popen(
         [sys.executable, "-c", "from microfilm.cli.app import main; main()", "serve", "--port", str(port),
-         "--db", f"sqlite:///{db}", "--projects", str(projects)],
+         "--db", f"sqlite:///{db}", "--projects", str(projects), "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/watch", timeout=2) as r:
@@ -40,10 +40,10 @@ def test_serve_runs_the_studio(tmp_path: Path):
                     break
             except OSError:
                 assert proc.poll() is None, proc.stdout.read().decode()
-                assert time.monotonic() < deadline, "microfilm serve did not answer in 30 s"
+                assert time.monotonic() < deadline, "microfilm serve did not answer in 60 s"
                 time.sleep(0.2)
         assert db.exists() and projects.is_dir()
     finally:
         proc.terminate()
         out = proc.communicate(timeout=15)[0].decode()
-    assert f"http://127.0.0.1:{port}" in out
+    assert f"http://127.0.0.1:{port}" in out and "2 server processes" in out

@@ -21,17 +21,29 @@ def register(app: typer.Typer) -> None:
         resume: bool = typer.Option(False, "--resume", help="Restart renders that a previous server left unfinished."),
         proxy_headers: bool = typer.Option(False, "--proxy-headers", help="Trust X-Forwarded-Proto/For from a "
                                            "reverse proxy on 127.0.0.1 (cookies become Secure behind https)."),
+        workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Server processes sharing the port "
+                                              "(one renders); default: one per core, at most 4."),
     ) -> None:
         """Run the web studio: projects, screenplay editor, storyboard review, renders, /watch."""
         try:
             import uvicorn
 
             from microfilm.studio import StudioSettings, create_app
+            from microfilm.studio import workers as studio_workers
         except ImportError as exc:
             raise typer.BadParameter(f"the studio needs its extra: pip install 'microfilm[studio]' ({exc})")
         settings = StudioSettings(db_url=db or "", projects_dir=projects, auto_resume=resume)
-        application = create_app(settings)
-        typer.echo(f"microfilm studio on http://{host}:{port}  (catalogue: {settings.database_url.split('@')[-1]}, "
-                   f"films: {settings.projects})")
-        uvicorn.run(application, host=host, port=port, proxy_headers=proxy_headers,
-                    forwarded_allow_ips="127.0.0.1" if proxy_headers else None, log_level="info")
+        processes = workers or studio_workers.default_workers()
+        if ":memory:" in settings.database_url:
+            processes = 1  # an in-memory catalogue lives in one process
+        options = {"proxy_headers": proxy_headers, "log_level": "info",
+                   "forwarded_allow_ips": "127.0.0.1" if proxy_headers else None}
+        where = (f"microfilm studio on http://{host}:{port}  (catalogue: {settings.database_url.split('@')[-1]}, "
+                 f"films: {settings.projects}, {processes} server process{'es' if processes > 1 else ''})")
+        if processes == 1:
+            application = create_app(settings)
+            typer.echo(where)
+            uvicorn.run(application, host=host, port=port, **options)
+            return
+        typer.echo(where)
+        raise typer.Exit(studio_workers.serve(settings, host, port, processes, **options))

@@ -7,8 +7,8 @@ from microfilm.studio.settings import StudioSettings, studio_home
 __all__ = ["StudioSettings", "create_app", "studio_home"]
 
 
-def create_app(settings: StudioSettings | None = None):
+def create_app(settings: StudioSettings | None = None, *, recover: bool = True):
     """Build the FastAPI app (imported lazily so `import microfilm` stays light)."""
     from microfilm.studio.app import create_app as build
 
-    return build(settings)
+    return build(settings, recover=recover)

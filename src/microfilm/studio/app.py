@@ -53,14 +53,19 @@ def genre_name(genre: str, lang: str) -> str:
     return preset.name_zh if lang == "zh" else preset.name_en
 
 
-def create_app(settings: StudioSettings | None = None) -> FastAPI:
+def create_app(settings: StudioSettings | None = None, *, recover: bool = True) -> FastAPI:
+    """`recover`: this is the studio starting (renders a previous server left are marked
+    interrupted); False for a server process joining others already serving (`workers`)."""
     settings = settings or StudioSettings()
     settings.projects.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url, settings.db_pool_size, settings.db_wait_s)
     migrate(engine)
     sessions = session_factory(engine)
-    jobs = JobManager(sessions, settings.projects, settings.runner, workers=settings.job_workers)
-    jobs.recover(resume=settings.auto_resume)
+    jobs = JobManager(sessions, settings.projects, settings.runner, workers=settings.job_workers,
+                      role_dir=settings.runner_lock_dir)
+    if recover:
+        jobs.recover(resume=settings.auto_resume)
+    jobs.start()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -84,8 +89,8 @@ def create_app(settings: StudioSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.jobs = jobs
-    app.state.login_throttle = LoginThrottle()
-    app.state.page_cache = PageCache()
+    app.state.login_throttle = LoginThrottle(sessions)
+    app.state.page_cache = PageCache(marker=settings.gallery_marker)
     app.state.unknown_tokens = UnknownTokens()
     app.state.session_key = security.session_key(settings.home.expanduser() / "session.key")
     app.state.quick_threads = anyio.CapacityLimiter(4)  # session lookups of pages served from memory

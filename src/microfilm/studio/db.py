@@ -7,11 +7,16 @@ web threads do not block each other); any SQLAlchemy URL works, PostgreSQL inclu
 
 from __future__ import annotations
 
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,3 +64,34 @@ def migrate(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that reads, then writes what it read decided (queue a render unless one
+    is active, claim the oldest queued one). On SQLite it takes the write lock as it begins
+    (BEGIN IMMEDIATE, waiting its turn like any write): begun as a plain read, another server
+    process's write in between would fail it at once with "database is locked", and two
+    processes could both decide on the same rows."""
+    with sessions.begin() as db:
+        if db.get_bind().dialect.name == "sqlite":
+            _begin_immediate(db)
+        yield db
+
+
+def _begin_immediate(db: Session, tries: int = 5) -> None:
+    """BEGIN IMMEDIATE waits for the write lock (busy_timeout), except where SQLite answers
+    "locked" at once without waiting (another process recovering the WAL index): tried
+    again then, a few times."""
+    for attempt in range(tries):
+        started = time.monotonic()
+        try:
+            db.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            waited = time.monotonic() - started
+            print(f"microfilm studio: the catalogue was locked ({waited:.2f} s, try {attempt + 1})",
+                  file=sys.stderr, flush=True)
+            if waited > 1.0 or attempt == tries - 1 or "locked" not in str(exc):
+                raise
+            time.sleep(0.05 * (attempt + 1))

@@ -1,21 +1,28 @@
-"""Background renders: one worker thread per render, rows that survive a restart.
+"""Background renders: rows in the catalogue, run by the one server process that holds the
+runner role.
 
-A job is a row in the catalogue (queued -> running -> done | failed | interrupted) plus, while
-it runs, a live snapshot in memory that the server-sent-events route streams to the film page.
-Progress reaches the row at most once a second and at every stage change, so a reload of the
-page, or another server process, sees where the render is.
+A job is a row (queued -> running -> done | failed | interrupted). Any server process may
+queue one (`submit` inserts the row); exactly one process runs them: the one holding the
+runner role, an exclusive `flock` under the studio's home (`runlock.hold`) that the kernel
+drops when its process dies, so another process of the same studio takes the role over and
+runs again what the dead one had running (the pipeline's cache makes that cheap). While a job
+runs, the runner keeps a live snapshot in memory; its progress reaches the row at least every
+`persist_every_s` and at every stage change, so a progress stream served by any process, or
+a reload of the page, sees where the render is.
 
-On startup every row still queued or running belonged to a server that is gone: it is marked
-interrupted (and, with `auto_resume`, started again; the pipeline's cache makes that cheap).
-A second job on a film that has one queued or running is refused with `JobConflict` (409).
+When a server starts (`recover`, which needs the role, so never while another live process
+runs renders) every row still queued or running belonged to a server that is gone: it is
+marked interrupted (and, with `auto_resume`, started again). A second job on a film that has
+one queued or running is refused with `JobConflict` (409).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
-import queue
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal, Protocol
@@ -23,6 +30,8 @@ from typing import Callable, Literal, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from microfilm import runlock
+from microfilm.studio.db import write_transaction
 from microfilm.studio.films import relative_paths
 from microfilm.studio.models import JOB_ACTIVE, Film, Job, aware, utcnow
 from microfilm.studio.security import new_public_id
@@ -133,29 +142,79 @@ class Snapshot:
 
 
 class JobManager:
+    """Queues renders in the catalogue and, in the process holding the runner role, runs them.
+
+    `role_dir` names the studio-wide runner lock (`<role_dir>/.microfilm/run.lock`); every
+    server process of one studio passes the same. None: this process is always the runner
+    (a single process with a catalogue of its own)."""
+
     def __init__(self, sessions: sessionmaker[Session], projects: Path, runner: Runner | None = None,
-                 workers: int = 1, persist_every_s: float = 1.0):
+                 workers: int = 1, persist_every_s: float = 0.5, role_dir: Path | None = None,
+                 poll_s: float = 0.5):
         self._sessions = sessions
         self._projects = projects
         self._runner: Runner = runner or pipeline_runner
-        # Daemon threads: stopping the server must not wait for a render. A render killed
-        # mid-way is safe (atomic writes, the paid-call ledger) and is marked interrupted.
-        self._queue: queue.Queue[tuple[str, Path, EditPolicy] | None] = queue.Queue()
-        self._threads = [threading.Thread(target=self._work, name=f"microfilm-job-{i}", daemon=True)
-                         for i in range(max(1, workers))]
-        for t in self._threads:
-            t.start()
+        self._role_dir = role_dir
+        self._role: ExitStack | None = None  # open while this process holds the runner role
+        self._role_lock = threading.Lock()
         self._lock = threading.Lock()
         self._live: dict[str, Snapshot] = {}
         self._persist_every = persist_every_s
+        self._poll = poll_s
+        self._wake = threading.Event()
         self._closed = False
+        self._started = False
+        # Daemon threads: stopping the server must not wait for a render. A render killed
+        # mid-way is safe (atomic writes, the paid-call ledger) and is taken over or marked
+        # interrupted.
+        self._threads = [threading.Thread(target=self._work, name=f"microfilm-job-{i}", daemon=True)
+                         for i in range(max(1, workers))]
 
     # ---- lifecycle ---------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Start the render threads (they claim the runner role when it is free)."""
+        if not self._started:
+            self._started = True
+            for t in self._threads:
+                t.start()
+
+    @property
+    def is_runner(self) -> bool:
+        return self._role is not None or self._role_dir is None
+
+    def _claim_role(self) -> bool:
+        """Take the runner role if no live process holds it; True when this process holds it.
+        Taking it over from a process that died means running again what it had running."""
+        if self.is_runner:
+            return True
+        with self._role_lock:
+            if self._role is not None:
+                return True
+            stack = ExitStack()
+            try:
+                stack.enter_context(runlock.hold(self._role_dir, command="microfilm serve (renders)",
+                                                 label="the studio's renders"))
+            except runlock.RunLocked:
+                stack.close()
+                return False
+            self._role = stack
+            self._take_over()
+        return True
+
+    def _release_role(self) -> None:
+        with self._role_lock:
+            if self._role is not None:
+                self._role.close()
+                self._role = None
+
     def recover(self, resume: bool = False) -> list[str]:
-        """Mark jobs a previous server left queued or running as interrupted; return their ids.
-        With `resume`, start a fresh render for each of their films."""
-        with self._sessions.begin() as db:
+        """At a server's start: mark jobs a previous server left queued or running as
+        interrupted; return their ids. With `resume`, start a fresh render for each of their
+        films. Done only with the runner role: rows another live process is running are its."""
+        if not self._claim_role():
+            return []
+        with write_transaction(self._sessions) as db:
             rows = db.scalars(select(Job).where(Job.state.in_(JOB_ACTIVE))).all()
             ids = [(j.public_id, j.film_id, j.edit_policy) for j in rows]
             for j in rows:
@@ -171,21 +230,56 @@ class JobManager:
                     pass
         return [i for i, _, _ in ids]
 
+    def _take_over(self) -> None:
+        """Rows left running when the role was free are a dead runner's: run them again."""
+        with self._sessions.begin() as db:
+            db.execute(update(Job).where(Job.state == "running")
+                       .values(state="queued", message="taken over after a server process stopped"))
+
     def shutdown(self, wait: float = 0.0) -> None:
-        """Stop taking jobs; with `wait`, give running renders that many seconds to end."""
+        """Stop taking jobs; with `wait`, give running renders that many seconds to end. The
+        runner role is let go, so another process of the studio takes it over."""
         self._closed = True
-        for _ in self._threads:
-            self._queue.put(None)
-        if wait:
+        self._wake.set()
+        if wait and self._started:
             for t in self._threads:
                 t.join(timeout=wait)
+        self._release_role()
 
     def _work(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            self._run(*item)
+        while not self._closed:
+            try:
+                claimed = self._claim_next() if self._claim_role() else None
+            except Exception as exc:  # noqa: BLE001 - the catalogue away for a moment: try again
+                print(f"microfilm studio: renders wait for the catalogue ({type(exc).__name__})",
+                      file=sys.stderr, flush=True)
+                claimed = None
+            if claimed is None:
+                self._wake.wait(self._poll)
+                self._wake.clear()
+                continue
+            self._run(*claimed)
+
+    def _claim_next(self) -> tuple[str, Path, EditPolicy] | None:
+        """The oldest queued job, marked running by this process (an update that only one
+        thread can win), with its film's folder."""
+        with self._sessions() as db:  # a plain read first: the write lock only when there is work
+            if db.scalars(select(Job.id).where(Job.state == "queued").limit(1)).first() is None:
+                return None
+        with write_transaction(self._sessions) as db:
+            job = db.scalars(select(Job).where(Job.state == "queued").order_by(Job.id)).first()
+            if job is None:
+                return None
+            won = db.execute(update(Job).where(Job.id == job.id, Job.state == "queued")
+                             .values(state="running", started_at=utcnow())).rowcount
+            if not won:
+                return None
+            folder = self._projects / job.film.folder
+            snap = Snapshot.from_row(job)
+            snap.state, snap.started_at = "running", time.time()
+            with self._lock:
+                self._live[job.public_id] = snap
+            return job.public_id, folder, job.edit_policy  # type: ignore[return-value]
 
     # ---- submit ------------------------------------------------------------------------
 
@@ -198,7 +292,7 @@ class JobManager:
             raise ValueError(f"edit policy must be ask, keep or force, got {edit_policy!r}")
         if self._closed:
             raise RuntimeError("the studio is shutting down; start the render again after the restart")
-        with self._lock, self._sessions.begin() as db:
+        with self._lock, write_transaction(self._sessions) as db:
             active = self.active_for_film(db, film_id)
             if active is not None:
                 raise JobConflict(active.public_id)
@@ -211,17 +305,15 @@ class JobManager:
                       created_at=utcnow())
             db.add(job)
             db.flush()
-            snap = Snapshot(public_id=job.public_id, film_id=film_id, state="queued")
-            self._live[job.public_id] = snap
-            folder = self._projects / film.folder
-        self._queue.put((job.public_id, folder, edit_policy))
+        self._wake.set()  # this process's runner, if it is one, starts it now; another polls
         return job
 
     # ---- reading -----------------------------------------------------------------------
 
     def live(self, public_id: str) -> Snapshot | None:
-        """A copy of the snapshot of a job this server is running, from memory (no
-        catalogue): cheap enough for the event loop, which the progress stream polls from."""
+        """A copy of the snapshot of a job this process is running, from memory (no
+        catalogue): cheap enough for the event loop, which the progress stream polls from.
+        None in the other server processes: they read the row."""
         with self._lock:
             live = self._live.get(public_id)
             if live is not None:
@@ -263,7 +355,7 @@ class JobManager:
         last_write = 0.0
         with self._lock:
             snap = self._live[public_id]
-            snap.state, snap.started_at, snap.version = "running", time.time(), snap.version + 1
+            snap.version += 1
         self._persist(snap)
 
         def tick(t: Tick) -> None:

@@ -17,17 +17,24 @@ The check then measures, in one run so the figures compare on whatever machine i
 
 It is a client only, stdlib asyncio speaking plain HTTP/1.1 (no client library's own cost in
 the figures), and meant to run in its own process so it does not share the server's
-interpreter lock. Loopback or a host you run; every request has a timeout, so it ends.
+interpreter lock. The visitor who opens the gallery during the burst is another person's
+browser: it runs in a process of its own (`--visitor`, blocking sockets, one request after
+another), so its wait is the studio's, not this client's own event loop working through the
+burst's 250 responses. Loopback or a host you run; every request has a timeout, so it ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import select
+import socket
 import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import Awaitable, Callable
 
 JUNK_COOKIE = "mf_session=" + "x" * 43 + "." + "y" * 22  # the shape of a real token, not one issued
 
@@ -159,13 +166,31 @@ def _figures(hits: list[Hit]) -> dict:
     if times:
         out.update(p50_ms=round(statistics.median(times), 2), p99_ms=round(_percentile(times, 99), 2),
                    max_ms=round(max(times), 2))
+        # The three slowest and their place in the sequence: the first requests of a
+        # visitor who arrived with the burst, or spread through it?
+        slowest = sorted(range(len(hits)), key=lambda i: hits[i].seconds, reverse=True)[:3]
+        out["slowest"] = [[i, round(hits[i].seconds * 1000, 2)] for i in sorted(slowest)]
     return out
 
 
 async def measure(plan: LoadPlan) -> dict:
     """Idle gallery, then everything at once; the figures and the first few errors."""
-    await _get(plan, "warm-up", "/watch")
-    idle = [await _get(plan, "gallery", "/watch") for _ in range(plan.idle_samples)]
+    visitor = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "microfilm.studio.loadcheck", "--visitor", plan.host, str(plan.port),
+        str(plan.timeout_s), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+
+    async def ask(command: str, then: Callable[[], Awaitable] | None = None) -> list[Hit]:
+        visitor.stdin.write(command.encode() + b"\n")
+        await visitor.stdin.drain()
+        if then is not None:
+            await then()
+            visitor.stdin.write(b"stop\n")
+            await visitor.stdin.drain()
+        line = await asyncio.wait_for(visitor.stdout.readline(), plan.timeout_s * 2)
+        return [Hit("gallery", status, seconds, error) for status, seconds, error in json.loads(line)]
+
+    await ask("idle 1")  # warm-up
+    idle = await ask(f"idle {plan.idle_samples}")
 
     stop = asyncio.Event()
     cookies = plan.stream_sessions or [plan.sessions[0]] * len(plan.streams)
@@ -177,20 +202,16 @@ async def measure(plan: LoadPlan) -> dict:
              for i in range(plan.gallery)]
     burst += [_get(plan, "film", f"/films/{plan.films[i % len(plan.films)]}",
                    f"mf_session={plan.sessions[i % len(plan.sessions)]}") for i in range(plan.film_pages)]
-    burst_done = asyncio.Event()
+    loaded: list[Hit] = []
 
-    async def probe() -> list[Hit]:
-        """One more visitor opening the gallery, again and again, while the burst is served."""
-        hits = []
-        while not burst_done.is_set():
-            hits.append(await _get(plan, "gallery", "/watch"))
-        return hits
+    async def the_burst() -> None:
+        loaded.extend(await asyncio.gather(*burst))
 
-    probing = asyncio.ensure_future(probe())
-    loaded = await asyncio.gather(*burst)
+    probed = await ask("go", the_burst)
     load_s = time.perf_counter() - started
-    burst_done.set()
-    probed = await probing
+    visitor.stdin.write(b"quit\n")
+    await visitor.stdin.drain()
+    await asyncio.wait_for(visitor.wait(), plan.timeout_s)
     stop.set()
     followed = await asyncio.gather(*streams)
 
@@ -216,7 +237,44 @@ async def measure(plan: LoadPlan) -> dict:
     return result
 
 
+def visit(host: str, port: int, timeout_s: float) -> None:
+    """The visitor, driven by commands on stdin, one reply line (JSON: each page's status,
+    seconds, error) per command: "idle N": N gallery pages one after another; "go": gallery
+    pages one after another until "stop" arrives; "quit"."""
+    request = (f"GET /watch HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html\r\n"
+               "Connection: close\r\n\r\n").encode()
+
+    def page() -> tuple[int, float, str]:
+        start = time.perf_counter()
+        try:
+            with socket.create_connection((host, port), timeout=timeout_s) as sock:
+                sock.sendall(request)
+                data = b""
+                while chunk := sock.recv(65536):
+                    data += chunk
+            status = int(data.split(b" ", 2)[1])
+            return status, time.perf_counter() - start, "" if status == 200 else f"HTTP {status}"
+        except (OSError, ValueError, IndexError) as exc:
+            return 0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
+
+    while True:
+        command = os.read(0, 256).decode().split()  # unbuffered: "stop" is waited for with select
+        if not command or command[0] == "quit":
+            return
+        hits = []
+        if command[0] == "idle":
+            hits = [page() for _ in range(int(command[1]))]
+        elif command[0] == "go":
+            while not select.select([0], [], [], 0)[0] and len(hits) < 100_000:
+                hits.append(page())
+            os.read(0, 256)  # the "stop"
+        print(json.dumps(hits), flush=True)
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--visitor"]:
+        visit(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+        return 0
     plan = LoadPlan(**json.load(sys.stdin))
     print(json.dumps(asyncio.run(measure(plan))))
     return 0

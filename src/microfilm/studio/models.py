@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -108,6 +108,27 @@ class Film(Base):
         return self.published_at is not None
 
 
+class LoginEvent(Base):
+    """One counted login or sign-up attempt under one limit's key (`throttle.LoginThrottle`);
+    in the catalogue so every server process counts the same attempts."""
+
+    __tablename__ = "login_events"
+    __table_args__ = (Index("ix_login_events_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch
+
+
+class LoginKnownClient(Base):
+    """An address an account has logged in from: still let in when the account is closed
+    to others by a guess spread over many addresses."""
+
+    __tablename__ = "login_known_clients"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[float] = mapped_column(Float)
+
+
 JOB_ACTIVE = ("queued", "running")
 JOB_STATES = ("queued", "running", "done", "failed", "interrupted")
 
@@ -158,4 +179,5 @@ class Upload(Base):
 
 
 __all__ = ["ApiToken", "AuthSession", "Base", "Film", "Job", "JOB_ACTIVE", "JOB_STATES",
+           "LoginEvent", "LoginKnownClient",
            "Upload", "User", "Workspace", "aware", "utcnow"]

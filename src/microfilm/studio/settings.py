@@ -70,5 +70,16 @@ class StudioSettings:
         return self.home.expanduser().resolve() / "published"
 
     @property
+    def runner_lock_dir(self) -> Path:
+        """Where the server processes of this studio hold the runner role (`jobs.JobManager`)."""
+        return self.home.expanduser().resolve() / "runner"
+
+    @property
+    def gallery_marker(self) -> Path:
+        """Replaced on every publish and unpublish, so each server process drops its cached
+        gallery (`pagecache.PageCache`)."""
+        return self.home.expanduser().resolve() / "cache" / "gallery.version"
+
+    @property
     def thumbs(self) -> Path:
         return self.home.expanduser().resolve() / "cache" / "thumbs"

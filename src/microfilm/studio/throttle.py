@@ -17,23 +17,33 @@ takes its own attempt back. The limits, within `window_s`:
   it has: an address this account has logged in from (a person's own office or home) still
   gets in with the right password.
 
-Sign-ups are counted per address (`signups_per_client` per `signup_window_s`). Kept in
-memory: the studio serves from one process, and a restart forgetting the counts only gives
-a guesser one more window.
+Sign-ups are counted per address (`signups_per_client` per `signup_window_s`). The counts
+live in the catalogue (`LoginEvent`, `LoginKnownClient`), so they hold whichever of the
+studio's server processes a request reaches. An attempt is written first and then counted
+with the attempts written before it (`id` order): attempts arriving at once in several
+processes are counted in one order, so no more than the limit get through; one past the
+limit is removed again (a refused attempt does not count).
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from microfilm.studio.models import LoginEvent, LoginKnownClient
+
+Limit = tuple[str, int, float]  # key, attempts allowed, window in seconds
+Attempt = tuple[int, ...]  # the attempt's rows: what `succeeded` takes back
 
 
 @dataclass
 class LoginThrottle:
+    sessions: sessionmaker[Session]
     per_account_client: int = 5
     per_client: int = 20
     per_account: int = 100
@@ -41,67 +51,74 @@ class LoginThrottle:
     signups_per_client: int = 10
     signup_window_s: float = 3600.0
     max_known: int = 32  # addresses remembered per account
-    clock: Callable[[], float] = time.monotonic
-    _events: dict[str, deque[float]] = field(default_factory=dict)
-    _known: dict[str, deque[str]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.time  # wall time: every process reads the same
 
-    def _limits(self, email: str, client: str) -> list[tuple[str, int, float]]:
-        limits = [(f"account-client:{email}\x00{client}", self.per_account_client, self.window_s),
+    def _limits(self, db: Session, email: str, client: str) -> list[Limit]:
+        limits = [(f"account-client:{client} {email}", self.per_account_client, self.window_s),
                   (f"client:{client}", self.per_client, self.window_s)]
-        if client not in self._known.get(email, ()):
+        if db.get(LoginKnownClient, (email, client)) is None:
             limits.append((f"account:{email}", self.per_account, self.window_s))
         return limits
 
-    def _wait(self, limits: list[tuple[str, int, float]], now: float) -> float:
+    def _wait(self, db: Session, limits: list[Limit], now: float, upto: dict[str, int] | None = None) -> float:
+        """Seconds until every limit allows one more attempt; with `upto`, the attempts
+        counted per key are those written up to that row (the one being decided)."""
         wait = 0.0
         for key, limit, window in limits:
-            times = self._events.get(key)
-            if times is None:
-                continue
-            while times and now - times[0] >= window:
-                times.popleft()
-            if not times:
-                self._events.pop(key, None)
-            elif len(times) >= limit:
+            query = select(LoginEvent.at).where(LoginEvent.key == key, LoginEvent.at > now - window)
+            if upto is not None:
+                query = query.where(LoginEvent.id < upto[key])
+            times = sorted(db.scalars(query).all())
+            if len(times) >= limit:
                 wait = max(wait, window - (now - times[len(times) - limit]))
         return wait
 
-    def _begin(self, limits: list[tuple[str, int, float]]) -> tuple[int, float]:
+    def _begin(self, limits: list[Limit]) -> tuple[int, Attempt]:
         now = self.clock()
-        with self._lock:
-            wait = self._wait(limits, now)
-            if wait > 0:
-                return math.ceil(wait), now
-            for key, _, _ in limits:
-                self._events.setdefault(key, deque()).append(now)
-        return 0, now
+        with self.sessions.begin() as db:
+            db.execute(delete(LoginEvent).where(LoginEvent.at < now - max(self.window_s, self.signup_window_s)))
+            rows = [LoginEvent(key=key, at=now) for key, _, _ in limits]
+            db.add_all(rows)
+            db.flush()
+            mine = {row.key: row.id for row in rows}
+        with self.sessions() as db:
+            wait = self._wait(db, limits, now, upto=mine)
+        if wait > 0:
+            with self.sessions.begin() as db:
+                db.execute(delete(LoginEvent).where(LoginEvent.id.in_(list(mine.values()))))
+            return math.ceil(wait), ()
+        return 0, tuple(mine.values())
 
-    def begin(self, email: str, client: str) -> tuple[int, float]:
+    def begin(self, email: str, client: str) -> tuple[int, Attempt]:
         """Count a login attempt before its password is checked: (seconds to wait, attempt).
         With a wait the attempt is refused and not counted; else it counts as a failure
         until `succeeded(email, client, attempt)` takes it back."""
-        with self._lock:
-            limits = self._limits(email, client)
+        with self.sessions() as db:
+            limits = self._limits(db, email, client)
         return self._begin(limits)
 
-    def succeeded(self, email: str, client: str, attempt: float) -> None:
+    def succeeded(self, email: str, client: str, attempt: Attempt) -> None:
         """The attempt was right: it is not a failure, this address's failures on the account
         are forgotten, and the address is remembered as the account's own."""
-        with self._lock:
-            for key in (f"client:{client}", f"account:{email}"):
-                times = self._events.get(key)
-                if times is not None and attempt in times:
-                    times.remove(attempt)
-            self._events.pop(f"account-client:{email}\x00{client}", None)
-            known = self._known.setdefault(email, deque(maxlen=self.max_known))
-            if client not in known:
-                known.append(client)
+        with self.sessions.begin() as db:
+            db.execute(delete(LoginEvent).where(LoginEvent.id.in_(list(attempt))))
+            db.execute(delete(LoginEvent).where(LoginEvent.key == f"account-client:{client} {email}"))
+            known = db.get(LoginKnownClient, (email, client))
+            if known is None:
+                db.add(LoginKnownClient(email=email, client=client, at=self.clock()))
+            else:
+                known.at = self.clock()
+            db.flush()
+            stale = db.scalars(select(LoginKnownClient.client).where(LoginKnownClient.email == email)
+                               .order_by(LoginKnownClient.at.desc()).offset(self.max_known)).all()
+            if stale:
+                db.execute(delete(LoginKnownClient).where(LoginKnownClient.email == email,
+                                                          LoginKnownClient.client.in_(stale)))
 
     def retry_after(self, email: str, client: str) -> int:
         """Seconds until a login attempt is allowed again; 0 when it is allowed now."""
-        with self._lock:
-            wait = self._wait(self._limits(email, client), self.clock())
+        with self.sessions() as db:
+            wait = self._wait(db, self._limits(db, email, client), self.clock())
         return math.ceil(wait) if wait > 0 else 0
 
     def begin_signup(self, client: str) -> int:
