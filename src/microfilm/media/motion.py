@@ -13,7 +13,7 @@ every few frames (visible judder, and a zoom that "breathes"). Why not ffmpeg's 
 per-pixel double-precision map every frame and resamples without SIMD, costing about as
 much CPU as x264 itself on the same frames. Here, once per shot, the keyframe's largest
 output-shaped rectangle is scaled to the output size (Lanczos, as before: every move then
-magnifies, so nothing aliases), converted to BT.709 Y, U, V planes and upsampled 4x (bicubic);
+magnifies, so nothing aliases), converted to BT.709 Y, U, V planes and upsampled 4x (bilinear);
 each frame is then one affine lookup per output pixel (Pillow's nearest-neighbour transform:
 fixed-point, no filter), which places the view to 1/4 of a pixel and rolls it for a handheld
 move. The frames go to the segment's ffmpeg as raw yuv420p on its stdin (ffmpeg.run's
@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Literal
 
-import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -182,30 +181,33 @@ def view_at(move: Move, n: int, frames: int, fps: int, width: int, height: int) 
     return View(s, min(max(cx, hx), max(hx, 1 - hx)), min(max(cy, hy), max(hy, 1 - hy)), roll)
 
 
-def yuv_planes(image: Path, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# RGB -> BT.709 limited-range Y, Cb, Cr as Pillow's 12-number matrix (rows: R, G, B, offset)
+_KR, _KB = 0.2126, 0.0722
+_KG = 1 - _KR - _KB
+_Y, _C = 219 / 255, 224 / 255
+BT709 = (_KR * _Y, _KG * _Y, _KB * _Y, 16.0,
+         -_KR / (2 - 2 * _KB) * _C, -_KG / (2 - 2 * _KB) * _C, (1 - _KB) / (2 - 2 * _KB) * _C, 128.0,
+         (1 - _KR) / (2 - 2 * _KR) * _C, -_KG / (2 - 2 * _KR) * _C, -_KB / (2 - 2 * _KR) * _C, 128.0)
+
+
+def yuv_planes(image: Path, size: tuple[int, int]) -> tuple[Image.Image, Image.Image, Image.Image]:
     """The keyframe's largest output-shaped rectangle scaled to `size` (Lanczos: every move
-    magnifies it from there, so nothing aliases), as BT.709 limited-range Y, U, V planes
-    (4:2:0, each chroma sample the mean of its 2x2 block), float: what yuv420p holds."""
+    magnifies it from there, so nothing aliases), as BT.709 limited-range Y, U, V planes,
+    4:2:0 (each chroma sample the mean of its 2x2 block): what the master's yuv420p holds."""
     with Image.open(image) as im:
         w, h, x, y = _base_crop(im.width, im.height, *size)
         working = im.convert("RGB").crop((x, y, x + w, y + h)).resize(
             size, Image.Resampling.LANCZOS)
-    rgb = np.asarray(working, dtype=np.float32)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    def half(a: np.ndarray) -> np.ndarray:
-        return a.reshape(a.shape[0] // 2, 2, a.shape[1] // 2, 2).mean(axis=(1, 3))
-
-    return (16 + 219 / 255 * luma, 128 + 224 / 255 * half((b - luma) / 1.8556),
-            128 + 224 / 255 * half((r - luma) / 1.5748))
+    luma, cb, cr = working.convert("RGB", BT709).split()
+    return luma, cb.reduce(2), cr.reduce(2)
 
 
-def _supersampled(plane: np.ndarray) -> Image.Image:
-    """A plane upsampled SUPERSAMPLE times (bicubic, once per shot), as an 8-bit image."""
-    im = Image.fromarray(np.clip(np.rint(plane), 0, 255).astype(np.uint8), mode="L")
-    return im.resize((im.width * SUPERSAMPLE, im.height * SUPERSAMPLE),
-                     Image.Resampling.BICUBIC)
+def _supersampled(plane: Image.Image) -> Image.Image:
+    """A plane upsampled SUPERSAMPLE times, once per shot. Bilinear: a frame's nearest sample
+    of it is then the bilinear interpolation the former `perspective` renderer drew, placed
+    to 1/SUPERSAMPLE of a pixel."""
+    return plane.resize((plane.width * SUPERSAMPLE, plane.height * SUPERSAMPLE),
+                        Image.Resampling.BILINEAR)
 
 
 def frames(recipe: Recipe, image: Path) -> Iterator[bytes]:
