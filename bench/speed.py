@@ -112,27 +112,24 @@ def call_kind(argv: list[str]) -> str:
     graph = " ".join(argv)
     if "libx264" in argv:
         if "/segment/" in out:
-            return "x264: segment (house recipe)" if "perspective=" in graph or "loop=" in graph \
-                else "x264: segment"
+            return "x264: segment" + (" (house shot, frames piped)" if "pipe:0" in argv else "")
         if "/transitions/" in out or "/.join." in out:
             return "x264: transition window"
-        if "/clip" in out:
-            return "x264: clip"
-        return "x264: other"
-    if "-c" in argv and argv[argv.index("-c") + 1] == "copy" and "-f" in argv \
-            and argv[argv.index("-f") + 1] == "segment":
+        return "x264: clip" if "/clip" in out else "x264: other"
+    if "-f" in argv and argv[argv.index("-f") + 1] == "segment":
         return "split (stream copy)"
     if "concat" in argv and "copy" in argv:
         return "concat (stream copy)"
     if "aac" in argv:
-        return "mux (AAC encode)"
-    if "blackdetect" in graph or "ebur128" in graph:
-        return "QC decode pass"
-    if "-f" in argv and argv[argv.index("-f") + 1] == "null":
-        return "decode to null: " + ("media check" if "/clip" in graph else "other")
-    if "pcm_s16le" in argv or out.endswith(".wav") or "s16le" in argv or "f32le" in argv:
-        return "audio: " + Path(out).suffix.lstrip(".") + (" (teaser)" if "teaser" in out else
-                                                             " (mix)" if "amix" in graph else "")
+        return "mux (AAC encode)" + (" of the teaser" if "/.teaser." in graph else " of the film")
+    if "blackdetect" in graph:
+        return "QC decode pass (every frame and packet)"
+    if "alimiter" in graph or "amix" in graph or "sidechaincompress" in graph:
+        return "mix: premix and loudness renders"
+    if "ebur128" in graph:
+        return "loudness measure"
+    if "/.teaser." in out:
+        return "teaser sound"
     return "other: " + Path(out).name[:30]
 
 
