@@ -208,9 +208,9 @@ def report_make(r: dict) -> bool:
         print(f"  {'  ' + name:28s} {w:8.1f} {c:8.1f}")
     print(f"  {'make (all stages)':28s} {mw:8.1f} {mc:8.1f}")
     print(f"  {'floor: one x264 encode':28s} {fw:8.1f} {fc:8.1f}")
-    ok = mw <= TARGET_FLOOR_RATIO * fw
+    ok = mc <= TARGET_FLOOR_RATIO * fc  # CPU: wall depends on what else the machine runs
     print(f"  make / floor: {mw / fw:.2f}x wall, {mc / fc:.2f}x CPU "
-          f"(target <= {TARGET_FLOOR_RATIO}x wall: {'met' if ok else 'NOT met'})")
+          f"(target <= {TARGET_FLOOR_RATIO}x CPU: {'met' if ok else 'NOT met'})")
     print(f"  ffmpeg CPU s by kind of call during make (the rest is Python: drawing, "
           f"probing, voices):")
     for kind, (n, c) in sorted(r["calls"].items(), key=lambda kv: -kv[1][1]):
