@@ -76,7 +76,8 @@ def test_a_house_segment_is_one_encode_with_subtitles_burned_in(tmp_path, ffmpeg
     assert len(calls) == 1, calls  # one ffmpeg run for the whole shot ...
     argv = calls[0]
     assert argv.count("libx264") == 1 and argv.count("-i") == 1  # ... one x264 encode ...
-    assert argv[argv.index("-i") + 1] == str((tmp_path / "keyframe.png").resolve())  # ... from the still
+    # ... from frames drawn from the still and piped in (media/motion.frames), no file between
+    assert argv[argv.index("-i") + 1] == "pipe:0" and argv[argv.index("-f") + 1] == "rawvideo"
     plain = encode_segment(SegmentSpec(source=recipe, out=tmp_path / "plain.mp4", duration=1.0,
                                        width=W, height=H))
     for path in (subbed, plain):

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from microfilm.errors import MediaError
 
@@ -113,17 +113,26 @@ def stop_on_signals() -> Callable[[], None]:
 
 
 def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
-        timeout: float | None = 1800) -> Result:
-    """Run ffmpeg with `args` (without the program name); raise MediaError naming `what`."""
+        timeout: float | None = 1800, feed: Iterable[bytes] | None = None) -> Result:
+    """Run ffmpeg with `args` (without the program name); raise MediaError naming `what`.
+
+    `feed`: chunks written to ffmpeg's stdin as ffmpeg reads them (raw frames made on the
+    fly, media/motion.py), so a long stream never sits in memory whole as `input` would."""
     argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *map(str, args)]
-    if input is not None:
+    if input is not None or feed is not None:
         argv.remove("-nostdin")
     if _stopping.is_set():
         raise MediaError(f"{what}: not started, the run was interrupted")
     if log := os.environ.get(CALL_LOG_ENV):
         _log_call(Path(log), argv[1:])
-    child = subprocess.Popen(argv, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_PREEXEC)
+    stdin: int = subprocess.PIPE if input is not None else subprocess.DEVNULL
+    if feed is not None:
+        stdin, feed_fd = os.pipe()
+    child = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=_PREEXEC)
+    feeder = _Feeder(feed_fd, feed) if feed is not None else None
+    if feed is not None:
+        os.close(stdin)
     with _live_lock:
         _live.add(child)
     try:
@@ -139,12 +148,38 @@ def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
     finally:
         with _live_lock:
             _live.discard(child)
+        if feeder is not None:
+            feeder.join()
     proc = subprocess.CompletedProcess(argv, child.returncode, out, err)
     stderr = proc.stderr.decode("utf-8", "replace")
+    if feeder is not None and feeder.error is not None:
+        raise MediaError(f"{what}: making its input failed: {feeder.error}") from feeder.error
     if proc.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-12:])
         raise MediaError(f"{what}: ffmpeg failed (exit {proc.returncode}):\n{tail}")
     return Result(proc.stdout, stderr)
+
+
+class _Feeder(threading.Thread):
+    """Writes a run's `feed` to ffmpeg's stdin; stops when ffmpeg stops reading (it has the
+    frames it wants, or it failed: its exit status tells which)."""
+
+    def __init__(self, fd: int, chunks: Iterable[bytes]):
+        super().__init__(daemon=True)
+        self.fd, self.chunks, self.error = fd, chunks, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            with open(self.fd, "wb", buffering=0) as pipe:
+                for chunk in self.chunks:
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[pipe.write(view):]
+        except BrokenPipeError:
+            pass
+        except Exception as exc:  # noqa: BLE001 - raised by run() in the caller's thread
+            self.error = exc
 
 
 def _log_call(log: Path, argv: list[str]) -> None:

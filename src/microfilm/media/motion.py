@@ -7,21 +7,29 @@ path and content hash) and the move as numbers; media/segments renders it straig
 shot's segment in one ffmpeg run, and `render` makes a plain MP4 for anyone who needs real
 frames (a lip-sync provider, a person looking at one shot).
 
-Why `perspective` and not `crop`/`zoompan`: both of those place the view on whole pixels,
-so a slow move steps a pixel every few frames (visible judder, and a zoom that "breathes").
-ffmpeg's perspective filter maps the four corners of the view, given as expressions of the
-frame number, with bilinear resampling: sub-pixel positions, so motion is smooth even at a
-few pixels per second, and a handheld roll comes free. The keyframe is decoded and scaled
-once, then the `loop` filter repeats it in memory; no frame passes through Python.
+Why not `crop`/`zoompan`: both place the view on whole pixels, so a slow move steps a pixel
+every few frames (visible judder, and a zoom that "breathes"). Why not ffmpeg's `perspective`
+(which this module used before): it places the view to the sub-pixel, but recomputes a
+per-pixel double-precision map every frame and resamples without SIMD, costing about as
+much CPU as x264 itself on the same frames. Here, once per shot, the keyframe's largest
+output-shaped rectangle is scaled to the output size (Lanczos, as before: every move then
+magnifies, so nothing aliases), converted to BT.709 Y, U, V planes and upsampled 4x (bilinear);
+each frame is then one affine lookup per output pixel (Pillow's nearest-neighbour transform:
+fixed-point, no filter), which places the view to 1/4 of a pixel and rolls it for a handheld
+move. The frames go to the segment's ffmpeg as raw yuv420p on its stdin (ffmpeg.run's
+`feed`): still one encode per shot, and no frame is written to disk.
+bench/motion.py measures the renderer's CPU and smoothness against `perspective`.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Iterator, Literal
 
+from PIL import Image
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from microfilm.errors import MediaError
@@ -31,6 +39,7 @@ from microfilm.media.ffmpeg import run, video_encode_args
 SUFFIX = ".move.json"  # how a recipe's file name ends: the store keeps it beside real clips
 KIND = "microfilm.camera-move"
 EASE = 0.25  # 0 is constant speed; 0.25 slows the ends a little without ever stopping
+SUPERSAMPLE = 4  # frames place the view to 1/4 of a keyframe pixel (see the module docstring)
 
 
 class Move(BaseModel):
@@ -116,59 +125,6 @@ def load(path: Path) -> tuple[Recipe, Path]:
     return recipe, image
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.6f}".rstrip("0").rstrip(".") if v != 0 else "0"
-
-
-def _corner_exprs(move: Move, frames: int, fps: int, width: int, height: int) -> dict[str, str]:
-    """ffmpeg expressions (of the frame number `in`) for the view's four source corners.
-
-    The working picture is exactly width x height (the keyframe's output-shaped rectangle,
-    scaled once), so scale 1.0 is the whole picture and perspective's output is the frame.
-    """
-    last = max(frames - 1, 1)
-    p = f"clip((in-1)/{last},0,1)"
-    if move.name == "whip-pan":
-        # a whip: hold, a quick smooth swing in the middle third, hold
-        e = f"(0.5-0.5*cos(PI*clip(({p}-0.33)/0.34,0,1)))"
-    else:
-        e = f"({p}-{_fmt(EASE)}*sin(2*PI*{p})/(2*PI))"
-    ratio = move.scale1 / move.scale0
-    s = f"({_fmt(move.scale0)}*pow({_fmt(ratio)},{e}))" if abs(ratio - 1) > 1e-9 else _fmt(move.scale0)
-    cx = f"({_fmt(move.cx0)}+{_fmt(move.cx1 - move.cx0)}*{e})"
-    cy = f"({_fmt(move.cy0)}+{_fmt(move.cy1 - move.cy0)}*{e})"
-    t = f"((in-1)/{fps})"
-    roll = "0"
-    if move.sway > 0 and move.wobble:
-        # a handheld drift: slow sines per axis, at the move's seeded frequencies and phases
-        parts_x, parts_y, parts_r = [], [], []
-        for amp, fx, fy, fr, px, py, pr in move.wobble:
-            parts_x.append(f"{_fmt(amp)}*sin({_fmt(2 * math.pi * fx)}*{t}+{_fmt(px)})")
-            parts_y.append(f"{_fmt(amp)}*sin({_fmt(2 * math.pi * fy)}*{t}+{_fmt(py)})")
-            parts_r.append(f"{_fmt(amp)}*sin({_fmt(2 * math.pi * fr)}*{t}+{_fmt(pr)})")
-        norm = 1 / 1.72
-        cx = f"({cx}+{_fmt(move.sway * norm)}*({'+'.join(parts_x)}))"
-        cy = f"({cy}+{_fmt(move.sway * norm * width / height)}*({'+'.join(parts_y)}))"
-        roll = f"({_fmt(math.radians(move.roll) * norm)}*({'+'.join(parts_r)}))"
-    # keep the view inside the picture (a sway never shows the edge)
-    cx = f"clip({cx},{s}/2+0.002,1-{s}/2-0.002)"
-    cy = f"clip({cy},{s}/2+0.002,1-{s}/2-0.002)"
-    hw = f"({s}*{width}/2)"
-    hh = f"({s}*{height}/2)"
-    X = f"({cx}*{width})"
-    Y = f"({cy}*{height})"
-    out: dict[str, str] = {}
-    for i, (sx, sy) in enumerate(((-1, -1), (1, -1), (-1, 1), (1, 1))):
-        if roll == "0":
-            out[f"x{i}"] = f"{X}{'+' if sx > 0 else '-'}{hw}"
-            out[f"y{i}"] = f"{Y}{'+' if sy > 0 else '-'}{hh}"
-        else:
-            dx, dy = f"({sx}*{hw})", f"({sy}*{hh})"
-            out[f"x{i}"] = f"{X}+{dx}*cos({roll})-{dy}*sin({roll})"
-            out[f"y{i}"] = f"{Y}+{dx}*sin({roll})+{dy}*cos({roll})"
-    return out
-
-
 def _base_crop(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int, int, int]:
     """The largest output-shaped rectangle centred in the keyframe: (w, h, x, y)."""
     if src_w * height > src_h * width:
@@ -180,35 +136,137 @@ def _base_crop(src_w: int, src_h: int, width: int, height: int) -> tuple[int, in
     return w, h, (src_w - w) // 2, (src_h - h) // 2
 
 
-def filter_chain(recipe: Recipe) -> str:
-    """The filters that turn the keyframe (input 0) into the shot's `frames` frames, CFR,
-    frame n at n / fps: one filter chain, to splice before subtitles and label."""
-    W, H, fps, frames = recipe.width, recipe.height, recipe.fps, recipe.frames
-    cw, ch, cx, cy = _base_crop(*recipe.image_size, W, H)
-    corners = _corner_exprs(recipe.move, frames, fps, W, H)
-    persp = ":".join(f"{k}='{v}'" for k, v in corners.items())
-    return ",".join([
-        f"crop={cw}:{ch}:{cx}:{cy}",
-        f"scale={W}:{H}:flags=lanczos:out_range=tv:out_color_matrix=bt709",
-        "format=yuv420p",
-        f"loop=loop={frames - 1}:size=1:start=0",
-        f"settb=1/{fps}",
-        "setpts=N",  # frame n at n/fps exactly: no duplicated or dropped frames
-        f"perspective={persp}:interpolation=linear:eval=frame",
-        "setsar=1",
-    ])
+def _ease(move: Move, n: int, frames: int) -> float:
+    """How far along its move frame n is, 0..1: eased at both ends (a whip: hold, a quick
+    smooth swing in the middle third, hold)."""
+    p = min(max(n / max(frames - 1, 1), 0.0), 1.0)
+    if move.name == "whip-pan":
+        q = min(max((p - 0.33) / 0.34, 0.0), 1.0)
+        return 0.5 - 0.5 * math.cos(math.pi * q)
+    return p - EASE * math.sin(2 * math.pi * p) / (2 * math.pi)
+
+
+@dataclass(frozen=True)
+class View:
+    """Frame n's view: `scale` and centre (`cx`, `cy`) as shares of the keyframe's
+    output-shaped rectangle, `roll` in radians."""
+
+    scale: float
+    cx: float
+    cy: float
+    roll: float = 0.0
+
+
+def view_at(move: Move, n: int, frames: int, fps: int, width: int, height: int) -> View:
+    """Where the camera looks in frame n (0-based) of a `frames`-long shot."""
+    e = _ease(move, n, frames)
+    ratio = move.scale1 / move.scale0
+    s = move.scale0 * ratio ** e if abs(ratio - 1) > 1e-9 else move.scale0
+    cx = move.cx0 + (move.cx1 - move.cx0) * e
+    cy = move.cy0 + (move.cy1 - move.cy0) * e
+    roll = 0.0
+    if move.sway > 0 and move.wobble:
+        # a handheld drift: slow sines per axis, at the move's seeded frequencies and phases
+        t, norm = n / fps, 1 / 1.72
+        cx += move.sway * norm * sum(a * math.sin(2 * math.pi * fx * t + px)
+                                     for a, fx, _, _, px, _, _ in move.wobble)
+        cy += move.sway * norm * width / height * sum(
+            a * math.sin(2 * math.pi * fy * t + py) for a, _, fy, _, _, py, _ in move.wobble)
+        roll = math.radians(move.roll) * norm * sum(
+            a * math.sin(2 * math.pi * fr * t + pr) for a, _, _, fr, _, _, pr in move.wobble)
+    # keep the whole (turned) view inside the picture: a sway never shows the edge
+    c, sn = abs(math.cos(roll)), abs(math.sin(roll))
+    hx = s / 2 * (c + sn * height / width) + 0.002
+    hy = s / 2 * (c + sn * width / height) + 0.002
+    return View(s, min(max(cx, hx), max(hx, 1 - hx)), min(max(cy, hy), max(hy, 1 - hy)), roll)
+
+
+# RGB -> BT.709 limited-range Y, Cb, Cr as Pillow's 12-number matrix (rows: R, G, B, offset)
+_KR, _KB = 0.2126, 0.0722
+_KG = 1 - _KR - _KB
+_Y, _C = 219 / 255, 224 / 255
+BT709 = (_KR * _Y, _KG * _Y, _KB * _Y, 16.0,
+         -_KR / (2 - 2 * _KB) * _C, -_KG / (2 - 2 * _KB) * _C, (1 - _KB) / (2 - 2 * _KB) * _C, 128.0,
+         (1 - _KR) / (2 - 2 * _KR) * _C, -_KG / (2 - 2 * _KR) * _C, -_KB / (2 - 2 * _KR) * _C, 128.0)
+
+
+def yuv_planes(image: Path, size: tuple[int, int]) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """The keyframe's largest output-shaped rectangle scaled to `size` (Lanczos: every move
+    magnifies it from there, so nothing aliases), as BT.709 limited-range Y, U, V planes,
+    4:2:0 (each chroma sample the mean of its 2x2 block): what the master's yuv420p holds."""
+    with Image.open(image) as im:
+        w, h, x, y = _base_crop(im.width, im.height, *size)
+        working = im.convert("RGB").crop((x, y, x + w, y + h)).resize(
+            size, Image.Resampling.LANCZOS)
+    luma, cb, cr = working.convert("RGB", BT709).split()
+    return luma, cb.reduce(2), cr.reduce(2)
+
+
+def _supersampled(plane: Image.Image) -> Image.Image:
+    """A plane upsampled SUPERSAMPLE times, once per shot. Bilinear: a frame's nearest sample
+    of it is then the bilinear interpolation the former `perspective` renderer drew, placed
+    to 1/SUPERSAMPLE of a pixel."""
+    return plane.resize((plane.width * SUPERSAMPLE, plane.height * SUPERSAMPLE),
+                        Image.Resampling.BILINEAR)
+
+
+def frames(recipe: Recipe, image: Path) -> Iterator[bytes]:
+    """The shot's frames as raw yuv420p (BT.709, limited range), one bytes object a frame.
+
+    Each output pixel takes the nearest sample of the working picture upsampled SUPERSAMPLE
+    times: an affine map (scale, position, roll) placed to 1/SUPERSAMPLE of a pixel, at the
+    cost of a lookup per pixel (see the module docstring)."""
+    W, H, k = recipe.width, recipe.height, SUPERSAMPLE
+    planes = [_supersampled(p) for p in yuv_planes(image, (W, H))]
+    fills = (16, 128, 128)  # never shown (the view stays inside), but not green if it were
+    for n in range(recipe.frames):
+        v = view_at(recipe.move, n, recipe.frames, recipe.fps, W, H)
+        cos, sin = math.cos(v.roll), math.sin(v.roll)
+        a, b, d, e = k * v.scale * cos, -k * v.scale * sin, k * v.scale * sin, k * v.scale * cos
+        x, y = k * v.cx * W, k * v.cy * H  # the view's centre, upsampled
+        chunks = []
+        for i, plane in enumerate(planes):
+            # Pillow maps each output pixel's centre; a chroma plane is half of everything
+            q = 1 if i == 0 else 2
+            size = (W // q, H // q)
+            matrix = (a, b, x / q - a * size[0] / 2 - b * size[1] / 2,
+                      d, e, y / q - d * size[0] / 2 - e * size[1] / 2)
+            chunks.append(plane.transform(size, Image.Transform.AFFINE, matrix,
+                                          Image.Resampling.NEAREST, fillcolor=fills[i]).tobytes())
+        yield b"".join(chunks)
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one ffmpeg run reads a recipe's frames: its input arguments, the filters that
+    make input 0 the shot's frames (CFR, frame n at n / fps), and what to write to its
+    stdin (ffmpeg.run's `feed`)."""
+
+    input_args: tuple[str, ...]
+    chain: str
+    feed: Callable[[], Iterator[bytes]]
+
+
+def source(recipe: Recipe, image: Path) -> Source:
+    """The recipe's frames as an ffmpeg input: raw yuv420p on stdin, made by `frames`."""
+    return Source(
+        ("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{recipe.width}x{recipe.height}",
+         "-framerate", str(recipe.fps), "-i", "pipe:0"),
+        "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709,setsar=1",
+        feed=lambda: frames(recipe, image))
 
 
 def render_recipe(recipe: Recipe, image: Path, out: Path) -> Path:
     """The shot as a plain MP4 at the master's video spec (one encode), atomically."""
     out = Path(out)
+    src = source(recipe, image)
     with atomic_output(out) as tmp:
-        run(["-i", str(Path(image).resolve()), "-filter_complex",
-             f"[0:v]{filter_chain(recipe)}[v]", "-map", "[v]",
+        run([*src.input_args, "-filter_complex", f"[0:v]{src.chain}[v]", "-map", "[v]",
              "-frames:v", str(recipe.frames), *video_encode_args(recipe.fps),
              "-an", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4",
              str(Path(tmp).resolve())],
-            what=f"camera move {recipe.move.name} ({recipe.frames} frames) into {out.name}")
+            what=f"camera move {recipe.move.name} ({recipe.frames} frames) into {out.name}",
+            feed=src.feed())
     return out
 
 

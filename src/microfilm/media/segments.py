@@ -243,6 +243,11 @@ def _label_filter(spec: SegmentSpec, safe: SafeArea) -> str:
 def segment_args(spec: SegmentSpec) -> list[str]:
     """The ffmpeg arguments (without the output path) that encode `spec`. Public so the
     cache key can include them and tests can see what runs."""
+    return _segment_run(spec)[0]
+
+
+def _segment_run(spec: SegmentSpec) -> tuple[list[str], "motion.Source | None"]:
+    """segment_args, and the recipe source whose frames the run reads (None: a clip)."""
     if spec.duration <= 0 or spec.frames < 1:
         raise MediaError(f"{spec.out}: a segment needs at least one frame, got "
                          f"duration {spec.duration} s")
@@ -259,11 +264,12 @@ def segment_args(spec: SegmentSpec) -> list[str]:
     pre_s = min(spec.source_start, spec.head / fps)
     in_start = spec.source_start - pre_s
     held_head = spec.head - frames_for(pre_s, fps)
-    still: Path | None = None  # a house shot: the keyframe its recipe moves over
+    moving: motion.Source | None = None  # a house shot: its keyframe and camera move
     if motion.is_recipe(spec.source):
         # rendered from the keyframe here, so the shot is encoded once (media/motion.py)
         recipe, still = motion.load(Path(spec.source))
-        chain = [motion.filter_chain(recipe)]
+        moving = motion.source(recipe, still)
+        chain = [moving.chain]
         if recipe.fps != fps:
             chain.append(f"fps={fps}")
         if skip := frames_for(in_start, fps):
@@ -295,8 +301,8 @@ def segment_args(spec: SegmentSpec) -> list[str]:
         safe = spec.safe_area or SafeArea.default(w, h)
         chain.append(_label_filter(spec, safe))
     args: list[str] = []
-    if still is not None:
-        args += ["-i", _ff(still)]
+    if moving is not None:
+        args += moving.input_args
     else:
         args += ["-ss", f"{in_start:.6f}"] if in_start > 0 else []
         args += ["-i", _ff(spec.source)]
@@ -310,15 +316,16 @@ def segment_args(spec: SegmentSpec) -> list[str]:
         args += ["-force_key_frames", "expr:" + "+".join(f"eq(n,{k})" for k in kf),
                  "-forced-idr", "1"]
     args += ["-map_metadata", "-1", "-movflags", "+faststart"]
-    return args
+    return args, moving
 
 
 def encode_segment(spec: SegmentSpec) -> Path:
     """Encode one shot into its segment (one ffmpeg call), atomically; return the path."""
-    args = segment_args(spec)
+    args, moving = _segment_run(spec)
     out = Path(spec.out)
     with atomic_output(out) as tmp:
-        run([*args, _ff(tmp)], what=f"segment {out.name}")
+        run([*args, _ff(tmp)], what=f"segment {out.name}",
+            feed=moving.feed() if moving is not None else None)
     return out
 
 

@@ -119,7 +119,8 @@ class HouseAnimator(HouseProvider):
         id="house-animator",
         capability="animator",
         model="camera-moves",
-        version="2",  # 2: a recipe rendered into the segment (media/motion.py)
+        version="3",  # 2: a recipe rendered into the segment (media/motion.py); 3: its frames
+        # drawn by media/motion.frames (supersampled affine lookup) instead of `perspective`
         title="Camera moves over the keyframe (embedded)",
         capabilities=Capabilities(durations=(), max_duration=MAX_DURATION,
                                   min_duration=MIN_DURATION),
