@@ -28,6 +28,17 @@ from microfilm.errors import MediaError
 
 X264_PRESET = "veryfast"
 X264_CRF = "20"
+X264_THREADS = 4
+"""x264's thread count for every encode, whatever the machine. x264 is deterministic for a
+given thread count but its bitstream changes with the count (frame threads decide what each
+frame may reference while it is encoded), and left to itself ffmpeg picks 1.5 x the CPUs the
+process may run on. So the same segment came out in other bytes on a 1-CPU and a 2-CPU
+process (tests/unit/test_determinism.py), and a film made on a cluster of unlike machines, or
+under another CPU affinity, could not be byte-identical to one made here. Pinned, it is. Why
+4: x264's speed stops growing past about 4 threads while its memory keeps growing
+(media/segments.py, MAX_X264_THREADS, the same number), and on 2 cores 4 threads cost no
+more than ffmpeg's own 3 (bench/x264_threads.py). Filter threads need no pin: the filters an
+encode uses (scale, subtitles, drawtext, xfade) give the same pictures on any count."""
 CALL_LOG_ENV = "MICROFILM_FFMPEG_LOG"
 """A file to append every ffmpeg argv to (one JSON list a line): how bench/speed.py and the
 tests count encodes instead of assuming them."""
@@ -168,5 +179,5 @@ def video_encode_args(fps: int = 30) -> list[str]:
         "-r", str(fps), "-fps_mode", "cfr",
         "-g", str(fps * 2), "-bf", "2",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
-        "-color_trc", "bt709",
+        "-color_trc", "bt709", "-threads", str(X264_THREADS),
     ]
