@@ -1,10 +1,10 @@
 """A small ctypes binding to eSpeak NG, as shipped by the `espeakng-loader` wheel.
 
 Why our own binding: the wheel carries a self-contained libespeak-ng with its data (its
-Mandarin 'cmn' voice is correct; Debian's is not), and we need only five calls of the
+Mandarin 'cmn' voice is correct; Debian's is not), and we need only a few calls of the
 library API (speak_lib.h): initialise in synchronous mode, set a voice, set rate and pitch,
-synthesize, and read back the samples through the synth callback. No audio device, no
-subprocess, no temporary files.
+seed the random generator, synthesize, and read back the samples through the synth callback.
+No audio device, no eSpeak program, no temporary files.
 
 eSpeak NG keeps one global synthesizer per process, and it carries a little state (the
 pitch-flutter phase) from one utterance to the next: in one process the same line comes out
