@@ -31,37 +31,44 @@ from microfilm.providers.base import SpeechRequest
 from microfilm.providers.house.voice import HouseVoice
 from microfilm.spec.bible import VoiceSpec
 
-out, before = Path(sys.argv[1]), sys.argv[2]
+out, language, text, before = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 voice = VoiceSpec(gender="female", pitch=62, rate=165, variant="f3")
 if before:
-    HouseVoice().speak(SpeechRequest(text=before, language="en", voice=voice,
+    HouseVoice().speak(SpeechRequest(text=before, language=language, voice=voice,
                                      out=out.with_name("before.wav")))
-HouseVoice().speak(SpeechRequest(text="Two strangers share an umbrella at the bus stop.",
-                                 language="en", voice=voice, out=out))
+HouseVoice().speak(SpeechRequest(text=text, language=language, voice=voice, out=out))
 """
 
 
-def _speak_in_a_fresh_process(out: Path, *, before: str, cwd: Path, env: dict[str, str]) -> bytes:
+LINES = {"en": "Two strangers share an umbrella at the bus stop.", "zh": "两个陌生人在车站共用一把伞。"}
+BEFORE = {"en": "It is raining again, isn't it?", "zh": "又下雨了，对吧？"}
+
+
+def _speak_in_a_fresh_process(out: Path, language: str, *, before: str, cwd: Path,
+                              env: dict[str, str]) -> bytes:
     out.parent.mkdir(parents=True, exist_ok=True)
     run_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **env}
-    done = subprocess.run([sys.executable, "-c", SPEAK, str(out), before], cwd=cwd,
-                          env=run_env, capture_output=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", SPEAK, str(out), language, LINES[language],
+                           before], cwd=cwd, env=run_env, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     return out.read_bytes()
 
 
-def test_a_voice_line_is_the_same_bytes_in_two_processes_seconds_apart(tmp_path: Path) -> None:
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_voice_line_is_the_same_bytes_in_two_processes_seconds_apart(
+        tmp_path: Path, language: str) -> None:
     """Two processes that differ as a Ray worker differs from the driver (hash seed, working
     folder, OMP threads, what they spoke before) and start in different seconds of the
     clock: eSpeak NG seeded its jitter from time(NULL), so the same line's samples differed
     from the 2117th on (54,315 of 59,580 at 22.05 kHz; same length)."""
-    first = _speak_in_a_fresh_process(tmp_path / "a" / "line.wav", before="", cwd=tmp_path,
+    first = _speak_in_a_fresh_process(tmp_path / "a" / "line.wav", language, before="",
+                                      cwd=tmp_path,
                                       env={"PYTHONHASHSEED": "1", "OMP_NUM_THREADS": "2"})
     second_started = int(time.time())
     while int(time.time()) == second_started:  # the next second of the clock, at most 1 s
         time.sleep(0.05)
-    second = _speak_in_a_fresh_process(tmp_path / "b" / "line.wav", cwd=tmp_path / "b",
-                                       before="It is raining again, isn't it?",
+    second = _speak_in_a_fresh_process(tmp_path / "b" / "line.wav", language,
+                                       cwd=tmp_path / "b", before=BEFORE[language],
                                        env={"PYTHONHASHSEED": "2", "OMP_NUM_THREADS": "1"})
     assert len(first) > 48_000  # a real line: over half a second of 48 kHz 16-bit samples
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
