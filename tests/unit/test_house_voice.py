@@ -163,7 +163,8 @@ def test_resample_keeps_pitch_and_length():
 def test_a_line_sounds_the_same_whatever_was_spoken_before_it():
     """eSpeak NG carries state from one utterance to the next within a process; each line is
     spoken in a fresh process, so a film's voices do not depend on the order its lines were
-    spoken in (threads, or nodes of a Ray cluster)."""
+    spoken in (threads, or nodes of a Ray cluster). (That the same line is the same a second
+    later, whatever the process: tests/unit/test_determinism.py.)"""
     from microfilm.providers.house import espeak
 
     first = espeak.synthesize("Sorry, Dad. I missed the bus.", language="en-us")

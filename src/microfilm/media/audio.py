@@ -374,7 +374,14 @@ def duck_params(spec: MixSpec) -> dict[str, float]:
 
 def build_premix_args(spec: MixSpec, raw: Path | None, channels: int,
                       score_gain_db: float, out: Path) -> list[str]:
-    """The premix as one ffmpeg argv: buses + ducked score, metered, written as float WAV."""
+    """The premix as one ffmpeg argv: buses + ducked score, metered, written as float WAV.
+
+    Determinism (rayid14e, issue 14 point 1; speed14d owns this file): every input of a
+    two-input filter (sidechaincompress, amix) is endless (`apad`), and the mix is cut to the
+    film's length after them. ffmpeg reads each input in its own thread, so which input
+    reached its end first varied from run to run, and both filters stop taking an input's
+    queued samples when another one ends: the last 0.1-0.3 s of the premix differed between
+    any two runs (tests/unit/test_determinism.py)."""
     d = f"{spec.duration:.6f}"
     args: list[str] = ["-nostats"]
     graph: list[str] = []
@@ -384,17 +391,18 @@ def build_premix_args(spec: MixSpec, raw: Path | None, channels: int,
         args += ["-f", "f32le", "-ar", str(SR), "-ac", str(channels), "-i", str(raw)]
         outs = ["dlgsrc", "keysrc"] + (["fxsrc"] if channels > 2 else [])
         graph.append(f"[{idx}:a]asplit={len(outs)}" + "".join(f"[{o}]" for o in outs))
-        graph.append("[dlgsrc]pan=stereo|c0=c0|c1=c0[dlg]")
-        graph.append("[keysrc]pan=mono|c0=c1[key]")
+        graph.append("[dlgsrc]pan=stereo|c0=c0|c1=c0,apad[dlg]")
+        ducks = spec.score is not None and spec.duck_db > 0  # the key feeds sidechaincompress
+        graph.append("[keysrc]pan=mono|c0=c1" + (",apad" if ducks else "") + "[key]")
         mix_in.append("[dlg]")
         if channels > 2:
-            graph.append("[fxsrc]pan=stereo|c0=c2|c1=c3[fx]")
+            graph.append("[fxsrc]pan=stereo|c0=c2|c1=c3,apad[fx]")
             mix_in.append("[fx]")
         idx += 1
     if spec.score is not None:
         args += ["-i", str(spec.score)]
         chain = [f"aresample={SR}", "aformat=sample_fmts=fltp:channel_layouts=stereo",
-                 f"atrim=0:{d}", f"apad=whole_dur={d}", f"volume={score_gain_db:.3f}dB"]
+                 f"atrim=0:{d}", "apad", f"volume={score_gain_db:.3f}dB"]
         swell = _swell_expr(spec)
         if swell:
             chain.append(f"volume='{swell}':eval=frame")

@@ -28,6 +28,18 @@ from microfilm.errors import MediaError
 
 X264_PRESET = "veryfast"
 X264_CRF = "20"
+X264_THREADS = 4
+"""x264's thread count for every encode, whatever the machine. x264 is deterministic for a
+given thread count, but its bitstream changes with the count (a frame thread's motion search
+sees only the part of its reference frames already encoded, and rate control lags by more
+frames), and left to itself ffmpeg picks 1.5 x the CPUs the process may run on. So the same
+segment came out in other bytes on a 1-CPU and a 2-CPU process (tests/unit/test_determinism.py),
+and a film made on a cluster of unlike machines, or under another CPU affinity, could not be
+byte-identical to one made here. Pinned, it is. Why 4: x264's speed stops growing past about
+4 threads while its memory keeps growing (media/segments.py, MAX_X264_THREADS, the same
+number); against ffmpeg's own choice a 1080x1920 segment costs 0.98x the CPU and 1.03x the
+memory on 2 CPUs, 1.02x and 1.23x on 1 CPU (bench/x264_threads.py). Filter threads need no
+pin: the filters an encode uses (scale, subtitles, drawtext) gave the same bytes on 1, 2, 8."""
 CALL_LOG_ENV = "MICROFILM_FFMPEG_LOG"
 """A file to append every ffmpeg argv to (one JSON list a line): how bench/speed.py and the
 tests count encodes instead of assuming them."""
@@ -203,5 +215,5 @@ def video_encode_args(fps: int = 30) -> list[str]:
         "-r", str(fps), "-fps_mode", "cfr",
         "-g", str(fps * 2), "-bf", "2",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
-        "-color_trc", "bt709",
+        "-color_trc", "bt709", "-threads", str(X264_THREADS),
     ]

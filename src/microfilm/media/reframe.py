@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from microfilm.fsutil import atomic_output
-from microfilm.media.ffmpeg import run
+from microfilm.media.ffmpeg import X264_THREADS, run
 
 FORMAT = "3"  # bump when a reframe's pixels change, so old reframes are not reused
 MIN_KEPT = 0.5  # crop only when the window keeps at least this share of the source's area
@@ -151,5 +151,6 @@ def clip(source: Path, source_size: tuple[int, int], out: Path, r: Reframe, *, f
         run(["-i", str(source), "-filter_complex", clip_filter(source_size, r), "-map", "[v]",
              "-map", "0:a?", "-c:a", "copy", "-c:v", "libx264", "-preset", "ultrafast",
              "-crf", INTERMEDIATE_CRF, "-pix_fmt", "yuv420p", "-r", str(fps), "-map_metadata", "-1",
+             "-threads", str(X264_THREADS),  # the same bytes on any machine (ffmpeg.X264_THREADS)
              "-f", "mp4", str(tmp)], what=f"reframe {Path(source).name} to {r.size[0]}x{r.size[1]}")
     return out

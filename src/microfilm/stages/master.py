@@ -23,7 +23,7 @@ from microfilm.stages.base import StageContext, StageOutcome, Timer, is_fresh, l
 
 NAME = "master"
 FORMAT = "3"
-MIX_FORMAT = "1"  # bump when the mix changes, so old mixes are not reused
+MIX_FORMAT = "2"  # bump when the mix changes, so old mixes are not reused (2: its whole tail)
 
 
 def inputs_key(ctx: StageContext) -> str:

@@ -22,7 +22,8 @@ class SegmentTask:
     """One shot encoded into its uniform segment (media.segments), subtitles and label burned
     in. `job` is the cut's plan for it, the very dict its cache key was computed from.
     `threads` is decided by the driver, not the node: x264's bytes depend on its thread
-    count, and a segment must come out the same on any machine of a cluster."""
+    count, and a segment must come out the same on any machine of a cluster (every encode
+    also pins it, ffmpeg.X264_THREADS, so a node's own CPU count never decides it)."""
 
     root: Path
     key: str

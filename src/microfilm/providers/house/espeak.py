@@ -1,10 +1,10 @@
 """A small ctypes binding to eSpeak NG, as shipped by the `espeakng-loader` wheel.
 
 Why our own binding: the wheel carries a self-contained libespeak-ng with its data (its
-Mandarin 'cmn' voice is correct; Debian's is not), and we need only five calls of the
+Mandarin 'cmn' voice is correct; Debian's is not), and we need only a few calls of the
 library API (speak_lib.h): initialise in synchronous mode, set a voice, set rate and pitch,
-synthesize, and read back the samples through the synth callback. No audio device, no
-subprocess, no temporary files.
+seed the random generator, synthesize, and read back the samples through the synth callback.
+No audio device, no eSpeak program, no temporary files.
 
 eSpeak NG keeps one global synthesizer per process, and it carries a little state (the
 pitch-flutter phase) from one utterance to the next: in one process the same line comes out
@@ -12,7 +12,13 @@ a few samples different depending on what was spoken before it. So a film's voic
 depend on the order the threads happened to speak its lines, and a film made on a Ray cluster
 would differ from one made here. Every line is therefore spoken by a fresh Python process
 (`python -m microfilm.providers.house.espeak`, about a tenth of a second to start), whose
-synthesizer has spoken nothing before: a line's samples depend on the line alone.
+synthesizer has spoken nothing before.
+
+A fresh process is not enough on its own: eSpeak NG seeds its random generator (the jitter
+in its voicing) from the clock, `time(NULL)`, when it initialises, so the same line spoken a
+second later came out different (the same length, other samples), and a film's voices
+differed between any two runs, on Ray or not. The generator is reseeded with a constant
+before every utterance (`espeak_ng_SetRandSeed`), so a line's samples depend on the line alone.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ _RANGE = 4
 _EE_OK = 0
 
 RATE_MIN, RATE_MAX = 80, 450
+RAND_SEED = 1
+"""eSpeak NG's random generator's seed before each utterance: any constant will do."""
 
 # int SynthCallback(short *wav, int numsamples, espeak_EVENT *events)
 _SynthCallback = ctypes.CFUNCTYPE(
@@ -107,6 +115,8 @@ def _library() -> ctypes.CDLL:
     # espeak_Info only reports static strings, so it is safe before espeak_Initialize.
     lib.espeak_Info.argtypes = [ctypes.c_void_p]
     lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+    lib.espeak_ng_SetRandSeed.restype = None
     return lib
 
 
@@ -198,6 +208,7 @@ class _Engine:
             self._lib.espeak_SetParameter(_RANGE, max(0, min(99, int(pitch_range))), 0)
             self._lib.espeak_SetParameter(_VOLUME, 100, 0)
             self._chunks = []
+            self._lib.espeak_ng_SetRandSeed(RAND_SEED)  # not the clock's (see the top)
             try:
                 status = self._lib.espeak_Synth(
                     data, len(data), 0, 0, 0, _CHARS_UTF8, None, None

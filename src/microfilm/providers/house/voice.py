@@ -106,7 +106,9 @@ def _speak_piper(text: str, spec: VoiceSpec, model: Path) -> tuple[np.ndarray, i
 
 
 def _voice_version() -> str:
-    base = espeak.library_version()
+    # "+seedN": lines spoken before eSpeak NG's generator was seeded (it took the clock) are
+    # other bytes, so they are not reused under the same cache keys (providers/house/espeak.py)
+    base = f"{espeak.library_version()}+seed{espeak.RAND_SEED}"
     model = piper_model()
     return f"{base}+piper:{model.stem}" if model else base
 
