@@ -30,6 +30,7 @@ from microfilm.campaign import budget, derive, plan
 from microfilm.campaign import spec as campaign_spec
 from microfilm.campaign.status import CampaignStatus, VariantStatus
 from microfilm.errors import SpecError
+from microfilm.executor import Executor, open_executor
 from microfilm.fsutil import atomic_output, atomic_write_text
 from microfilm.media import covers, deliverables, reframe
 from microfilm.media.probe import probe
@@ -60,9 +61,11 @@ class Event(BaseModel):
 EventFn = Callable[[Event], None]
 
 
-def make_campaign(path: str | Path, *, on_event: EventFn | None = None) -> CampaignStatus:
+def make_campaign(path: str | Path, *, on_event: EventFn | None = None,
+                  executor: str | None = None) -> CampaignStatus:
     """Make the campaign described by campaign.toml at `path`; returns its final status
-    (also saved as campaign.json beside it)."""
+    (also saved as campaign.json beside it). `executor` (a Ray address or "auto") runs the
+    base film's and every variant's tasks there, as `make --ray` does for one film."""
     where = str(path)
     campaign, folder = campaign_spec.load(Path(path))
     base = Project.at(campaign.base)
@@ -87,12 +90,14 @@ def make_campaign(path: str | Path, *, on_event: EventFn | None = None) -> Campa
     t0 = time.monotonic()
     emit = _emitter(on_event, status)
     try:
-        report = pipeline.make(base.root, on_progress=lambda p: emit("", p))
+        report = pipeline.make(base.root, on_progress=lambda p: emit("", p), executor=executor)
         status.base_elapsed_s = report.elapsed_s
         base_board = Storyboard.load(base.storyboard)
         boards = _boards(variants, base_board, base_brief, where)  # all checked before any variant
         derive.remove_stale(folder, {v.name for v in variants})
-        with runlock.hold(base.root, label=f"{base.root} (campaign {campaign.name})"):
+        spec = pipeline.context(base, executor=executor).settings
+        with runlock.hold(base.root, label=f"{base.root} (campaign {campaign.name})"), \
+                open_executor(spec.executor, spec.workers) as pool:  # one for every variant
             for v, vs in zip(variants, status.variants):
                 vs.state = "making"
                 status.save(folder)
@@ -101,7 +106,7 @@ def make_campaign(path: str | Path, *, on_event: EventFn | None = None) -> Campa
                     _make_variant(base, folder, v, vs, base_brief, boards[v.name],
                                   cap_left=max(0.0, campaign.budget - _paid(base, folder, variants,
                                                                             base_brief)),
-                                  covers_wanted=campaign.matrix.covers,
+                                  covers_wanted=campaign.matrix.covers, executor=pool,
                                   emit=lambda p, name=v.name: emit(name, p))
                 except Exception as exc:
                     vs.state, vs.message = "failed", str(exc).splitlines()[0][:300]
@@ -149,7 +154,7 @@ def _emitter(on_event: EventFn | None, status: CampaignStatus) -> Callable[[str,
 
 def _make_variant(base: Project, folder: Path, v: plan.Variant, vs: VariantStatus, base_brief,
                   board: Storyboard, *, cap_left: float, covers_wanted: list[str],
-                  emit: Callable[[Progress], None]) -> None:
+                  executor: Executor, emit: Callable[[Progress], None]) -> None:
     plat = platforms.get(v.platform)
     w, h = form.ASPECTS[v.aspect].size
     settings = dict(base_brief.settings)
@@ -162,6 +167,7 @@ def _make_variant(base: Project, folder: Path, v: plan.Variant, vs: VariantStatu
                                    board.model_copy(update={"width": w, "height": h}), v.language)
     with runlock.hold(project.root, label=str(project.root)):
         ctx = pipeline.context(project, on_progress=emit)
+        ctx.executor = executor
         gen_ctx = dataclasses.replace(ctx, brief=ctx.brief.model_copy(update={"aspect": base_brief.aspect}))
         ran = generate.run(gen_ctx).ran
         changed = _reframe(gen_ctx, v.aspect, board, regenerated=ran)

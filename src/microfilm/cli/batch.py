@@ -10,12 +10,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from microfilm.cli.make import RAY_HELP  # one wording for --ray
+
 out = Console()
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def batch(campaign: Path = typer.Argument(..., help="The campaign.toml to make.")) -> None:
+    def batch(campaign: Path = typer.Argument(..., help="The campaign.toml to make."),
+              ray: str = typer.Option(None, "--ray", metavar="ADDRESS|auto", help=RAY_HELP)) -> None:
         """Make a campaign: the base film, then one film per variant of its matrix (platforms,
         aspects, cuts, languages), each in variants/NAME/out/ with its own qc.json."""
         from microfilm.campaign.make import Event, make_campaign
@@ -36,7 +39,7 @@ def register(app: typer.Typer) -> None:
             bars.update(rows["campaign"], completed=e.variants_done, total=max(e.variants_total, 1))
 
         try:
-            status = make_campaign(campaign, on_event=on_event)
+            status = make_campaign(campaign, on_event=on_event, executor=ray)
             if rows:
                 bars.update(rows["campaign"], completed=status.done, total=max(len(status.variants), 1))
         finally:
