@@ -60,7 +60,7 @@ def _dominant(arr: np.ndarray, box: tuple[float, float, float, float]) -> np.nda
 def test_registered_through_entry_points() -> None:
     painter = registry.get("house-painter", "painter")
     assert isinstance(painter, HousePainter)
-    assert HousePainter.info.capability == "painter" and HousePainter.info.version == "2"
+    assert HousePainter.info.capability == "painter" and HousePainter.info.version == "3"
     assert HousePainter.missing() == []
 
 

@@ -78,3 +78,18 @@ def test_a_stadium_is_stands_and_a_track_not_a_street():
     track = stadium[130:160, :, :].reshape(-1, 3).mean(axis=0)
     assert track[0] > track[2] + 40  # the red-brown track under their feet
     assert np.abs(street - stadium).mean() > 12
+
+
+@pytest.mark.parametrize("location, heading, falls_in_front", [
+    ("Tea House", "Interior", False), ("Bus Stop", "Exterior", True)])
+def test_rain_falls_outdoors_and_shows_through_the_window_indoors(monkeypatch, location, heading, falls_in_front):
+    """Rain in the action of an INT. scene was drawn across the whole room (streaks over the
+    floor and the people); indoors it is seen through the window only."""
+    from microfilm.providers.house.scenery import base
+
+    calls = []
+    monkeypatch.setattr(base, "draw_rain", lambda *a, **k: calls.append(k))
+    render(PaintRequest(prompt=f"{heading}. Rain. She waits.", width=240, height=400,
+                        genre="ancient-style", framing="wide", time_of_day="dusk", location=location,
+                        characters=(), seed=5))
+    assert bool(calls) is falls_in_front, calls

@@ -347,7 +347,7 @@ class HousePainter(HouseProvider):
         id="house-painter",
         capability="painter",
         model="flat-illustration",
-        version="2",  # 2: wards, halls and shops drawn as themselves; scarves, umbrellas, bikes...
+        version="3",  # 3: rain indoors only through the window; 2: wards, halls and shops as themselves...
         title="Illustrated storyboard frames (embedded)",
         capabilities=Capabilities(references=False),
     )

@@ -98,8 +98,8 @@ class Set:
         for draw in self.occluders:
             draw(pen)
         s = self.setting
-        if s.rain:
-            draw_rain(self, pen, rng, heavy=not s.interior)
+        if s.rain and not s.interior:  # indoors the rain is seen through the window (furniture)
+            draw_rain(self, pen, rng, heavy=True)
         if s.snow and not s.interior:
             draw_snow(self, pen, rng)
         if "petals" in s.props and not s.interior:
