@@ -92,8 +92,7 @@ def main() -> None:
     ass = subtitles.write_ass([cue], work / "cue.ass", width=W, height=H, language="zh",
                               font=find_font(cjk=True))
     spec = segments.SegmentSpec(source=clip, out=work / "seg.mp4", duration=opts.seconds,
-                                width=W, height=H, fps=FPS, ass=ass, label="AI生成",
-                                threads=segments.x264_threads())
+                                width=W, height=H, fps=FPS, ass=ass, label="AI生成")
     pinned = segments.segment_args(spec)
     variants = {"pinned": pinned, "default": without_threads(pinned)}
     cpus = len(os.sched_getaffinity(0))

@@ -36,8 +36,8 @@ frames), and left to itself ffmpeg picks 1.5 x the CPUs the process may run on. 
 segment came out in other bytes on a 1-CPU and a 2-CPU process (tests/unit/test_determinism.py),
 and a film made on a cluster of unlike machines, or under another CPU affinity, could not be
 byte-identical to one made here. Pinned, it is. Why 4: x264's speed stops growing past about
-4 threads while its memory keeps growing (media/segments.py, MAX_X264_THREADS, the same
-number); against ffmpeg's own choice a 1080x1920 segment costs 0.98x the CPU and 1.03x the
+4 threads while its memory keeps growing (bench/stitch.py's probe on a 1080x1920 segment:
+306 MB at 1 thread, 378 MB at 4, 736 MB at 24), and parallel segments use more cores better; against ffmpeg's own choice a 1080x1920 segment costs 0.98x the CPU and 1.03x the
 memory on 2 CPUs, 1.02x and 1.23x on 1 CPU (bench/x264_threads.py). Filter threads need no
 pin: the filters an encode uses (scale, subtitles, drawtext) gave the same bytes on 1, 2, 8."""
 CALL_LOG_ENV = "MICROFILM_FFMPEG_LOG"

@@ -64,20 +64,6 @@ XFADE = {
     "circleopen": "circleopen",
     "circleclose": "circleclose",
 }
-# x264's memory grows with its threads (bench/stitch.py's probe on a 1080x1920 segment: 306 MB
-# at 1, 378 MB at 4, 454 MB at 8, 736 MB at 24) while its speed stops growing past about 4;
-# ffmpeg's default of 1.5 x cores would put one encode far over the 400 MB budget on a big
-# machine, where parallel segments use the cores better anyway.
-MAX_X264_THREADS = 4
-
-
-def x264_threads(cores: int | None = None) -> int | None:
-    """Threads for one segment encode: ffmpeg's default where it stays within the cap (on
-    small machines: nothing changes), else the cap."""
-    cores = cores or os.cpu_count() or 1
-    return MAX_X264_THREADS if cores * 3 // 2 > MAX_X264_THREADS else None
-
-
 DEFAULT_TRANSITION_S = {"fade": 0.8, "fadeblack": 0.8, "fadewhite": 0.8}
 """Fades through a colour read slower than the other transitions (0.5 s by default)."""
 
@@ -136,7 +122,6 @@ class SegmentSpec:
     safe_area: SafeArea | None = None  # where the label goes; default SafeArea.default
     transition_in: Transition | None = None  # how this shot joins the previous one
     transition_out: Transition | None = None  # how the next shot joins this one
-    threads: int | None = None  # x264 threads; None: ffmpeg's own choice (see x264_threads)
 
     def __post_init__(self) -> None:
         where = f"segment {Path(self.out).name}"
@@ -309,8 +294,6 @@ def _segment_run(spec: SegmentSpec) -> tuple[list[str], "motion.Source | None"]:
     args += ["-map", "0:v:0", "-an", "-sn", "-dn",
              "-vf", ",".join(chain), "-frames:v", str(spec.total_frames),
              *video_encode_args(fps)]
-    if spec.threads:
-        args += ["-threads", str(spec.threads)]
     if kf:
         # by frame number, not time: a time string rounds and can land one frame late
         args += ["-force_key_frames", "expr:" + "+".join(f"eq(n,{k})" for k in kf),

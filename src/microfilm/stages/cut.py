@@ -133,8 +133,7 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
 def segment_task(ctx: StageContext, job: dict) -> SegmentTask:
     """A planned segment as the task that encodes it (its key and its plan, no paths of the run)."""
     plan = {k: v for k, v in job.items() if k not in ("key", "out", "shot_id")}
-    return SegmentTask(root=ctx.project.root, key=job["key"], job=plan,
-                       threads=segments.x264_threads())
+    return SegmentTask(root=ctx.project.root, key=job["key"], job=plan)
 
 
 def encode_all(ctx: StageContext, jobs: list[dict]) -> None:

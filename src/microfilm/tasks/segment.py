@@ -20,15 +20,13 @@ class SegmentResult:
 @dataclass(frozen=True)
 class SegmentTask:
     """One shot encoded into its uniform segment (media.segments), subtitles and label burned
-    in. `job` is the cut's plan for it, the very dict its cache key was computed from.
-    `threads` is decided by the driver, not the node: x264's bytes depend on its thread
-    count, and a segment must come out the same on any machine of a cluster (every encode
-    also pins it, ffmpeg.X264_THREADS, so a node's own CPU count never decides it)."""
+    in. `job` is the cut's plan for it, the very dict its cache key was computed from. No
+    node's CPU count reaches the encode: x264's bytes follow its thread count, and every
+    encode pins it (ffmpeg.X264_THREADS), so a segment is the same bytes on any machine."""
 
     root: Path
     key: str
     job: dict
-    threads: int | None = None
 
     def run(self) -> SegmentResult:
         job = self.job
@@ -51,7 +49,6 @@ class SegmentTask:
                     label=job["label"], safe_area=area,
                     transition_in=_transition(job["transition_in_kind"], job["transition_in"]),
                     transition_out=_transition(job["transition_out_kind"], job["transition_out"]),
-                    threads=self.threads,
                 ))
             finally:
                 if ass is not None:
