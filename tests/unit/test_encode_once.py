@@ -124,8 +124,9 @@ def test_a_recipe_whose_keyframe_changed_is_refused_by_name(tmp_path) -> None:
 
 @pytest.mark.e2e
 def test_a_house_film_encodes_each_shot_once(tmp_path, ffmpeg_calls) -> None:
-    """Whole pipeline: every x264 encode of `make` is a segment (one per shot) or a
-    transition window; the film's streams, duration and frame count are the plan's."""
+    """Whole pipeline: every x264 encode of `make` is a segment, one per shot (the house
+    transitions are drawn in them); the film's streams, duration and frame count are the
+    plan's."""
     from microfilm import api
     from microfilm.project import Project
     from microfilm.spec.cut import Cut
@@ -138,8 +139,10 @@ def test_a_house_film_encodes_each_shot_once(tmp_path, ffmpeg_calls) -> None:
     segments = [o for o in encodes if "/segment/" in o]
     windows = [o for o in encodes if "/transitions/" in o or "/.join." in o]
     assert len(segments) == len(cut.segments)  # one encode per shot, no intermediate clip
-    assert len(windows) == sum(1 for s in cut.segments if s.transition_s > 0)
-    assert len(encodes) == len(segments) + len(windows), encodes
+    # between house shots every transition is drawn by the outgoing segment: no window encode
+    assert [s.window_drawn for s in cut.segments] == [s.transition_s > 0 for s in cut.segments]
+    assert any(s.window_drawn for s in cut.segments)
+    assert windows == [] and len(encodes) == len(segments), encodes
     info = ffprobe(root / "out" / "film.mp4", "-count_frames")
     kinds = sorted(s["codec_type"] for s in info["streams"])
     assert kinds == ["audio", "video"]

@@ -16,6 +16,7 @@ from PIL import Image
 
 from microfilm.fsutil import atomic_output
 from microfilm.media.ffmpeg import run
+from microfilm.media.probe import count_frames
 
 COVER_CROPS = {"3x4": (3, 4), "1x1": (1, 1)}
 TEASER_MIN_S = 15.0
@@ -91,7 +92,12 @@ def cut_teaser(pieces: list[tuple[Path, Span]], mix: Path, out: Path, *, fps: in
     if not pieces:
         raise ValueError(f"{out}: a teaser needs at least one shot")
     with tempfile.TemporaryDirectory(prefix=".teaser.", dir=out.parent) as work:
-        video = segments.concat([p for p, _ in pieces], Path(work) / "picture.mp4", fps=fps)
+        # a piece longer than its span ends in a window drawn into the next shot of the
+        # film: the teaser cuts before it (there is a keyframe where it begins)
+        pictures = [p if count_frames(p) <= segments.frames_for(sp.duration, fps) else
+                    segments.leading(p, segments.frames_for(sp.duration, fps), Path(work), f"p{i:03d}")
+                    for i, (p, sp) in enumerate(pieces)]
+        video = segments.concat(pictures, Path(work) / "picture.mp4", fps=fps)
         inputs, graph, labels = [], [], []
         for i, (_, sp) in enumerate(pieces):
             inputs += ["-ss", f"{sp.start:.4f}", "-t", f"{sp.duration:.4f}", "-i", str(mix)]

@@ -25,6 +25,7 @@ handle), i.e. cues shifted by the shot's start in the film (`subtitles.cues_for_
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -37,7 +38,7 @@ from microfilm.executor import using
 from microfilm.form import FPS
 from microfilm.fsutil import atomic_output, sha256_file, sha256_text
 from microfilm.media.ffmpeg import run, video_encode_args
-from microfilm.media import motion
+from microfilm.media import drawn_window, motion
 from microfilm.media.fonts import find_font
 from microfilm.media.probe import count_frames, iter_packets, probe
 from microfilm.media.subtitles import SafeArea
@@ -122,6 +123,10 @@ class SegmentSpec:
     safe_area: SafeArea | None = None  # where the label goes; default SafeArea.default
     transition_in: Transition | None = None  # how this shot joins the previous one
     transition_out: Transition | None = None  # how the next shot joins this one
+    # house shots (media/drawn_window.py): the next shot's recipe when this segment draws the
+    # outgoing window itself, and whether the previous segment drew the incoming one
+    window_out: Path | None = None
+    window_in_drawn: bool = False
 
     def __post_init__(self) -> None:
         where = f"segment {Path(self.out).name}"
@@ -134,6 +139,12 @@ class SegmentSpec:
             raise ValueError(f"{where}: fps must be positive, got {self.fps}")
         if self.source_start < 0:
             raise ValueError(f"{where}: source_start must be >= 0, got {self.source_start}")
+        if self.window_out is not None and (self.transition_out is None
+                                            or self.transition_out.kind not in drawn_window.DRAWN):
+            raise ValueError(f"{where}: only a {', '.join(drawn_window.DRAWN)} window can be "
+                             "drawn in the segment (window_out)")
+        if self.window_in_drawn and self.transition_in is None:
+            raise ValueError(f"{where}: window_in_drawn needs the incoming transition")
 
     @property
     def frames(self) -> int:
@@ -142,26 +153,37 @@ class SegmentSpec:
 
     @property
     def head(self) -> int:
-        """Handle frames before the planned start (the `a` of the incoming transition)."""
-        return self.transition_in.split(self.fps)[0] if self.transition_in else 0
+        """Handle frames before the planned start (the `a` of the incoming transition); none
+        when the previous segment drew the window."""
+        if self.transition_in is None or self.window_in_drawn:
+            return 0
+        return self.transition_in.split(self.fps)[0]
+
+    @property
+    def skip(self) -> int:
+        """Planned frames at the start this file leaves out: the `b` of an incoming window
+        the previous segment drew (they are in its file)."""
+        return self.transition_in.split(self.fps)[1] if self.window_in_drawn and self.transition_in else 0
 
     @property
     def tail(self) -> int:
-        """Handle frames after the planned end (the `b` of the outgoing transition)."""
+        """Frames after the planned end (the `b` of the outgoing transition): a handle for the
+        join's xfade, or the drawn window's second half."""
         return self.transition_out.split(self.fps)[1] if self.transition_out else 0
 
     @property
     def total_frames(self) -> int:
-        return self.head + self.frames + self.tail
+        return self.head + self.frames - self.skip + self.tail
 
     def keyframes(self) -> list[int]:
         """Frame indices where the join will cut this file: the end of the incoming
         transition's window and the start of the outgoing one's."""
         out = []
-        if self.transition_in and sum(self.transition_in.split(self.fps)):
+        if self.transition_in and not self.window_in_drawn and sum(self.transition_in.split(self.fps)):
             out.append(sum(self.transition_in.split(self.fps)))
         if self.transition_out and sum(self.transition_out.split(self.fps)):
-            out.append(self.head + self.frames - self.transition_out.split(self.fps)[0])
+            # a drawn window keeps it too: a teaser cuts the shot there (media/deliverables)
+            out.append(self.head + self.frames - self.skip - self.transition_out.split(self.fps)[0])
         return out
 
 
@@ -244,6 +266,14 @@ def _segment_run(spec: SegmentSpec) -> tuple[list[str], "motion.Source | None"]:
     if len(kf) == 2 and kf[0] > kf[1]:
         raise MediaError(f"{spec.out}: the shot ({spec.duration} s) is shorter than its "
                          "incoming and outgoing transitions together")
+    drawn = spec.window_out is not None or spec.window_in_drawn
+    a_out = spec.transition_out.split(spec.fps)[0] if spec.window_out and spec.transition_out else 0
+    if drawn and not motion.is_recipe(spec.source):
+        raise MediaError(f"{spec.out}: only a house shot (a camera-move recipe) draws its "
+                         "transition windows; join this one with the xfade")
+    if drawn and spec.frames - a_out < spec.skip:
+        raise MediaError(f"{spec.out}: the shot ({spec.duration} s) is shorter than its "
+                         "incoming and outgoing transitions together")
     w, h, fps = spec.width, spec.height, spec.fps
     # head handle: real source before source_start when there is some, else a held frame
     pre_s = min(spec.source_start, spec.head / fps)
@@ -254,6 +284,14 @@ def _segment_run(spec: SegmentSpec) -> tuple[list[str], "motion.Source | None"]:
         # rendered from the keyframe here, so the shot is encoded once (media/motion.py)
         recipe, still = motion.load(Path(spec.source))
         moving = motion.source(recipe, still)
+        if drawn:  # the windows are drawn with the shot's frames (media/drawn_window.py)
+            if (recipe.width, recipe.height, recipe.fps) != (w, h, fps):
+                raise MediaError(f"{spec.out}: a drawn transition window needs the recipe at "
+                                 f"the segment's {w}x{h} and {fps} fps")
+            window = ((spec.window_out, spec.transition_out.kind, *spec.transition_out.split(fps))
+                      if spec.window_out is not None and spec.transition_out else None)
+            moving = dataclasses.replace(moving, feed=lambda: drawn_window.frames(
+                Path(spec.source), skip=spec.skip, planned=spec.frames, window_out=window))
         chain = [moving.chain]
         if recipe.fps != fps:
             chain.append(f"fps={fps}")
@@ -396,6 +434,14 @@ def _split(path: Path, at_frames: Sequence[int], workdir: Path, stem: str) -> li
 
 def _keyframe_indices(path: Path) -> set[int]:
     return {i for i, (_, key, _) in enumerate(iter_packets(path)) if key}
+
+
+def leading(path: Path, frames: int, workdir: Path, stem: str) -> Path:
+    """The first `frames` frames of a segment, by stream copy: `frames` must be one of its
+    keyframes (SegmentSpec.keyframes), as where a drawn window begins."""
+    if frames not in _keyframe_indices(path):
+        raise MediaError(f"{path}: no keyframe at frame {frames} to cut it at")
+    return _split(path, [frames], workdir, stem)[0]
 
 
 def _xfade(a_piece: Path, b_piece: Path, transition: Transition, frames: int, fps: int,

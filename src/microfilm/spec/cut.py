@@ -25,6 +25,12 @@ class SegmentEntry(BaseModel):
     key: str
     transition: str = "cut"  # how it joins the previous segment
     transition_s: float = 0.0
+    # the incoming window was drawn by the previous segment (two house shots): joined by a cut
+    window_drawn: bool = False
+    # the film time the file's frames show: the join's handles and drawn windows included
+    file_start: float | None = None
+    file_duration: float | None = None
+    window_out_s: float = 0.0  # the file's last seconds: the window it drew into the next shot
 
 
 class Placement(BaseModel):

@@ -19,7 +19,7 @@ from microfilm.config import default_ai_label
 from microfilm.direction.cast import speaker_name
 from microfilm.executor import using
 from microfilm.fsutil import atomic_write_text
-from microfilm.media import segments, subtitles
+from microfilm.media import drawn_window, segments, subtitles
 # re-exported: the cut's types live in spec/, below every stage
 from microfilm.spec.cut import CueModel, Cut, Placement, SegmentEntry
 from microfilm.spec import translation
@@ -97,14 +97,28 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
         cues = [dataclasses.replace(c, translation=tr(c.text)) for c in cues]  # Cue: a dataclass now
     sub_cues = [subtitles.Cue(c.start, c.end, c.text, c.speaker, c.translation, line_id=c.line_id)
                 for c in cues]
-    # Pass 2: each segment with the cues it shows, in its own time.
+    # Pass 2: each segment with the cues it shows, in its own time. Between two house shots
+    # a dissolve or fade is drawn by the outgoing segment (media/drawn_window.py): the next
+    # segment starts after the window and the join is a cut, so no frame is encoded twice.
+    kinds = [shot.transition if i > 0 else "cut" for i, shot in enumerate(board.shots)]
+    drawn = [i > 0 and TRANSITION_S.get(kinds[i], 0.0) > 0 and drawn_window.drawable(
+        ctx.project.root / by_id[board.shots[i - 1].id].clip, ctx.project.root / by_id[shot.id].clip,
+        kinds[i], width=board.width, height=board.height, fps=fps)
+        for i, shot in enumerate(board.shots)]
     seg_entries, jobs = [], []
     for i, (shot, (start, dur)) in enumerate(zip(board.shots, spans)):
         assets = by_id[shot.id]
-        trans_in = shot.transition if i > 0 else "cut"
-        trans_out = board.shots[i + 1].transition if i + 1 < len(board.shots) else "cut"
+        last = i + 1 == len(board.shots)
+        trans_in, trans_out = kinds[i], "cut" if last else kinds[i + 1]
         t_in, t_out = TRANSITION_S.get(trans_in, 0.0), TRANSITION_S.get(trans_out, 0.0)
-        shown = subtitles.cues_for_window(sub_cues, start, start + dur)
+        drawn_in, drawn_out = drawn[i], not last and drawn[i + 1]
+        a_in, b_in = segments.Transition(trans_in, t_in).split(fps) if t_in else (0, 0)
+        a_out, b_out = segments.Transition(trans_out, t_out).split(fps) if t_out else (0, 0)
+        # the film time this segment's file shows: handles are the join's, drawn windows its own
+        first = start + (b_in if drawn_in else -a_in) / fps
+        shown = subtitles.cues_for_window(sub_cues, start + (b_in / fps if drawn_in else 0.0),
+                                          start + dur + (b_out / fps if drawn_out else 0.0))
+        nxt = by_id[board.shots[i + 1].id] if drawn_out else None
         job = {
             "clip_key": assets.clip_key, "clip": assets.clip, "duration": round(dur, 3),
             "width": board.width, "height": board.height, "fps": fps,
@@ -115,14 +129,20 @@ def plan_cut(ctx: StageContext, board: Storyboard, manifest: generate.Manifest) 
             "platform": ctx.brief.platform, "transition_in": t_in, "transition_out": t_out,
             "transition_in_kind": trans_in, "transition_out_kind": trans_out,
             "format": SEGMENT_FORMAT,
+            # only where a window is drawn, so every other segment keeps its key (and file)
+            **({"window_in_drawn": True} if drawn_in else {}),
+            **({"window_out": {"clip": nxt.clip, "clip_key": nxt.clip_key}} if nxt else {}),
         }
         key = cache_key("segment", job)
         seg_path = ctx.store.path("segment", key, ".mp4")
         jobs.append({**job, "key": key, "out": seg_path, "shot_id": shot.id})
+        frames = segments.frames_for(dur, fps) + (-b_in if drawn_in else a_in) + b_out
         seg_entries.append(SegmentEntry(
             shot_id=shot.id, start=round(start, 3), duration=dur,
             path=str(seg_path.relative_to(ctx.project.root)), key=key,
-            transition=trans_in if t_in else "cut", transition_s=t_in,
+            transition=trans_in if t_in else "cut", transition_s=t_in, window_drawn=drawn_in,
+            file_start=round(first, 3), file_duration=round(frames / fps, 3),
+            window_out_s=round((a_out + b_out) / fps, 3) if drawn_out else 0.0,
         ))
     cut = Cut(duration=round(t, 3), width=board.width, height=board.height, fps=fps,
               segments=seg_entries, dialogue=dialogue, clip_audio=clip_audio,

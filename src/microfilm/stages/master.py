@@ -51,7 +51,8 @@ def mix_key(cut: cut_stage.Cut) -> str:
 
 def join_key(cut: cut_stage.Cut) -> str:
     """The joined picture's cache key: its segments and how they join."""
-    return cache_key("join", [(s.key, s.transition, s.transition_s) for s in cut.segments])
+    return cache_key("join", [(s.key, s.transition, s.transition_s, s.window_drawn)
+                              for s in cut.segments])
 
 
 def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
@@ -71,6 +72,16 @@ def mix_sound(ctx: StageContext, cut: cut_stage.Cut) -> Path:
                              lambda tmp: audio.mix(spec.model_copy(update={"out": tmp})))
 
 
+def shown(root: Path, seg: cut_stage.SegmentEntry) -> tuple[Path, deliverables.Span]:
+    """A segment's file and the film time its frames show, so the teaser's sound is cut to
+    its picture: a file holds its join handles or its drawn windows, not only its shot."""
+    if seg.file_start is None or seg.file_duration is None:  # a cut planned before they were kept
+        return root / seg.path, deliverables.Span(seg.start, seg.start + seg.duration)
+    start = max(0.0, seg.file_start)  # a head handle before the film's first frame
+    end = seg.file_start + seg.file_duration - seg.window_out_s  # the teaser cuts: no window
+    return root / seg.path, deliverables.Span(start, end)
+
+
 def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
                 metadata: dict[str, str]) -> Path:
     """15-30 s of story shots (no cards, not the ending), then the title card."""
@@ -82,9 +93,9 @@ def make_teaser(ctx: StageContext, cut: cut_stage.Cut, mix: Path, out: Path,
     chosen = deliverables.pick_teaser(story, max_s=room,
                                       min_s=deliverables.TEASER_MIN_S - (title.duration if title else 0))
     by_start = {round(s.start, 3): s for s in cut.segments}
-    pieces = [(root / by_start[round(sp.start, 3)].path, sp) for sp in chosen]
+    pieces = [shown(root, by_start[round(sp.start, 3)]) for sp in chosen]
     if title:
-        pieces.append((root / title.path, deliverables.Span(title.start, title.start + title.duration)))
+        pieces.append(shown(root, title))
     return deliverables.cut_teaser(pieces, mix, out, fps=cut.fps, metadata=metadata)
 
 
@@ -103,7 +114,8 @@ def render(ctx: StageContext, cut: cut_stage.Cut, files: dict[str, Path], key: s
 
     ctx.progress(NAME, 0, 4, "joining segments")
     seg_paths = [root / s.path for s in cut.segments]
-    transitions = [segments.Transition(s.transition, s.transition_s) if s.transition_s > 0 else None
+    transitions = [segments.Transition(s.transition, s.transition_s)
+                   if s.transition_s > 0 and not s.window_drawn else None  # drawn: a cut here
                    for s in cut.segments[1:]]
     video = store.produce("join", join_key(cut), ".mp4", lambda tmp: segments.join_with_transitions(
         seg_paths, transitions, tmp, fps=cut.fps, workers=ctx.settings.workers, executor=ctx.executor,

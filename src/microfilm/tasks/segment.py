@@ -49,6 +49,8 @@ class SegmentTask:
                     label=job["label"], safe_area=area,
                     transition_in=_transition(job["transition_in_kind"], job["transition_in"]),
                     transition_out=_transition(job["transition_out_kind"], job["transition_out"]),
+                    window_in_drawn=job.get("window_in_drawn", False),
+                    window_out=self.root / job["window_out"]["clip"] if job.get("window_out") else None,
                 ))
             finally:
                 if ass is not None:
