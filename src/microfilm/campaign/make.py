@@ -207,7 +207,7 @@ def _reframe(ctx: StageContext, aspect: str, board: Storyboard, *, regenerated: 
         def make(tmp: Path) -> None:
             # a house recipe gets its frames once, by the cached render generate makes for
             # providers that read frames (media/motion.py)
-            frames = generate._playable(ctx, root / a.clip)
+            frames = generate.playable(ctx, root / a.clip)
             size = probe(frames).video.size
             r = reframe.choose(size, target, card=card, keyframe=root / a.keyframe)
             reframe.clip(frames, size, tmp, r, fps=board.fps)

@@ -238,7 +238,7 @@ class _Generator:
         audio.parent.mkdir(parents=True, exist_ok=True)
         write_wav(audio, track)
         w, h = self.ctx.brief.size
-        clip = _playable(self.ctx, clip)  # a house recipe rendered: the provider wants frames
+        clip = playable(self.ctx, clip)  # a house recipe rendered: the provider wants frames
         req = LipSyncRequest(video=clip, video_sha256=sha256_file(clip), audio=audio,
                              audio_sha256=sha256_file(audio), duration=shot.duration, width=w,
                              height=h, fps=self.board.fps)
@@ -501,7 +501,7 @@ def _clip_ext(animator) -> str:
     return getattr(animator, "clip_suffix", ".mp4")
 
 
-def _playable(ctx: StageContext, clip: Path) -> Path:
+def playable(ctx: StageContext, clip: Path) -> Path:
     """`clip` as an MP4 (a recipe rendered once, cached), for a provider that reads frames."""
     if not motion.is_recipe(clip):
         return clip
