@@ -17,7 +17,6 @@ import dataclasses
 import json
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -30,13 +29,13 @@ from microfilm.campaign import budget, derive, plan
 from microfilm.campaign import spec as campaign_spec
 from microfilm.campaign.status import CampaignStatus, VariantStatus
 from microfilm.errors import SpecError
-from microfilm.executor import Executor, open_executor
+from microfilm.executor import Executor, open_executor, using
 from microfilm.fsutil import atomic_output, atomic_write_text
 from microfilm.media import covers, deliverables, reframe
-from microfilm.media.probe import probe
 from microfilm.project import Project
 from microfilm.spec.manifest import Manifest, ShotAssets
 from microfilm.spec.storyboard import Storyboard
+from microfilm.tasks.reframe import ReframeTask
 from microfilm.spend import spend
 from microfilm.stages import cut as cut_stage
 from microfilm.stages import generate, master
@@ -199,24 +198,20 @@ def _reframe(ctx: StageContext, aspect: str, board: Storyboard, *, regenerated: 
     target = form.ASPECTS[aspect].size
     kinds = {s.id: s.kind for s in board.shots}
 
-    def one(a: ShotAssets) -> ShotAssets:
+    def task(a: ShotAssets) -> ReframeTask:
         card = kinds.get(a.shot_id, "shot") != "shot"
-        key = cache_key("reframe", {"clip": a.clip_key, "size": target, "card": card,
-                                    "format": reframe.FORMAT})
+        return ReframeTask(root=root, key=cache_key("reframe", {
+            "clip": a.clip_key, "size": target, "card": card, "format": reframe.FORMAT}),
+            clip=a.clip, keyframe=a.keyframe, size=target, card=card, fps=board.fps)
 
-        def make(tmp: Path) -> None:
-            # a house recipe gets its frames once, by the cached render generate makes for
-            # providers that read frames (media/motion.py)
-            frames = generate.playable(ctx, root / a.clip)
-            size = probe(frames).video.size
-            r = reframe.choose(size, target, card=card, keyframe=root / a.keyframe)
-            reframe.clip(frames, size, tmp, r, fps=board.fps)
-
-        path = ctx.store.produce("reframe", key, ".mp4", make)
-        return a.model_copy(update={"clip": str(path.relative_to(root)), "clip_key": key})
-
-    with ThreadPoolExecutor(max_workers=ctx.settings.workers) as pool:
-        shots = list(pool.map(one, source.shots))
+    # one task per clip on the run's executor (in-process, or the campaign's Ray cluster)
+    with using(ctx.executor, ctx.settings.workers) as pool:
+        tasks = [task(a) for a in source.shots]
+        results = [f.result() for f in [pool.submit(t) for t in tasks]]
+    shots = []
+    for a, t, res in zip(source.shots, tasks, results):
+        ctx.counters.add("reframe", hit=not res.made)
+        shots.append(a.model_copy(update={"clip": str(res.path.relative_to(root)), "clip_key": t.key}))
     cover_key = cache_key("reframe-cover", {"cover": source.cover, "size": target, "card": True,
                                             "format": reframe.FORMAT})
 

@@ -24,7 +24,6 @@ from microfilm.executor import Executor, is_ray, using
 from microfilm.fsutil import atomic_write_text, sha256_file
 from microfilm.lanes import Lanes
 from microfilm.ledger import open_ledger
-from microfilm.media import motion
 from microfilm.media.images import MAX_REFERENCE_BYTES, ImageRefused, check_image
 from microfilm.providers import dialogue, jobs, planner, registry
 from microfilm.providers.pricing import BudgetGuard
@@ -44,6 +43,7 @@ from microfilm.tasks import (
     AssetResult, AssetTask, ClipTask, CoverTask, KeyframeTask, LipSyncTask, ReferenceTask,
     RunSpec, ScoreTask, VoiceTask,
 )
+from microfilm.tasks import reframe as reframe_task
 from microfilm.tasks import runs
 
 NAME = "generate"
@@ -503,10 +503,7 @@ def _clip_ext(animator) -> str:
 
 def playable(ctx: StageContext, clip: Path) -> Path:
     """`clip` as an MP4 (a recipe rendered once, cached), for a provider that reads frames."""
-    if not motion.is_recipe(clip):
-        return clip
-    return ctx.store.produce("clip-render", cache_key("clip-render", {"recipe": sha256_file(clip)}),
-                             ".mp4", lambda tmp: motion.render(clip, tmp))
+    return reframe_task.playable(ctx.store, clip)
 
 
 def _wav_seconds(path: Path) -> float:
