@@ -10,7 +10,10 @@ a duplicate paid call would show there.
 Across processes, a request in flight carries a claim (pid and host of the process sending
 or polling it), taken in the same IMMEDIATE transaction that reads the row: a second
 process that finds a live claim waits for the first instead of sending the request again.
-A claim whose process is dead (a crash, kill -9) is taken over.
+A claim whose process is dead (a crash, kill -9) is taken over: on the same machine its pid
+says so; from another machine a claim is a lease (LEASE_S) that its holder keeps renewing,
+so a node that died stops renewing and its requests are taken over, never sent twice while
+it lives.
 
 No key or secret ever enters the ledger: rows hold hashes, ids, costs, statuses and paths,
 and error texts pass through `keys.redact` first.
@@ -29,6 +32,7 @@ import json
 import os
 import socket
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,12 +85,19 @@ _CLAIM_COLUMNS = {"claim_pid": "INTEGER", "claim_host": "TEXT NOT NULL DEFAULT '
 _HOST = socket.gethostname()
 
 
-def _alive(pid: int | None, host: str) -> bool:
+LEASE_S = 300.0
+"""How long a claim taken on another machine stands unrenewed. Its holder renews it every
+LEASE_S / 3 while it works (`Ledger.holding`), so only the claim of a machine or process that
+died runs out, and the request is then taken over. On the claim's own machine the pid says at
+once whether its process lives."""
+
+
+def _alive(pid: int | None, host: str, claim_at: float | None = None) -> bool:
     """Whether the process that took a claim may still be working on it."""
     if not pid:
         return False
-    if host and host != _HOST:
-        return True  # another machine's process: assume it lives
+    if host and host != _HOST:  # another machine's process: alive while it renews its lease
+        return claim_at is not None and time.time() - claim_at < LEASE_S
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -274,10 +285,38 @@ class Ledger:
                         "WHERE request_hash=? AND claim_pid=? AND claim_host=?",
                         (request_hash, os.getpid(), _HOST))
 
+    def renew(self, request_hash: str) -> None:
+        """Renew this process's claim (its lease: see LEASE_S)."""
+        with self._write() as con:
+            con.execute("UPDATE paid_requests SET claim_at=? "
+                        "WHERE request_hash=? AND claim_pid=? AND claim_host=?",
+                        (time.time(), request_hash, os.getpid(), _HOST))
+
+    @contextmanager
+    def holding(self, request_hash: str, every: float = LEASE_S / 3) -> Iterator[None]:
+        """Keep renewing this process's claim on `request_hash` while the block runs (a send
+        or a poll can outlast a lease); a renewal that fails is tried again next time."""
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(every):
+                try:
+                    self.renew(request_hash)
+                except Exception:  # the database was busy or away: the next beat retries
+                    pass
+
+        beat = threading.Thread(target=renew, name=f"ledger-lease-{request_hash[:8]}", daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beat.join()
+
     @staticmethod
     def _take(con: sqlite3.Connection, row: "Row") -> None:
         mine = row.claim_pid == os.getpid() and row.claim_host in ("", _HOST)
-        if not mine and _alive(row.claim_pid, row.claim_host):
+        if not mine and _alive(row.claim_pid, row.claim_host, row.claim_at):
             raise ClaimedElsewhere(int(row.claim_pid or 0), row.claim_host)
         con.execute("UPDATE paid_requests SET claim_pid=?, claim_host=?, claim_at=? "
                     "WHERE request_hash=?", (os.getpid(), _HOST, time.time(), row.request_hash))

@@ -95,3 +95,48 @@ def test_budget_guard_stops_before_and_says_what_it_would_cost(monkeypatch):
         guard.reserve(Money(0.5, "USD"), "kling for s07")
     monkeypatch.setenv("MICROFILM_USD_CNY", "7.0")
     assert Money(1.0, "USD").to("CNY").amount == pytest.approx(7.0)
+
+
+def _claimed_by_another_machine(ledger: Ledger, h: str, age_s: float) -> None:
+    """A row in flight, claimed `age_s` ago by a process on another machine of a cluster."""
+    import time as _time
+
+    _record(ledger, h, "sh01")
+    with sqlite3.connect(ledger.path) as con:
+        con.execute("UPDATE paid_requests SET status='submitted', job_id='job-1', claim_pid=4242,"
+                    " claim_host='node-b.cluster', claim_at=? WHERE request_hash=?",
+                    (_time.time() - age_s, h))
+
+
+def test_another_machines_claim_is_a_lease_it_must_renew(tmp_path):
+    """A claim taken on another node stands while its lease is fresh (it could be polling right
+    now); once it has not been renewed for LEASE_S, its node died: the request is taken over
+    (to poll its job, never to send it again)."""
+    from microfilm.ledger import LEASE_S, ClaimedElsewhere
+
+    ledger = Ledger(tmp_path / "l.sqlite")
+    _claimed_by_another_machine(ledger, "fresh", age_s=LEASE_S / 2)
+    with pytest.raises(ClaimedElsewhere) as held:
+        ledger.claim("fresh")
+    assert (held.value.pid, held.value.host) == (4242, "node-b.cluster")
+    _claimed_by_another_machine(ledger, "stale", age_s=LEASE_S + 1)
+    row = ledger.claim("stale")
+    assert row is not None and row.claim_host != "node-b.cluster"
+    assert (row.status, row.job_id, row.attempts) == (Status.SUBMITTED, "job-1", 1)  # poll it
+    assert ledger.submissions("stale") == []  # taking over sent nothing
+
+
+def test_a_holder_keeps_renewing_its_lease_while_it_works(tmp_path):
+    import time as _time
+
+    ledger = Ledger(tmp_path / "l.sqlite")
+    _record(ledger, "h1", "sh01")  # claimed by this process
+    first = ledger.get("h1").claim_at
+    with ledger.holding("h1", every=0.05):
+        deadline = _time.monotonic() + 10
+        while ledger.get("h1").claim_at == first and _time.monotonic() < deadline:
+            _time.sleep(0.05)
+    renewed = ledger.get("h1").claim_at
+    assert renewed > first
+    _time.sleep(0.2)
+    assert ledger.get("h1").claim_at == renewed  # the beat stopped with the block

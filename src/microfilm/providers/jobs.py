@@ -493,9 +493,10 @@ def execute(provider: Any, request: Any, *, ledger: Ledger, budget_guard: Budget
     h = request_hash(provider.info, request)
     while True:
         try:
-            return _execute(provider, request, ledger=ledger, budget_guard=budget_guard, out=out,
-                            shot_id=shot_id, policy=policy, retry_refused=retry_refused,
-                            slot=slot or nullcontext)
+            with ledger.holding(h):  # the claim's lease, renewed while this call works
+                return _execute(provider, request, ledger=ledger, budget_guard=budget_guard,
+                                out=out, shot_id=shot_id, policy=policy,
+                                retry_refused=retry_refused, slot=slot or nullcontext)
         except ClaimedElsewhere as other:
             if not other.pid:
                 continue  # the row changed between reading and claiming it: read it again
