@@ -34,6 +34,7 @@ from microfilm.providers.base import (
 )
 from microfilm.providers.house.drawing import (
     RGB,
+    SS,
     Pen,
     from_image,
     glows,
@@ -217,8 +218,7 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
     cam = st.cam
     the_set = Set(setting=st.setting, cam=cam, palette=st.palette, mood=st.mood)
 
-    base = to_image(the_set.base())
-    big = supersample(base)
+    big = the_set.base_canvas(SS)
     pen = Pen(big)
     the_set.draw_back(pen)
 
