@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -142,9 +143,20 @@ def glows(arr: np.ndarray, lights: list[tuple[float, float, float, RGB, float, f
              additive=True)
     np.clip(acc, 0.0, 1.0, out=acc)
     light = Image.fromarray((acc * 255.0 + 0.5).astype(np.uint8), "RGB")
-    light = light.resize((sw * q, sh * q), Image.Resampling.BILINEAR).crop((0, 0, w, h))
-    lit = np.asarray(light, dtype=np.float32) * (1.0 / 255.0)
-    arr += (255.0 - arr) * lit
+    light = light.resize((sw * q, sh * q), Image.Resampling.BILINEAR)
+    if light.size != (w, h):
+        light = light.crop((0, 0, w, h))
+    box = light.getbbox()  # where any light fell: elsewhere the blend adds exactly nothing
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    lit = _UNIT_LUT[np.asarray(light.crop(box) if box != (0, 0, w, h) else light)]
+    lit *= 255.0 - arr[y0:y1, x0:x1]
+    arr[y0:y1, x0:x1] += lit
+
+
+_UNIT_LUT = np.arange(256, dtype=np.float32) * np.float32(1.0 / 255.0)
+"""A byte's value times 1/255 in float32, as `byte.astype(float32) * (1.0 / 255.0)` gives it."""
 
 
 def shade_band(arr: np.ndarray, y0: float, y1: float, colour: RGB, strength: float) -> None:
@@ -168,13 +180,22 @@ def shade_band(arr: np.ndarray, y0: float, y1: float, colour: RGB, strength: flo
         arr[:a] += (c - arr[:a]) * strength
 
 
-def vignette(arr: np.ndarray, strength: float) -> None:
-    """Darken towards the corners, in place; keeps the eye in the middle of a tall frame."""
-    h, w = arr.shape[:2]
+@lru_cache(maxsize=4)
+def vignette_gain(h: int, w: int, strength: float) -> np.ndarray:
+    """The vignette's per-pixel gain (h x w x 1, read-only), kept per size and strength:
+    every frame of a film has one size, and the power over every pixel is the dear part."""
     ys = np.linspace(-1.0, 1.0, h, dtype=np.float32)[:, None]
     xs = np.linspace(-1.0, 1.0, w, dtype=np.float32)[None, :]
     r2 = xs * xs * 0.9 + ys * ys * 0.7
-    arr *= (1.0 - strength * np.clip(r2, 0.0, 1.6) ** 1.4 / 1.6 ** 1.4)[..., None]
+    gain = (1.0 - strength * np.clip(r2, 0.0, 1.6) ** 1.4 / 1.6 ** 1.4)[..., None]
+    gain.flags.writeable = False
+    return gain
+
+
+def vignette(arr: np.ndarray, strength: float) -> None:
+    """Darken towards the corners, in place; keeps the eye in the middle of a tall frame."""
+    h, w = arr.shape[:2]
+    arr *= vignette_gain(h, w, float(strength))
 
 
 def grade_lut(img: Image.Image, tint: RGB, amount: float, lift: float = 0.0,
@@ -200,6 +221,11 @@ def grain(arr: np.ndarray, rng: np.random.Generator, amount: float) -> None:
     """Monochrome film grain at a quarter of the resolution (cheap, and reads as grain)."""
     h, w = arr.shape[:2]
     small = rng.standard_normal(((h + 1) // 2, (w + 1) // 2)).astype(np.float32)
+    if h % 2 == 0 and w % 2 == 0 and arr.flags.c_contiguous:
+        # each grain covers 2 x 2 pixels: add it through a view instead of enlarging it
+        blocks = arr.reshape(h // 2, 2, w // 2, 2, arr.shape[2])
+        blocks += (small * amount)[:, None, :, None, None]
+        return
     noise = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)[:h, :w]
     arr += (noise * amount)[..., None]
 
@@ -224,19 +250,25 @@ def smooth_noise(rng: np.random.Generator, n: int, octaves: tuple[tuple[int, flo
     return out / max(total, 1e-6)
 
 
-def to_uint8(arr: np.ndarray) -> np.ndarray:
-    """Float pixels (0..255) rounded and clipped to bytes."""
-    out = arr + 0.5
+def to_uint8(arr: np.ndarray, in_place: bool = False) -> np.ndarray:
+    """Float pixels (0..255) rounded and clipped to bytes; `in_place` rounds in `arr` itself
+    (one frame-sized array fewer, for a caller done with it)."""
+    if in_place:
+        arr += 0.5
+        out = arr
+    else:
+        out = arr + 0.5
     np.clip(out, 0, 255, out=out)
     return out.astype(np.uint8)
 
 
-def to_image(arr: np.ndarray) -> Image.Image:
-    return Image.fromarray(to_uint8(arr), "RGB")
+def to_image(arr: np.ndarray, in_place: bool = False) -> Image.Image:
+    return Image.fromarray(to_uint8(arr, in_place), "RGB")
 
 
 def from_image(img: Image.Image) -> np.ndarray:
-    return np.asarray(img.convert("RGB"), dtype=np.float32).copy()
+    """The picture as float pixels (a new, writable array)."""
+    return np.asarray(img if img.mode == "RGB" else img.convert("RGB")).astype(np.float32)
 
 
 def soft_blob(size: tuple[int, int], boxes: list[tuple[float, float, float, float]],

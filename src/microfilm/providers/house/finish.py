@@ -30,8 +30,9 @@ def genre_of(request: PaintRequest) -> str:
 
 def finish(arr: np.ndarray, sett_time: str, mood_tint: RGB, tint: float, seed_parts: tuple,
             vignette_k: float = 0.24, grain_k: float = 2.0) -> Image.Image:
-    """The film look shared by every kind: vignette, fine grain, time-of-day grade."""
+    """The film look shared by every kind: vignette, fine grain, time-of-day grade.
+    `arr` is used up (the passes run in place, the rounding too)."""
     vignette(arr, vignette_k)
     grain(arr, rng_for("grain", *seed_parts), grain_k)
-    return grade_lut(to_image(arr), mood_tint, tint, lift=0.35 if sett_time == "night" else 0.15,
-                     contrast=0.45)
+    return grade_lut(to_image(arr, in_place=True), mood_tint, tint,
+                     lift=0.35 if sett_time == "night" else 0.15, contrast=0.45)
