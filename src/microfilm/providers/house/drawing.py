@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -125,40 +124,6 @@ def glow(arr: np.ndarray, cx: float, cy: float, radius: float, colour: RGB, stre
     add_light(arr[y0:y1, x0:x1], mask, colour, strength)
 
 
-def glows(arr: np.ndarray, lights: list[tuple[float, float, float, RGB, float, float]],
-          power: float = 2.0) -> None:
-    """Many soft lights at once: summed at a quarter of the size, blended in one pass.
-
-    Each light is (x, y, radius, colour, strength, squash). Lights are smooth, so their
-    sum loses nothing at quarter size; one full-size screen blend replaces one per light.
-    """
-    if not lights:
-        return
-    h, w = arr.shape[:2]
-    q = 4
-    sh, sw = max(1, (h + q - 1) // q), max(1, (w + q - 1) // q)
-    acc = np.zeros((sh, sw, 3), dtype=np.float32)
-    for x, y, radius, colour, strength, squash in lights:
-        glow(acc, x / q, y / q, radius / q, colour, strength, power=power, squash=squash,
-             additive=True)
-    np.clip(acc, 0.0, 1.0, out=acc)
-    light = Image.fromarray((acc * 255.0 + 0.5).astype(np.uint8), "RGB")
-    light = light.resize((sw * q, sh * q), Image.Resampling.BILINEAR)
-    if light.size != (w, h):
-        light = light.crop((0, 0, w, h))
-    box = light.getbbox()  # where any light fell: elsewhere the blend adds exactly nothing
-    if box is None:
-        return
-    x0, y0, x1, y1 = box
-    lit = _UNIT_LUT[np.asarray(light.crop(box) if box != (0, 0, w, h) else light)]
-    lit *= 255.0 - arr[y0:y1, x0:x1]
-    arr[y0:y1, x0:x1] += lit
-
-
-_UNIT_LUT = np.arange(256, dtype=np.float32) * np.float32(1.0 / 255.0)
-"""A byte's value times 1/255 in float32, as `byte.astype(float32) * (1.0 / 255.0)` gives it."""
-
-
 def shade_band(arr: np.ndarray, y0: float, y1: float, colour: RGB, strength: float) -> None:
     """Blend a colour in over rows y0..y1, fading from 0 at y0 to `strength` at y1, in place.
 
@@ -180,24 +145,6 @@ def shade_band(arr: np.ndarray, y0: float, y1: float, colour: RGB, strength: flo
         arr[:a] += (c - arr[:a]) * strength
 
 
-@lru_cache(maxsize=4)
-def vignette_gain(h: int, w: int, strength: float) -> np.ndarray:
-    """The vignette's per-pixel gain (h x w x 1, read-only), kept per size and strength:
-    every frame of a film has one size, and the power over every pixel is the dear part."""
-    ys = np.linspace(-1.0, 1.0, h, dtype=np.float32)[:, None]
-    xs = np.linspace(-1.0, 1.0, w, dtype=np.float32)[None, :]
-    r2 = xs * xs * 0.9 + ys * ys * 0.7
-    gain = (1.0 - strength * np.clip(r2, 0.0, 1.6) ** 1.4 / 1.6 ** 1.4)[..., None]
-    gain.flags.writeable = False
-    return gain
-
-
-def vignette(arr: np.ndarray, strength: float) -> None:
-    """Darken towards the corners, in place; keeps the eye in the middle of a tall frame."""
-    h, w = arr.shape[:2]
-    arr *= vignette_gain(h, w, float(strength))
-
-
 def grade_lut(img: Image.Image, tint: RGB, amount: float, lift: float = 0.0,
               contrast: float = 0.0) -> Image.Image:
     """Grade the finished 8-bit frame through one per-channel lookup table (cheap).
@@ -215,19 +162,6 @@ def grade_lut(img: Image.Image, tint: RGB, amount: float, lift: float = 0.0,
         x = x + lift * (255.0 - x) * 0.08
     lut = np.clip(np.round(x), 0, 255).astype(np.uint8)
     return img.point(lut.reshape(-1).tolist())
-
-
-def grain(arr: np.ndarray, rng: np.random.Generator, amount: float) -> None:
-    """Monochrome film grain at a quarter of the resolution (cheap, and reads as grain)."""
-    h, w = arr.shape[:2]
-    small = rng.standard_normal(((h + 1) // 2, (w + 1) // 2)).astype(np.float32)
-    if h % 2 == 0 and w % 2 == 0 and arr.flags.c_contiguous:
-        # each grain covers 2 x 2 pixels: add it through a view instead of enlarging it
-        blocks = arr.reshape(h // 2, 2, w // 2, 2, arr.shape[2])
-        blocks += (small * amount)[:, None, :, None, None]
-        return
-    noise = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)[:h, :w]
-    arr += (noise * amount)[..., None]
 
 
 def smooth_noise(rng: np.random.Generator, n: int, octaves: tuple[tuple[int, float], ...]) -> np.ndarray:
