@@ -132,7 +132,7 @@ def test_the_espeak_child_needs_only_the_standard_library():
                 for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree)
                  if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"__future__", "ctypes", "json", "sys", "threading"}
+    assert imported <= {"__future__", "ctypes", "sys"}
 
 
 def test_an_espeak_child_that_fails_is_a_clear_provider_error(monkeypatch):

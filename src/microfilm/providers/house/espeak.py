@@ -24,7 +24,6 @@ before every utterance (`espeak_ng_SetRandSeed`), so a line's samples depend on 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -93,13 +92,12 @@ def synthesize(text: str, *, language: str, variant: str = "", gender: str = "ne
                rate: int = 160, pitch: int = 50, pitch_range: int = 50) -> Speech:
     """Speak `text` in eSpeak NG's `language` (e.g. 'en-us', 'cmn'); see `Engine.synthesize`.
     Spoken in a fresh process, so the same line always gives the same samples (see above)."""
-    request = dict(text=text, language=language, variant=variant, gender=gender, rate=rate,
-                   pitch=pitch, pitch_range=pitch_range)
     child = [sys.executable, "-I", "-S", espeak_engine.__file__, _library_path(),
-             str(_data_path().parent)]
+             str(_data_path().parent), language, variant, gender, str(int(rate)),
+             str(int(pitch)), str(int(pitch_range))]
     try:
-        done = subprocess.run(child, input=json.dumps(request).encode("utf-8"),
-                              capture_output=True, timeout=SPEAK_TIMEOUT_S, check=False)
+        done = subprocess.run(child, input=text.encode("utf-8"), capture_output=True,
+                              timeout=SPEAK_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired as exc:
         raise ProviderError(f"house-voice: eSpeak NG took over {SPEAK_TIMEOUT_S} s to speak "
                             f"{text[:40]!r}") from exc

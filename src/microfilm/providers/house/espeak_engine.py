@@ -7,15 +7,16 @@ cost. Run as a script with `python -I -S` it starts in about a fifth of the time
 site-packages only to raise their error type. The parent passes the library and its data
 folder (it knows them from the `espeakng-loader` wheel) and maps a failure to ProviderError.
 
-    python -I -S espeak_engine.py LIBRARY DATA_PARENT < request.json > rate+samples
+    python -I -S espeak_engine.py LIBRARY DATA_PARENT LANGUAGE VARIANT GENDER RATE PITCH RANGE
+        < text (UTF-8) > sample rate (4 bytes, little-endian) + samples
+
+No json, re or threading either: each import is paid again by every line.
 """
 
 from __future__ import annotations
 
 import ctypes
-import json
 import sys
-import threading
 
 # speak_lib.h constants (API revision 12)
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -86,11 +87,11 @@ def load_library(path: str) -> ctypes.CDLL:
 
 
 class Engine:
-    """One process's eSpeak NG synthesizer (eSpeak keeps one global synthesizer per process)."""
+    """One process's eSpeak NG synthesizer (eSpeak keeps one global synthesizer per process;
+    the process speaks one line, so nothing here is shared between threads)."""
 
     def __init__(self, lib: ctypes.CDLL, data_parent: str) -> None:
         self._lib = lib
-        self._lock = threading.Lock()
         self._chunks: list[bytes] = []
         # The callback object must live as long as the library may call it.
         self._callback = _SynthCallback(self._on_audio)
@@ -126,36 +127,35 @@ class Engine:
                    pitch_range: int = 50) -> bytes:
         """Speak UTF-8 `text` with the voice `language[+variant]`; 16-bit mono samples."""
         data = text.encode("utf-8") + b"\0"
-        with self._lock:
-            self._set_voice(language, variant, gender)
-            self._lib.espeak_SetParameter(_RATE, max(RATE_MIN, min(RATE_MAX, int(rate))), 0)
-            self._lib.espeak_SetParameter(_PITCH, max(0, min(99, int(pitch))), 0)
-            self._lib.espeak_SetParameter(_RANGE, max(0, min(99, int(pitch_range))), 0)
-            self._lib.espeak_SetParameter(_VOLUME, 100, 0)
+        self._set_voice(language, variant, gender)
+        self._lib.espeak_SetParameter(_RATE, max(RATE_MIN, min(RATE_MAX, int(rate))), 0)
+        self._lib.espeak_SetParameter(_PITCH, max(0, min(99, int(pitch))), 0)
+        self._lib.espeak_SetParameter(_RANGE, max(0, min(99, int(pitch_range))), 0)
+        self._lib.espeak_SetParameter(_VOLUME, 100, 0)
+        self._chunks = []
+        self._lib.espeak_ng_SetRandSeed(RAND_SEED)  # not the clock's (espeak.py says why)
+        try:
+            status = self._lib.espeak_Synth(data, len(data), 0, 0, 0, _CHARS_UTF8, None, None)
+            samples = b"".join(self._chunks)
+        finally:
             self._chunks = []
-            self._lib.espeak_ng_SetRandSeed(RAND_SEED)  # not the clock's (espeak.py says why)
-            try:
-                status = self._lib.espeak_Synth(
-                    data, len(data), 0, 0, 0, _CHARS_UTF8, None, None
-                )
-                samples = b"".join(self._chunks)
-            finally:
-                self._chunks = []
         if status != _EE_OK:
             raise EngineError(f"eSpeak NG synthesis failed (status {status})")
         return samples
 
 
-def speak_one(library: str, data_parent: str) -> None:
+def speak_one(argv: list[str]) -> None:
     """The child's side: one utterance, from a synthesizer that has spoken nothing before."""
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    library, data_parent, language, variant, gender, rate, pitch, pitch_range = argv
     engine = Engine(load_library(library), data_parent)
-    samples = engine.synthesize(request.pop("text"), **request)
+    samples = engine.synthesize(sys.stdin.buffer.read().decode("utf-8"), language=language,
+                                variant=variant, gender=gender, rate=int(rate),
+                                pitch=int(pitch), pitch_range=int(pitch_range))
     sys.stdout.buffer.write(engine.sample_rate.to_bytes(4, "little") + samples)
 
 
 if __name__ == "__main__":
     try:
-        speak_one(sys.argv[1], sys.argv[2])
+        speak_one(sys.argv[1:])
     except EngineError as exc:
         sys.exit(str(exc))
