@@ -139,3 +139,21 @@ def test_an_espeak_child_that_fails_is_a_clear_provider_error(monkeypatch):
     monkeypatch.setattr(espeak, "_library_path", lambda: "/nonexistent/libespeak-ng.so")
     with pytest.raises(ProviderError, match="failed speaking 'Hello.*cannot load eSpeak NG"):
         espeak.synthesize("Hello.", language="en-us")
+
+
+def test_word_hit_finds_what_the_whole_word_pattern_finds():
+    """wordmatch.word_hit replaced one compiled pattern per word; it must agree with it."""
+    import re
+
+    from microfilm.providers.house.wordmatch import word_hit
+
+    rng = random.Random(1)
+    alphabet = "ab zA.-红色é'"
+    for _ in range(3000):
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        pattern = (r"(?<![a-z])" + re.escape(word) + r"(?![a-z])" if word.isascii()
+                   else re.escape(word))
+        assert word_hit(word, text) == (re.search(pattern, text) is not None), (word, text)
+    assert word_hit("bar", "a bar.") and not word_hit("bar", "the barber")
+    assert word_hit("红", "穿红色外套") and not word_hit("red", "tired")
