@@ -48,7 +48,6 @@ def cpu(who):
     return r.ru_utime + r.ru_stime
 
 from microfilm import api
-from microfilm.spec.manifest import Manifest
 from microfilm.providers.house.animator import HouseAnimator
 from microfilm.providers.house.composer import HouseComposer
 from microfilm.providers.house.painter import HousePainter
@@ -84,7 +83,8 @@ paths = [manifest.score, manifest.cover]
 for s in manifest.shots:
     paths += [s.keyframe, s.clip] + [v.path for v in s.voices]
 digests = {p: hashlib.sha256((root / p).read_bytes()).hexdigest() for p in paths}
-print(json.dumps(dict(cpu=me + kids, self_cpu=me, children_cpu=kids, wall=wall, providers=spent, assets=digests,
+print(json.dumps(dict(cpu=me + kids, self_cpu=me, children_cpu=kids, wall=wall,
+                      providers=spent, assets=digests,
                       package=__import__("microfilm").__file__)))
 """
 
@@ -175,7 +175,8 @@ def main() -> int:
                 print(f"  round {i + 1} {tag:6s}: generate {r['cpu']:5.2f} CPU s, "
                       f"{r['wall']:5.2f} wall s", flush=True)
         b, a = best(runs["before"]), best(runs["after"])
-        print(f"\n  {'best of ' + str(args.rounds):34s} {'before':>8s} {'after':>8s} {'after/before':>13s}")
+        print(f"\n  {'best of ' + str(args.rounds):34s} {'before':>8s} {'after':>8s} "
+              f"{'after/before':>13s}")
         print(f"  {'generate stage, CPU s (with eSpeak)':34s} {b['cpu']:8.2f} {a['cpu']:8.2f} "
               f"{a['cpu'] / b['cpu']:12.2f}x")
         print(f"  {'generate stage, wall s':34s} {b['wall']:8.2f} {a['wall']:8.2f} "
