@@ -78,6 +78,8 @@ def _all_passes(h: int, w: int, seed: int) -> list[passes.Pass]:
                (255, 200, 150), 0.4, float(rng.uniform(0.3, 1.0))) for _ in range(3)]
     mask = np.clip(rng.standard_normal((h, w)).astype(np.float32), 0, 1) * 0.94
     return [p for p in (passes.tint_pass(mask, (20, 16, 22)), passes.light_pass(h, w, lights),
+                        passes.shade_pass(h, h * 0.38, h * 0.6, (12, 10, 18), 0.78),
+                        passes.shade_pass(h, h * 0.9, h * 0.7, (200, 10, 18), 0.3),
                         passes.vignette_pass(h, w, 0.24),
                         passes.grain_pass(h, w, np.random.default_rng(seed), 2.0))
             if p is not None]
@@ -93,8 +95,9 @@ def test_passes_band_by_band_give_the_whole_frame_bytes(size):
     assert banded.dtype == np.uint8 and np.array_equal(banded, to_uint8(whole))
 
 
-def test_a_light_outside_the_frame_adds_nothing():
+def test_a_light_outside_the_frame_or_an_empty_scrim_adds_nothing():
     assert passes.light_pass(40, 30, [(-500.0, -500.0, 10.0, (255, 255, 255), 1.0, 1.0)]) is None
+    assert passes.shade_pass(40, 50.0, 60.0, (0, 0, 0), 0.8) is None
 
 
 def test_the_vignette_gain_is_kept_per_size_and_the_same_as_a_fresh_one():

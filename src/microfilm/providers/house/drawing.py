@@ -124,27 +124,6 @@ def glow(arr: np.ndarray, cx: float, cy: float, radius: float, colour: RGB, stre
     add_light(arr[y0:y1, x0:x1], mask, colour, strength)
 
 
-def shade_band(arr: np.ndarray, y0: float, y1: float, colour: RGB, strength: float) -> None:
-    """Blend a colour in over rows y0..y1, fading from 0 at y0 to `strength` at y1, in place.
-
-    Used for the dark scrim a title sits on and for floor/ground falloff.
-    """
-    h = arr.shape[0]
-    a, b = int(max(0, min(y0, y1))), int(min(h, max(y0, y1)))
-    if b <= a:
-        return
-    ramp = np.linspace(0.0, 1.0, b - a, dtype=np.float32)
-    if y1 < y0:
-        ramp = ramp[::-1]
-    ramp = (ramp * ramp * (3 - 2 * ramp) * strength)[:, None, None]
-    c = np.array(colour, dtype=np.float32)
-    arr[a:b] += (c - arr[a:b]) * ramp
-    if y1 >= y0 and b < h:
-        arr[b:] += (c - arr[b:]) * strength
-    elif y1 < y0 and a > 0:
-        arr[:a] += (c - arr[:a]) * strength
-
-
 def grade_lut(img: Image.Image, tint: RGB, amount: float, lift: float = 0.0,
               contrast: float = 0.0) -> Image.Image:
     """Grade the finished 8-bit frame through one per-channel lookup table (cheap).

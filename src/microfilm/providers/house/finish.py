@@ -10,8 +10,8 @@ from PIL import Image
 
 from microfilm.form import preset
 from microfilm.providers.base import PaintRequest
-from microfilm.providers.house.drawing import RGB, grade_lut, palette_of, rng_for, to_image
-from microfilm.providers.house.passes import Pass, apply, develop, grain_pass, vignette_pass
+from microfilm.providers.house.drawing import RGB, grade_lut, palette_of, rng_for
+from microfilm.providers.house.passes import Pass, develop, grain_pass, vignette_pass
 
 
 def palette_for(request: PaintRequest) -> tuple[RGB, ...]:
@@ -43,20 +43,12 @@ def _grade(img: Image.Image, sett_time: str, mood_tint: RGB, tint: float) -> Ima
                      contrast=0.45)
 
 
-def finish(arr: np.ndarray, sett_time: str, mood_tint: RGB, tint: float, seed_parts: tuple,
-           vignette_k: float = 0.24, grain_k: float = 2.0) -> Image.Image:
-    """The film look shared by every kind: vignette, fine grain, time-of-day grade.
-    `arr` (a float frame) is used up: the passes run in place, the rounding too."""
-    h, w = arr.shape[:2]
-    apply(arr, film_look(h, w, seed_parts, vignette_k, grain_k))
-    return _grade(to_image(arr, in_place=True), sett_time, mood_tint, tint)
-
-
 def finish_image(img: Image.Image, sett_time: str, mood_tint: RGB, tint: float,
                  seed_parts: tuple, vignette_k: float = 0.24, grain_k: float = 2.0,
                  before: Sequence[Pass] = ()) -> Image.Image:
-    """`finish` of a picture after the passes `before` it (its lights...), run band by band
-    (passes.develop): the same pixels as `finish(from_image(img))` with them applied first."""
+    """The film look shared by every kind (vignette, fine grain, time-of-day grade), after the
+    passes `before` it (a keyframe's lights, a poster's scrim), all run band by band
+    (passes.develop)."""
     passes = [*before, *film_look(img.height, img.width, seed_parts, vignette_k, grain_k)]
     return _grade(Image.fromarray(develop(np.asarray(img), passes), "RGB"), sett_time,
                   mood_tint, tint)

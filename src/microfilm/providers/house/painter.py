@@ -36,13 +36,11 @@ from microfilm.providers.house.drawing import (
     RGB,
     SS,
     Pen,
-    from_image,
     luma,
     mix,
     reduce,
     rng_for,
     scale_rgb,
-    shade_band,
     soft_blob,
     soften,
     supersample,
@@ -56,8 +54,8 @@ from microfilm.providers.house.figures import (
     figure_box,
     look_of,
 )
-from microfilm.providers.house.finish import finish, finish_image, genre_of, palette_for
-from microfilm.providers.house.passes import Pass, develop, light_pass, tint_pass
+from microfilm.providers.house.finish import finish_image, genre_of, palette_for
+from microfilm.providers.house.passes import Pass, develop, light_pass, shade_pass, tint_pass
 from microfilm.providers.house.props import place_props, read_props
 from microfilm.providers.house.scenery import (
     Camera,
@@ -270,12 +268,12 @@ def paint_cover(request: PaintRequest) -> Image.Image:
     img, the_set = _scene(request, framing=framing, cover=True)
     pal = the_set.palette
     dark, mid, warm, accent, light = pal
-    arr = from_image(img)
     ink_bg = scale_rgb(mix(dark, (10, 10, 16), 0.4), 0.9)
-    shade_band(arr, H * 0.38, H * 0.6, ink_bg, 0.78)
+    scrim = shade_pass(H, H * 0.38, H * 0.6, ink_bg, 0.78)
     m = the_set.mood
-    img = finish(arr, the_set.setting.time, m.tint, m.tint_amount * 0.6,
-                  ("cover", request.seed, request.title), vignette_k=0.28)
+    img = finish_image(img, the_set.setting.time, m.tint, m.tint_amount * 0.6,
+                       ("cover", request.seed, request.title), vignette_k=0.28,
+                       before=[scrim] if scrim is not None else [])
 
     title = request.title.strip() or request.prompt.strip()[:24] or "untitled"
     sub = request.subtitle.strip()

@@ -130,6 +130,33 @@ def grain_pass(h: int, w: int, rng: np.random.Generator, amount: float) -> Pass:
     return run
 
 
+def shade_pass(h: int, y0: float, y1: float, colour: RGB, strength: float) -> Pass | None:
+    """Blend a colour in over rows y0..y1, fading from 0 at y0 to `strength` at y1, and at
+    `strength` past y1 (the dark scrim a title sits on). None when the rows are empty."""
+    a, b = int(max(0, min(y0, y1))), int(min(h, max(y0, y1)))
+    if b <= a:
+        return None
+    ramp = np.linspace(0.0, 1.0, b - a, dtype=np.float32)
+    if y1 < y0:
+        ramp = ramp[::-1]
+    ramp = (ramp * ramp * (3 - 2 * ramp) * strength)[:, None, None]
+    c = np.array(colour, dtype=np.float32)
+    # the rows past the ramp, at full strength: below it when it fades downwards, else above
+    full = (b, h) if y1 >= y0 else (0, a)
+
+    def run(band: np.ndarray, r0: int, r1: int) -> None:
+        lo, hi = max(r0, a), min(r1, b)
+        if lo < hi:
+            rows = band[lo - r0:hi - r0]
+            rows += (c - rows) * ramp[lo - a:hi - a]
+        lo, hi = max(r0, full[0]), min(r1, full[1])
+        if lo < hi:
+            rows = band[lo - r0:hi - r0]
+            rows += (c - rows) * strength
+
+    return run
+
+
 def tint_pass(mask: np.ndarray, colour: RGB) -> Pass:
     """Blend `colour` in through `mask` (h x w, 0..1)."""
     c = np.array(colour, dtype=np.float32)
