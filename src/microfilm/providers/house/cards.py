@@ -12,11 +12,11 @@ from PIL import Image, ImageDraw
 from microfilm.errors import ProviderError
 from microfilm.providers.base import CharacterLook, PaintRequest
 from microfilm.providers.house.drawing import (
-    RGB, Pen, from_image, glow, luma, mix, reduce, rng_for, soften, supersample, to_image,
+    RGB, Pen, glow, luma, mix, reduce, rng_for, soften, supersample, to_image,
     vertical_gradient,
 )
 from microfilm.providers.house.figures import Placement, draw_figure, look_of
-from microfilm.providers.house.finish import finish, genre_of, palette_for
+from microfilm.providers.house.finish import finish_image, genre_of, palette_for
 from microfilm.providers.house.typeset import TextBlock, draw_block, require_glyphs, set_text
 
 
@@ -42,10 +42,9 @@ def paint_card(request: PaintRequest) -> Image.Image:
         if abs(y - H * 0.5) < H * 0.16:
             continue
         pen.circle(x, y, r, mix(warm, accent, float(rng.random())), int(rng.integers(10, 30)))
-    arr = from_image(soften(reduce(big), s * 0.006))
     genre = genre_of(request)
-    img = finish(arr, "day", (255, 255, 255), 0.0, ("card", request.seed, request.title),
-                  vignette_k=0.35, grain_k=1.6)
+    img = finish_image(soften(reduce(big), s * 0.006), "day", (255, 255, 255), 0.0,
+                       ("card", request.seed, request.title), vignette_k=0.35, grain_k=1.6)
 
     credits = "credit" in request.prompt.casefold() or "演职员" in request.prompt or (
         request.subtitle.count("\n") >= 2)

@@ -34,19 +34,16 @@ from microfilm.providers.base import (
 )
 from microfilm.providers.house.drawing import (
     RGB,
+    SS,
     Pen,
-    from_image,
-    glows,
     luma,
     mix,
     reduce,
     rng_for,
     scale_rgb,
-    shade_band,
     soft_blob,
     soften,
     supersample,
-    to_image,
 )
 from microfilm.providers.house.cards import paint_card, paint_reference
 from microfilm.providers.house.figures import (
@@ -57,7 +54,8 @@ from microfilm.providers.house.figures import (
     figure_box,
     look_of,
 )
-from microfilm.providers.house.finish import finish, genre_of, palette_for
+from microfilm.providers.house.finish import finish_image, genre_of, palette_for
+from microfilm.providers.house.passes import Pass, develop, light_pass, shade_pass, tint_pass
 from microfilm.providers.house.props import place_props, read_props
 from microfilm.providers.house.scenery import (
     Camera,
@@ -84,13 +82,13 @@ def _detail(head_px: float) -> float:
     return float(np.clip((head_px - 12.0) / 40.0, 0.0, 1.0))
 
 
-def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, side: int) -> None:
+def _over_the_shoulder(look: Look, cam: Camera, side: int) -> Pass:
     """The other character near the lens at the frame edge: a dark, out-of-focus shoulder.
 
     Drawn as a blurred mask in their coat colour, so it reads as a person in front of the
     camera without competing with the face in focus.
     """
-    H, W = arr.shape[:2]
+    H, W = cam.height, cam.width
     u = cam.unit * _people_scale(look) * 1.2
     cx = W / 2 + side * (W / 2 + 0.1 * u)
     head_y = H * 0.5
@@ -98,8 +96,7 @@ def _over_the_shoulder(arr: np.ndarray, look: Look, cam: Camera, side: int) -> N
     boxes = [(cx - 0.5 * u, head_y - 0.6 * u, cx + 0.5 * u, head_y + 0.6 * u),
              (cx - 0.95 * u, shoulder_y - 0.3 * u, cx + 0.95 * u, H + 2.0 * u)]
     mask = soft_blob((W, H), boxes, blur=0.12 * u)
-    colour = np.array(mix(scale_rgb(look.top, 0.4), (18, 16, 22), 0.4), dtype=np.float32)
-    arr += (colour - arr) * (mask * 0.94)[..., None]
+    return tint_pass(mask * 0.94, mix(scale_rgb(look.top, 0.4), (18, 16, 22), 0.4))
 
 
 # ---- scene frames (keyframes and cover key art) ---------------------------------------
@@ -217,8 +214,7 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
     cam = st.cam
     the_set = Set(setting=st.setting, cam=cam, palette=st.palette, mood=st.mood)
 
-    base = to_image(the_set.base())
-    big = supersample(base)
+    big = the_set.base_canvas(SS)
     pen = Pen(big)
     the_set.draw_back(pen)
 
@@ -240,19 +236,16 @@ def _scene(request: PaintRequest, *, framing: str, cover: bool = False) -> tuple
                     [(p.x, p.ground, p.unit) for _, p in st.figures], st.palette[3])
     the_set.draw_front(pen, rng_for("weather", request.seed, request.prompt))
     img = reduce(big)
-    arr = from_image(img)
-    if st.over_shoulder is not None:
-        _over_the_shoulder(arr, st.over_shoulder, cam, st.ots_side)
-    glows(arr, [(g.x, g.y, g.radius, g.colour, g.strength, g.squash) for g in the_set.glows])
-    return _finish_frame(arr, the_set, request, cover), the_set
-
-
-def _finish_frame(arr: np.ndarray, the_set: Set, request: PaintRequest, cover: bool) -> Image.Image:
+    passes = [] if st.over_shoulder is None else [
+        _over_the_shoulder(st.over_shoulder, cam, st.ots_side)]
+    lights = light_pass(H, request.width, [(g.x, g.y, g.radius, g.colour, g.strength, g.squash)
+                                           for g in the_set.glows])
+    passes += [lights] if lights is not None else []
+    if cover:  # the poster finishes it with its title band (paint_cover)
+        return Image.fromarray(develop(np.asarray(img), passes), "RGB"), the_set
     m = the_set.mood
-    if cover:
-        return to_image(arr)
-    return finish(arr, the_set.setting.time, m.tint, m.tint_amount,
-                   (request.kind, request.seed, request.prompt))
+    return finish_image(img, the_set.setting.time, m.tint, m.tint_amount,
+                        (request.kind, request.seed, request.prompt), before=passes), the_set
 
 
 def paint_keyframe(request: PaintRequest) -> Image.Image:
@@ -275,12 +268,12 @@ def paint_cover(request: PaintRequest) -> Image.Image:
     img, the_set = _scene(request, framing=framing, cover=True)
     pal = the_set.palette
     dark, mid, warm, accent, light = pal
-    arr = from_image(img)
     ink_bg = scale_rgb(mix(dark, (10, 10, 16), 0.4), 0.9)
-    shade_band(arr, H * 0.38, H * 0.6, ink_bg, 0.78)
+    scrim = shade_pass(H, H * 0.38, H * 0.6, ink_bg, 0.78)
     m = the_set.mood
-    img = finish(arr, the_set.setting.time, m.tint, m.tint_amount * 0.6,
-                  ("cover", request.seed, request.title), vignette_k=0.28)
+    img = finish_image(img, the_set.setting.time, m.tint, m.tint_amount * 0.6,
+                       ("cover", request.seed, request.title), vignette_k=0.28,
+                       before=[scrim] if scrim is not None else [])
 
     title = request.title.strip() or request.prompt.strip()[:24] or "untitled"
     sub = request.subtitle.strip()

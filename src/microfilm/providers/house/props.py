@@ -14,6 +14,7 @@ import re
 
 from microfilm.providers.house.drawing import RGB, Pen, mix
 from microfilm.providers.house.prop_shapes import draw_shape
+from microfilm.providers.house.wordmatch import word_hit
 
 HELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("phone", ("phone", "smartphone", "cellphone", "手机", "电话")),
@@ -56,8 +57,7 @@ def read_props(prompt: str, worn: tuple[str, ...] = ()) -> tuple[str, ...]:
     found = []
     for name, words in HELD_WORDS:
         for w in words:
-            hit = (re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text) if w.isascii() else w in text)
-            if hit:
+            if word_hit(w, text):
                 found.append(name)
                 break
     return tuple(found)

@@ -187,6 +187,19 @@ def set_text(text: str, max_width: float, size: int, *, bold: bool = False,
         size = max(min_size, int(size * 0.9))
 
 
+def _shadow_box(layer: Image.Image, blur: float) -> tuple[int, int, int, int] | None:
+    """The part of a shadow layer its blur can reach: the drawn text's box, widened by more
+    than the blur's reach (Pillow's Gaussian is three box passes, each reaching its radius
+    plus one pixel), so blurring only this part gives the same pixels as blurring the whole
+    frame; outside it the layer stays exactly zero. None when nothing was drawn."""
+    box = layer.getbbox()
+    if box is None:
+        return None
+    reach = 3 * (int(np.ceil(blur)) + 2) + 2 if blur else 0
+    return (max(0, box[0] - reach), max(0, box[1] - reach),
+            min(layer.width, box[2] + reach), min(layer.height, box[3] + reach))
+
+
 def draw_block(img: Image.Image, block: TextBlock, cx: float, top: float, fill: RGB, *,
                shadow: RGB | None = None, shadow_blur: float = 0.0,
                stroke: int = 0, stroke_fill: RGB | None = None) -> None:
@@ -199,9 +212,12 @@ def draw_block(img: Image.Image, block: TextBlock, cx: float, top: float, fill: 
         for i, ln in enumerate(block.lines):
             d.text((cx + off, top + off + i * block.line_height + block.line_height / 2), ln,
                    font=fnt, fill=200, anchor="mm", stroke_width=max(stroke, block.size // 14))
-        if shadow_blur:
-            layer = layer.filter(ImageFilter.GaussianBlur(shadow_blur))
-        img.paste(Image.new("RGB", img.size, shadow), (0, 0), layer)
+        box = _shadow_box(layer, shadow_blur)
+        if box is not None:
+            layer = layer.crop(box)
+            if shadow_blur:
+                layer = layer.filter(ImageFilter.GaussianBlur(shadow_blur))
+            img.paste(Image.new("RGB", layer.size, shadow), box[:2], layer)
     d = ImageDraw.Draw(img)
     for i, ln in enumerate(block.lines):
         d.text((cx, top + i * block.line_height + block.line_height / 2), ln, font=fnt,

@@ -5,9 +5,9 @@ belongs to the noun in its own clause)."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from microfilm.providers.house.drawing import RGB
+from microfilm.providers.house.wordmatch import word_hit
 
 # Colour words, English and Chinese. Longer words first where one contains another.
 COLOUR_WORDS: tuple[tuple[str, RGB], ...] = (
@@ -125,17 +125,9 @@ BOTTOMS: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=None)
-def word_re(word: str) -> re.Pattern[str]:
-    """English words match whole words ("red" is not in "tired"); Chinese ones as substrings."""
-    w = word.strip()
-    if w.isascii():
-        return re.compile(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])")
-    return re.compile(re.escape(w))
-
-
 def has_word(word: str, text: str) -> bool:
-    return word_re(word).search(text) is not None
+    """English words match whole words ("red" is not in "tired"); Chinese ones as substrings."""
+    return word_hit(word.strip(), text)
 
 
 def has_any(text: str, words: tuple[str, ...]) -> bool:

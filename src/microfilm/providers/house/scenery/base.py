@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from PIL import Image
+
 from microfilm.providers.house.drawing import (
-    Pen, RGB, luma, mix, rng_for, scale_rgb, vertical_gradient,
+    Pen, RGB, gradient_canvas, luma, mix, rng_for, scale_rgb, vertical_gradient,
 )
 from microfilm.providers.house.scenery.camera import Camera
 from microfilm.providers.house.scenery.kit import Glow
@@ -58,23 +60,27 @@ class Set:
         """The place's own randomness: the same set in every shot of the place."""
         return rng_for("set", self.setting.place_key, self.setting.kind, *parts)
 
-    # -- background: numpy base
-    def base(self) -> np.ndarray:
-        W, H = self.W, self.H
+    # -- background: a vertical gradient (the wall, or the sky down to the horizon)
+    def base_stops(self) -> list[tuple[float, RGB]]:
+        H = self.H
         hz = self.cam.horizon
         if self.setting.interior:
-            dark, mid, warm, accent, light = self.palette
             wall = self.wall_colour()
             top = scale_rgb(wall, 0.82)
-            stops = [(0.0, top), (0.6, wall), (1.0, scale_rgb(wall, 0.9))]
-            return vertical_gradient(W, H, stops)
+            return [(0.0, top), (0.6, wall), (1.0, scale_rgb(wall, 0.9))]
         s_top, s_mid, s_hz = self.mood.sky
         h = max(hz, 1.0)
         p_hz = float(np.clip(h / H, 0.05, 1.0))
-        stops = [(0.0, s_top), (p_hz * 0.55, s_mid), (p_hz, s_hz), (1.0, s_hz)]
         if p_hz >= 0.999:
-            stops = [(0.0, s_top), (0.55, s_mid), (1.0, s_hz)]
-        return vertical_gradient(W, H, stops)
+            return [(0.0, s_top), (0.55, s_mid), (1.0, s_hz)]
+        return [(0.0, s_top), (p_hz * 0.55, s_mid), (p_hz, s_hz), (1.0, s_hz)]
+
+    def base(self) -> np.ndarray:
+        return vertical_gradient(self.W, self.H, self.base_stops())
+
+    def base_canvas(self, k: int) -> Image.Image:
+        """`base()` as an image k times larger, ready for a Pen (drawing.gradient_canvas)."""
+        return gradient_canvas(self.W, self.H, self.base_stops(), k)
 
     def wall_colour(self) -> RGB:
         dark, mid, warm, accent, light = self.palette

@@ -8,10 +8,11 @@ fails on import with the file and the key named, never halfway through a film.
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 
 import yaml
+
+from microfilm.providers.house.wordmatch import word_hit
 
 Table = tuple[tuple[str, tuple[str, ...]], ...]
 SOURCE = "words.yaml"
@@ -52,12 +53,6 @@ EXTERIOR_KINDS = _table(_RAW["exterior_kinds"], "exterior_kinds")
 TIME_WORDS = _table(_RAW["times"], "times")
 PROP_WORDS = _table(_RAW["props"], "props")
 FRAMINGS = _table(_RAW["framings"], "framings")
-
-
-def word_hit(word: str, text: str) -> bool:
-    if word.isascii():
-        return re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text) is not None
-    return word in text
 
 
 def count_words(text: str, words: tuple[str, ...]) -> int:
