@@ -6,6 +6,7 @@ Measured on decoded frames: the shift between consecutive frames by phase correl
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import random
 
@@ -207,3 +208,15 @@ def test_spliced_chunks_survive_their_memory_being_reused(tmp_path, size, count)
     ffmpeg.run(["-f", "rawvideo", "-pix_fmt", "gray", "-s", f"{size}x1", "-i", "pipe:0",
                 "-f", "rawvideo", str(out)], what="tiny chunks", feed=feed())
     assert out.read_bytes() == b"".join(sent)
+
+
+def test_canvases_drawing_one_keyframe_at_once_share_its_planes(tmp_path) -> None:
+    """A transition drawn into the next shot while that shot's segment draws it too: the
+    keyframe is prepared once, and let go when neither draws any more."""
+    recipe, image = _recipe(tmp_path, "push in")
+    a, b = motion._Canvas(recipe, image), motion._Canvas(recipe, image)
+    assert a.planes is b.planes and bytes(a.draw(5)) == bytes(b.draw(5))
+    key = (recipe.image_sha256, recipe.width, recipe.height)
+    del a, b
+    gc.collect()
+    assert key not in motion._prepared
