@@ -233,7 +233,7 @@ _prepared_lock = threading.Lock()
 def _planes_for(recipe: Recipe, image: Path) -> _Planes:
     """The recipe's planes, shared with any canvas drawing the same keyframe at the same size
     right now (a segment drawing its transition into the next shot while that shot's own
-    segment draws it: the prep is a fifth of a shot's drawing); kept only while in use."""
+    segment draws it: preparing is a third of drawing a 6 s shot); kept only while in use."""
     key = (recipe.image_sha256, recipe.width, recipe.height)
     with _prepared_lock:
         if (found := _prepared.get(key)) is not None:
