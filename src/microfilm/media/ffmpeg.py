@@ -190,9 +190,9 @@ class _IoVec(ctypes.Structure):
 
 def _vmsplice() -> Callable[[int, memoryview], int] | None:
     """Linux's vmsplice(2): hands a buffer's pages to the pipe instead of copying them into
-    it, as write(2) does (the copy was a sixth of the CPU a house shot costs the driver,
-    bench/motion.py). The pages stay the buffer's: whatever changes them before ffmpeg has
-    read them changes what ffmpeg reads (see _Feeder). None where there is no vmsplice."""
+    it, as write(2) does (that copy was 8% of the driver's CPU in a house film's cut:
+    bench/README.md, motion.py). The pages stay the buffer's: whatever changes them before
+    ffmpeg has read them changes what ffmpeg reads (see _Feeder). None without vmsplice."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         call = libc.vmsplice
