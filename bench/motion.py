@@ -4,13 +4,17 @@ For house moves over a textured 1.2x keyframe (1296x2304 -> 1080x1920, 191 frame
 shot), each renderer makes the frames twice: into ffmpeg's null muxer (the renderer's own
 CPU) and into x264 at the master's settings (what a segment costs). CPU seconds are this
 process's and its children's (resource.getrusage), so Python drawing and ffmpeg both count.
+`frames` is media/motion.frames as it is; `frames before` is the same lookup as it was drawn
+until 2026-12-05 (Pillow's public transform, tobytes and a join a frame, the bytes copied into
+a 64 KiB pipe), so the two are compared in one run. "draw only" is the Python drawing alone
+(this thread's CPU, no ffmpeg): the keyframe's preparation once, then every frame.
 
 Smoothness, on the slow pan: the horizontal shift of every frame from the first (fit of the
 column profile, to 1/100 px), against where the recipe puts the view (motion.view_at) and
 against a smooth curve through the frame's own positions. A renderer placing the view on
 whole pixels shows held frames and steps of up to a pixel off its glide.
 
-    .venv/bin/python bench/motion.py            # ~2 min on 2 shared cores
+    .venv/bin/python bench/motion.py            # ~3 min on 2 shared cores
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from __future__ import annotations
 import resource
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -86,15 +92,45 @@ def whole_pixel_chain(recipe: motion.Recipe) -> str:
                      f"scale={W}:{H}:flags=bilinear", "format=yuv420p"])
 
 
+def frames_before(recipe: motion.Recipe, image: Path) -> Iterator[bytes]:
+    """motion.frames as it drew until 2026-12-05: the same maps and lookups, each plane a new
+    image (filled, then transformed) whose bytes are copied out and joined into the frame."""
+    canvas = motion._Canvas(recipe, image)
+    for n in range(recipe.frames):
+        yield b"".join(
+            plane.transform(size, Image.Transform.AFFINE, m, Image.Resampling.NEAREST,
+                            fillcolor=fill).tobytes()
+            for plane, size, m, fill in zip(canvas.planes, canvas.sizes, canvas.matrices(n),
+                                            canvas.FILLS))
+
+
+def draw_only(recipe: motion.Recipe, image: Path, how: str) -> tuple[float, float]:
+    """This thread's CPU seconds to prepare the keyframe and to draw every frame after it."""
+    make = motion.frames if how == "frames" else frames_before
+    c0 = time.thread_time()
+    shot = make(recipe, image)
+    next(shot)  # the preparation, and frame 0
+    c1 = time.thread_time()
+    for _ in shot:
+        pass
+    return c1 - c0, time.thread_time() - c1
+
+
 def run_one(recipe: motion.Recipe, image: Path, how: str, out: str) -> float:
     """CPU seconds to make the shot's frames with renderer `how` into `out` (null or a file)."""
     tail = (["-f", "null", "-"] if out == "null" else
             [*ffmpeg.video_encode_args(FPS), "-an", out])
     c0 = cpu_s()
-    if how == "frames":
+    if how.startswith("frames"):
         src = motion.source(recipe, image)
-        ffmpeg.run([*src.input_args, "-vf", src.chain, "-frames:v", str(FRAMES), *tail],
-                   what="frames", feed=src.feed())
+        feed, pipe_bytes = src.feed(), ffmpeg.PIPE_BYTES
+        if how == "frames before":  # bytes, so copied into the pipe, at the kernel's size
+            feed, ffmpeg.PIPE_BYTES = frames_before(recipe, image), 1 << 16
+        try:
+            ffmpeg.run([*src.input_args, "-vf", src.chain, "-frames:v", str(FRAMES), *tail],
+                       what=how, feed=feed)
+        finally:
+            ffmpeg.PIPE_BYTES = pipe_bytes
     else:
         chain = perspective_chain(recipe) if how == "perspective" else whole_pixel_chain(recipe)
         ffmpeg.run(["-i", str(image), "-vf", chain, "-frames:v", str(FRAMES), *tail], what=how)
@@ -135,22 +171,35 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="microfilm-motion-"))
     image = keyframe(work / "key.png")
     print(f"bench/motion.py: {FRAMES} frames {W}x{H} from a {KEY[0]}x{KEY[1]} keyframe; CPU s")
-    print(f"  {'move':16s} {'renderer':12s} {'render only':>12s} {'render+x264':>12s} {'MB':>6s}")
+    print(f"  {'move':16s} {'renderer':13s} {'draw only: prep + frames':>24s} {'render only':>12s} "
+          f"{'render+x264':>12s} {'MB':>6s}")
+    totals: dict[str, list[float]] = {}
     for camera in MOVES:
         move = read_move(camera, 3)
         recipe = motion.write(work / f"{move.name}.move.json", image, image_sha256=sha256_file(image),
                               image_size=KEY, width=W, height=H, fps=FPS, frames=FRAMES, move=move)
-        hows = ["frames", "perspective"] + (["whole pixels"] if move.name == "pan-left" else [])
+        hows = ["frames", "frames before", "perspective"] + (
+            ["whole pixels"] if move.name == "pan-left" else [])
         for how in hows:
             out = work / f"{move.name}-{how.replace(' ', '-')}.mp4"
+            drawn = "-"
+            if how.startswith("frames"):
+                prep, each = draw_only(recipe, image, how)
+                drawn = f"{prep:.2f} + {each:.2f} = {prep + each:.2f}"
             alone, encoded = run_one(recipe, image, how, "null"), run_one(recipe, image, how, str(out))
-            line = (f"  {camera:16s} {how:12s} {alone:12.2f} {encoded:12.2f} "
+            sums = totals.setdefault(how, [0.0, 0.0])
+            sums[0], sums[1] = sums[0] + alone, sums[1] + encoded
+            line = (f"  {camera:16s} {how:13s} {drawn:>24s} {alone:12.2f} {encoded:12.2f} "
                     f"{out.stat().st_size / 1e6:6.2f}")
-            if move.name == "pan-left":
+            if move.name == "pan-left" and how != "frames before":  # the same frames as `frames`
                 err, jerk, held = smoothness(out, recipe)
                 line += (f"   pan: off the recipe {err:.2f} px, off a smooth glide {jerk:.2f} px, "
                          f"{held} held frames")
             print(line, flush=True)
+    now, before = totals["frames"], totals["frames before"]
+    print(f"  all moves, frames / frames before: render only {now[0]:.2f} / {before[0]:.2f} s "
+          f"({now[0] / before[0]:.2f}x), render+x264 {now[1]:.2f} / {before[1]:.2f} s "
+          f"({now[1] / before[1]:.2f}x)")
     return 0
 
 

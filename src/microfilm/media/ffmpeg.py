@@ -12,13 +12,16 @@ the caller is interrupted or exits while worker threads still wait on their enco
 from __future__ import annotations
 
 import atexit
-import json
-import os
 import ctypes
 import ctypes.util
+import errno
+import fcntl
+import json
+import os
 import signal
 import subprocess
 import threading
+from collections import deque
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -125,11 +128,13 @@ def stop_on_signals() -> Callable[[], None]:
 
 
 def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
-        timeout: float | None = 1800, feed: Iterable[bytes] | None = None) -> Result:
+        timeout: float | None = 1800, feed: Iterable[bytes | memoryview] | None = None) -> Result:
     """Run ffmpeg with `args` (without the program name); raise MediaError naming `what`.
 
     `feed`: chunks written to ffmpeg's stdin as ffmpeg reads them (raw frames made on the
-    fly, media/motion.py), so a long stream never sits in memory whole as `input` would."""
+    fly, media/motion.py), so a long stream never sits in memory whole as `input` would.
+    A chunk must not change once handed over: a writable one is spliced into the pipe, not
+    copied (see _Feeder)."""
     argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *map(str, args)]
     if input is not None or feed is not None:
         argv.remove("-nostdin")
@@ -172,22 +177,88 @@ def run(args: Sequence[str | Path], *, what: str, input: bytes | None = None,
     return Result(proc.stdout, stderr)
 
 
+PIPE_BYTES = 1 << 20
+"""What ffmpeg's stdin pipe holds when a feed writes to it. The kernel's default (64 KiB)
+makes the writer wait for ffmpeg about 48 times a 1080x1920 frame, and leaves too little room
+for splicing to pay (bench/motion.py); 1 MiB is Linux's default cap for an unprivileged
+process (/proc/sys/fs/pipe-max-size). Where the kernel refuses, the pipe keeps its size."""
+
+
+class _IoVec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+def _vmsplice() -> Callable[[int, memoryview], int] | None:
+    """Linux's vmsplice(2): hands a buffer's pages to the pipe instead of copying them into
+    it, as write(2) does (that copy was 8% of the driver's CPU in a house film's cut:
+    bench/README.md, motion.py). The pages stay the buffer's: whatever changes them before
+    ffmpeg has read them changes what ffmpeg reads (see _Feeder). None without vmsplice."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        call = libc.vmsplice
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.POINTER(_IoVec), ctypes.c_size_t, ctypes.c_uint]
+    call.restype = ctypes.c_ssize_t
+
+    def splice(fd: int, view: memoryview) -> int:
+        pages = (ctypes.c_char * len(view)).from_buffer(view)
+        iov = _IoVec(ctypes.addressof(pages), len(view))
+        while (n := call(fd, ctypes.byref(iov), 1, 0)) < 0:
+            if (err := ctypes.get_errno()) != errno.EINTR:
+                raise OSError(err, os.strerror(err))  # EPIPE: a BrokenPipeError
+        return n
+
+    return splice
+
+
+_SPLICE = _vmsplice()
+
+
+def _widen(fd: int) -> int:
+    """Ask for a PIPE_BYTES pipe; what it holds now, in bytes."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (OSError, AttributeError):  # over the cap, or not Linux
+        pass
+    try:
+        return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+    except (OSError, AttributeError):
+        return PIPE_BYTES
+
+
 class _Feeder(threading.Thread):
     """Writes a run's `feed` to ffmpeg's stdin; stops when ffmpeg stops reading (it has the
-    frames it wants, or it failed: its exit status tells which)."""
+    frames it wants, or it failed: its exit status tells which).
 
-    def __init__(self, fd: int, chunks: Iterable[bytes]):
+    A writable chunk is spliced (vmsplice) rather than copied: the pipe then holds its pages,
+    not a copy, until ffmpeg reads them. So the chunk must not change after it is handed over
+    (run's `feed` contract), and it must not be freed either, lest its memory be reused for
+    something else while ffmpeg has yet to read it: the feeder keeps every chunk until more
+    than the pipe holds has been fed after it, and run() keeps the feeder until ffmpeg has
+    exited."""
+
+    def __init__(self, fd: int, chunks: Iterable[bytes | memoryview]):
         super().__init__(daemon=True)
         self.fd, self.chunks, self.error = fd, chunks, None
+        self.kept: deque[memoryview] = deque()  # chunks ffmpeg may not have read yet
         self.start()
 
     def run(self) -> None:
         try:
             with open(self.fd, "wb", buffering=0) as pipe:
+                holds, after = _widen(self.fd), 0
                 for chunk in self.chunks:
-                    view = memoryview(chunk)
+                    whole = view = memoryview(chunk).cast("B")
+                    splice = _SPLICE if _SPLICE is not None and not view.readonly else None
                     while view:
-                        view = view[pipe.write(view):]
+                        view = view[splice(self.fd, view) if splice else pipe.write(view):]
+                    self.kept.append(whole)
+                    after += len(whole)
+                    # the pipe holds at most `holds` bytes: a chunk with that much fed after
+                    # it has been read
+                    while self.kept and after - len(self.kept[0]) >= holds:
+                        after -= len(self.kept.popleft())
         except BrokenPipeError:
             pass
         except Exception as exc:  # noqa: BLE001 - raised by run() in the caller's thread

@@ -16,8 +16,9 @@ output-shaped rectangle is scaled to the output size (Lanczos, as before: every 
 magnifies, so nothing aliases), converted to BT.709 Y, U, V planes and upsampled 4x (bilinear);
 each frame is then one affine lookup per output pixel (Pillow's nearest-neighbour transform:
 fixed-point, no filter), which places the view to 1/4 of a pixel and rolls it for a handheld
-move. The frames go to the segment's ffmpeg as raw yuv420p on its stdin (ffmpeg.run's
-`feed`): still one encode per shot, and no frame is written to disk.
+move. Each frame is drawn straight into its raw yuv420p buffer (no image, no copy), which
+goes to the segment's ffmpeg on its stdin (ffmpeg.run's `feed`, which splices it into the
+pipe): still one encode per shot, and no frame is written to disk.
 bench/motion.py measures the renderer's CPU and smoothness against `perspective`.
 """
 
@@ -25,10 +26,14 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+import weakref
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable, Iterator, Literal
 
+import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -196,8 +201,12 @@ def yuv_planes(image: Path, size: tuple[int, int]) -> tuple[Image.Image, Image.I
     4:2:0 (each chroma sample the mean of its 2x2 block): what the master's yuv420p holds."""
     with Image.open(image) as im:
         w, h, x, y = _base_crop(im.width, im.height, *size)
-        working = im.convert("RGB").crop((x, y, x + w, y + h)).resize(
-            size, Image.Resampling.LANCZOS)
+        # an RGB keyframe filling the rectangle (a painted one: 1.2x the film, same shape) is
+        # scaled as it is: converting and cropping it would only copy it, to the same pixels
+        working = im if im.mode == "RGB" else im.convert("RGB")
+        if (x, y, w, h) != (0, 0, im.width, im.height):
+            working = working.crop((x, y, x + w, y + h))
+        working = working.resize(size, Image.Resampling.LANCZOS)
     luma, cb, cr = working.convert("RGB", BT709).split()
     return luma, cb.reduce(2), cr.reduce(2)
 
@@ -210,30 +219,107 @@ def _supersampled(plane: Image.Image) -> Image.Image:
                         Image.Resampling.BILINEAR)
 
 
-def frames(recipe: Recipe, image: Path) -> Iterator[bytes]:
-    """The shot's frames as raw yuv420p (BT.709, limited range), one bytes object a frame.
+class _Planes:
+    """A keyframe's supersampled Y, U, V planes at one output size (about 50 MB at 1080x1920)."""
+
+    def __init__(self, image: Path, size: tuple[int, int]):
+        self.planes = [_supersampled(p) for p in yuv_planes(image, size)]
+
+
+_prepared: weakref.WeakValueDictionary[tuple[str, int, int], _Planes] = weakref.WeakValueDictionary()
+_prepared_lock = threading.Lock()
+
+
+def _planes_for(recipe: Recipe, image: Path) -> _Planes:
+    """The recipe's planes, shared with any canvas drawing the same keyframe at the same size
+    right now (a segment drawing its transition into the next shot while that shot's own
+    segment draws it: preparing is a third of drawing a 6 s shot); kept only while in use."""
+    key = (recipe.image_sha256, recipe.width, recipe.height)
+    with _prepared_lock:
+        if (found := _prepared.get(key)) is not None:
+            return found
+    made = _Planes(image, (recipe.width, recipe.height))
+    with _prepared_lock:
+        return _prepared.setdefault(key, made)
+
+
+class _Canvas:
+    """One shot's frames, each drawn straight into its own raw yuv420p buffer.
+
+    Why: Pillow's `transform` returns a new image per plane, whose bytes `tobytes` copies out
+    (in 64 KiB pieces, joined) before the planes are joined into the frame: three copies of
+    every frame through fresh memory, about as much CPU as drawing it. Here each plane is a
+    Pillow image over its part of the frame's buffer (`Image.frombuffer`), and the lookup
+    writes into it through the image core's `transform`, the very call `Image.transform`
+    ends in with the same arguments, so the same pixels (tests/unit/test_motion_render.py
+    checks them against `Image.transform` and against stored digests; Pillow is pinned).
+    A buffer is never written again once handed out, so ffmpeg.run can splice it into the
+    pipe instead of copying it, and a frame whose view did not move (a whip's holds) is the
+    previous buffer again, not drawn twice."""
+
+    FILLS = (16, 128, 128)  # never shown (the view stays inside), but not green if it were
+
+    def __init__(self, recipe: Recipe, image: Path):
+        self.recipe = recipe
+        W, H = recipe.width, recipe.height
+        self.prepared = _planes_for(recipe, image)  # kept alive while this canvas draws
+        self.planes = self.prepared.planes
+        self.sizes = [(W, H), (W // 2, H // 2), (W // 2, H // 2)]
+        ends = list(accumulate(w * h for w, h in self.sizes))
+        self.spans = [slice(end - w * h, end) for end, (w, h) in zip(ends, self.sizes)]
+        self.last: tuple[list[tuple[float, ...]], memoryview] | None = None
+
+    def matrices(self, n: int) -> list[tuple[float, ...]]:
+        """Frame n's affine map per plane (output pixel -> supersampled plane), as Pillow's
+        AFFINE data: each output pixel's centre maps into the view, a chroma plane at half
+        of everything."""
+        r, k = self.recipe, SUPERSAMPLE
+        v = view_at(r.move, n, r.frames, r.fps, r.width, r.height)
+        cos, sin = math.cos(v.roll), math.sin(v.roll)
+        a, b, d, e = k * v.scale * cos, -k * v.scale * sin, k * v.scale * sin, k * v.scale * cos
+        x, y = k * v.cx * r.width, k * v.cy * r.height  # the view's centre, upsampled
+        out = []
+        for i, (w, h) in enumerate(self.sizes):
+            q = 1 if i == 0 else 2
+            out.append((a, b, x / q - a * w / 2 - b * h / 2, d, e, y / q - d * w / 2 - e * h / 2))
+        return out
+
+    def draw(self, n: int) -> memoryview:
+        """Frame n, in a buffer of its own (or the previous frame's, when the view is the
+        same): nothing writes to it after this returns."""
+        maps = self.matrices(n)
+        if self.last is not None and self.last[0] == maps:
+            return self.last[1]
+        frame = memoryview(np.empty(self.spans[-1].stop, np.uint8))  # every byte drawn below
+        for plane, span, (w, h), m, fill in zip(self.planes, self.spans, self.sizes, maps,
+                                                self.FILLS):
+            if not _inside(m, w, h, plane.size):  # pixels the lookup leaves keep the fill
+                frame[span] = bytes((fill,)) * (w * h)
+            target = Image.frombuffer("L", (w, h), frame[span], "raw", "L", 0, 1)
+            target.im.transform((0, 0, w, h), plane.im, Image.Transform.AFFINE, m,
+                                Image.Resampling.NEAREST, 0)
+        self.last = (maps, frame)
+        return frame
+
+
+def _inside(m: tuple[float, ...], w: int, h: int, size: tuple[int, int]) -> bool:
+    """Whether every output pixel's sample falls inside the plane (a pixel to spare), so the
+    lookup writes every pixel of the frame."""
+    a, b, c, d, e, f = m
+    corners = [(a * x + b * y + c, d * x + e * y + f) for x in (0.5, w - 0.5) for y in (0.5, h - 0.5)]
+    return all(1 <= px <= size[0] - 1 and 1 <= py <= size[1] - 1 for px, py in corners)
+
+
+def frames(recipe: Recipe, image: Path, *, start: int = 0) -> Iterator[memoryview]:
+    """The shot's frames from frame `start` on (the ones before are not drawn), as raw
+    yuv420p (BT.709, limited range): one buffer a frame, which nothing changes afterwards.
 
     Each output pixel takes the nearest sample of the working picture upsampled SUPERSAMPLE
     times: an affine map (scale, position, roll) placed to 1/SUPERSAMPLE of a pixel, at the
     cost of a lookup per pixel (see the module docstring)."""
-    W, H, k = recipe.width, recipe.height, SUPERSAMPLE
-    planes = [_supersampled(p) for p in yuv_planes(image, (W, H))]
-    fills = (16, 128, 128)  # never shown (the view stays inside), but not green if it were
-    for n in range(recipe.frames):
-        v = view_at(recipe.move, n, recipe.frames, recipe.fps, W, H)
-        cos, sin = math.cos(v.roll), math.sin(v.roll)
-        a, b, d, e = k * v.scale * cos, -k * v.scale * sin, k * v.scale * sin, k * v.scale * cos
-        x, y = k * v.cx * W, k * v.cy * H  # the view's centre, upsampled
-        chunks = []
-        for i, plane in enumerate(planes):
-            # Pillow maps each output pixel's centre; a chroma plane is half of everything
-            q = 1 if i == 0 else 2
-            size = (W // q, H // q)
-            matrix = (a, b, x / q - a * size[0] / 2 - b * size[1] / 2,
-                      d, e, y / q - d * size[0] / 2 - e * size[1] / 2)
-            chunks.append(plane.transform(size, Image.Transform.AFFINE, matrix,
-                                          Image.Resampling.NEAREST, fillcolor=fills[i]).tobytes())
-        yield b"".join(chunks)
+    canvas = _Canvas(recipe, image)
+    for n in range(start, recipe.frames):
+        yield canvas.draw(n)
 
 
 @dataclass(frozen=True)
@@ -244,11 +330,11 @@ class Source:
 
     input_args: tuple[str, ...]
     chain: str
-    feed: Callable[[], Iterator[bytes]]
+    feed: Callable[[], Iterator[memoryview]]
 
 
 def source(recipe: Recipe, image: Path) -> Source:
-    """The recipe's frames as an ffmpeg input: raw yuv420p on stdin, made by `frames`."""
+    """The recipe's frames as an ffmpeg input: raw yuv420p on stdin, drawn by `frames`."""
     return Source(
         ("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{recipe.width}x{recipe.height}",
          "-framerate", str(recipe.fps), "-i", "pipe:0"),
