@@ -48,7 +48,7 @@ def drawable(a: Path, b: Path, kind: str, *, width: int, height: int, fps: int) 
     return True
 
 
-def _held(frames: Iterator[bytes]) -> Iterator[bytes]:
+def _held(frames: Iterator[memoryview]) -> Iterator[memoryview]:
     """A shot's frames, then its last frame for ever (what tpad's clone does)."""
     last = None
     for last in frames:
@@ -67,7 +67,7 @@ def _plain(width: int, height: int, colour: str) -> Image.Image:
     return frame
 
 
-def blend(a: bytes, b: bytes, t: float, width: int, height: int,
+def blend(a: bytes | memoryview, b: bytes | memoryview, t: float, width: int, height: int,
           through: Image.Image | None) -> bytes:
     """Frame `t` (0..1) of the window from picture a to picture b, both raw yuv420p.
 
@@ -84,19 +84,19 @@ def blend(a: bytes, b: bytes, t: float, width: int, height: int,
 
 
 def frames(a_recipe: Path, *, skip: int, planned: int, window_out: tuple[Path, str, int, int] | None
-           ) -> Iterator[bytes]:
+           ) -> Iterator[bytes | memoryview]:
     """Shot A's segment as raw yuv420p frames: its planned frames from `skip` on (the first
     `skip` were drawn by the previous segment's window) and, with `window_out` = (B's recipe,
     kind, a, b), the outgoing window of a + b frames in place of its last a planned frames;
     without it, every frame of the shot from `skip` on (a handle past the end is the encode's)."""
     recipe, image = motion.load(Path(a_recipe))
     if window_out is None:  # the encode holds the last frame as long as it needs (tpad)
-        yield from islice(motion.frames(recipe, image), skip, None)
+        yield from motion.frames(recipe, image, start=skip)
         return
-    own = _held(motion.frames(recipe, image))
+    own = _held(motion.frames(recipe, image, start=skip))
     b_recipe, kind, a, b = window_out
     d = a + b
-    yield from islice(own, skip, planned - a)
+    yield from islice(own, planned - a - skip)
     nxt, nxt_image = motion.load(Path(b_recipe))
     theirs = _held(motion.frames(nxt, nxt_image))
     first = next(theirs)
