@@ -165,6 +165,7 @@ def _figures(hits: list[Hit]) -> dict:
     out = {"n": len(hits), "errors": sum(1 for h in hits if h.error)}
     if times:
         out.update(p50_ms=round(statistics.median(times), 2), p99_ms=round(_percentile(times, 99), 2),
+                   p90_ms=round(_percentile(times, 90), 2), p95_ms=round(_percentile(times, 95), 2),
                    max_ms=round(max(times), 2))
         # The three slowest and their place in the sequence: the first requests of a
         # visitor who arrived with the burst, or spread through it?
