@@ -104,9 +104,9 @@ def create_app(settings: StudioSettings | None = None, *, recover: bool = True) 
     app.state.session_lookups = {}  # token digest -> the lookup in flight (gallery.signed_in)
     app.state.templates = _templates()
 
-    app.add_middleware(CachedGallery)  # innermost: the security headers apply to its answers
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(CachedGallery)  # outermost: a cached gallery page costs no other layer
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     from microfilm.studio.routes import account, api, assist, auth, docs, films, watch
