@@ -44,7 +44,7 @@ def seed(served: Served, people: int = 5, films_each: int = 2, **plan_fields) ->
             fid = new_film(client, csrf, title=f"Film {i}-{j}")
             assert make_and_wait(client, fid, csrf)["state"] == "done"
             r = client.post(f"/films/{fid}/publish", headers={"x-csrf-token": csrf})
-            assert r.status_code == 200, r.text
+            assert r.status_code == 200, (r.text, served.log_tail())
             films.append(fid)
             owners.append(client)
             csrfs.append(csrf)
@@ -52,7 +52,7 @@ def seed(served: Served, people: int = 5, films_each: int = 2, **plan_fields) ->
     streams, stream_sessions = [], []
     for fid, client, csrf in zip(films, owners, csrfs):
         r = client.post(f"/films/{fid}/make", data={"policy": "ask"}, headers={"x-csrf-token": csrf})
-        assert r.status_code == 202, r.text
+        assert r.status_code == 202, (r.text, served.log_tail())
         streams.append(f"/films/{fid}/jobs/{r.json()['job']}/events")
         stream_sessions.append(client.cookies[SESSION_COOKIE])
     film_owner_sessions = [c.cookies[SESSION_COOKIE] for c in owners]

@@ -96,6 +96,13 @@ class Served:
         return [(int(pid), folder) for pid, folder in
                 (line.split(" ", 1) for line in self.log.read_text("utf-8").splitlines() if line)]
 
+    def log_tail(self, chars: int = 3000) -> str:
+        """The end of the server's stderr (a 500's traceback), for an assertion's message."""
+        try:
+            return (self.hold.parent / "server.log").read_text("utf-8", "replace")[-chars:]
+        except OSError as exc:
+            return f"(no server log: {exc})"
+
     def worker_pids(self) -> set[int]:
         """The live workers: children of the supervisor (Linux /proc)."""
         try:

@@ -173,3 +173,38 @@ def test_pipeline_runner_maps_errors_to_actionable_failures(monkeypatch, tmp_pat
             assert failed.kind == kind
         else:
             raise AssertionError("no failure")
+
+
+def test_a_render_submitted_while_the_runner_claims_another_is_queued_not_deadlocked(app, monkeypatch):
+    """The runner claims a render inside the catalogue's write transaction, then notes it in
+    memory under the manager's lock; a submit meanwhile waits for the write lock. It used to
+    wait holding that same lock: each waited for the other until SQLite's busy timeout (30 s),
+    then the submit failed with a 500 (seen seeding the load test's studio)."""
+    from microfilm.studio import jobs as jobs_module
+
+    c = TestClient(app)
+    csrf = signup(c, "ann@brand.example", workspace="Brand")
+    first, second = new_film(c, csrf), new_film(c, csrf, title="Another film")
+    claiming, go_on = threading.Event(), threading.Event()
+    from_row = jobs_module.Snapshot.from_row
+
+    def held_in_the_claim(job):  # called in the claim's write transaction, before `_lock`
+        if threading.current_thread() is not threading.main_thread() and not claiming.is_set():
+            claiming.set()
+            assert go_on.wait(20)
+        return from_row(job)
+
+    monkeypatch.setattr(jobs_module.Snapshot, "from_row", staticmethod(held_in_the_claim))
+    h = {"x-csrf-token": csrf}
+    assert c.post(f"/films/{first}/make", headers=h).status_code == 202
+    assert claiming.wait(10), "the runner never claimed the render"
+    answer: list = []
+    submit = threading.Thread(target=lambda: answer.append(c.post(f"/films/{second}/make", headers=h)))
+    submit.start()
+    time.sleep(0.5)  # the submit is now waiting for the catalogue's write lock
+    go_on.set()
+    started = time.monotonic()
+    submit.join(25)
+    assert answer and answer[0].status_code == 202, answer and answer[0].text
+    assert time.monotonic() - started < 10  # not after a busy timeout
+    assert wait_job(c, second, answer[0].json()["job"])["state"] == "done"

@@ -47,6 +47,31 @@ def test_security_headers(client: TestClient):
     assert "<script>" not in r.text.replace('<script src="/static/studio.js" defer></script>', "")
 
 
+def test_the_cached_gallery_answers_as_the_rendered_one_did(app):
+    """The first anonymous /watch is rendered by the route; the next ones come from the page
+    cache before any middleware (`fastpath.CachedGallery`): same headers, same page, each
+    visitor their own pre-login token, `no-store` once a session cookie is sent."""
+    rendered = TestClient(app).get("/watch")
+    cached = TestClient(app).get("/watch")
+    assert app.state.page_cache.get(("gallery", "en", ""))[1]  # fresh: the second was the cache's
+    for r in (rendered, cached):
+        assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+        token = r.cookies["mf_csrf"]
+        assert f'content="{token}"' in r.text and len(token) >= 16
+        assert "cache-control" not in r.headers
+    names = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
+    assert [cached.headers[n] for n in names] == [rendered.headers[n] for n in names]
+    assert rendered.cookies["mf_csrf"] != cached.cookies["mf_csrf"]
+    cookie_attrs = [h.split(";", 1)[1] for h in (rendered.headers["set-cookie"], cached.headers["set-cookie"])]
+    assert cookie_attrs[0] == cookie_attrs[1] and "HttpOnly" in cookie_attrs[0] and "SameSite=lax" in cookie_attrs[0]
+    page = cached.text.replace(cached.cookies["mf_csrf"], "T")
+    assert page == rendered.text.replace(rendered.cookies["mf_csrf"], "T")
+    # A visitor who has a token keeps it; a junk session cookie makes the answer private.
+    again = TestClient(app, cookies={"mf_csrf": "k" * 32, "mf_session": "x" * 43 + "." + "y" * 22}).get("/watch")
+    assert 'content="' + "k" * 32 + '"' in again.text and "set-cookie" not in again.headers
+    assert again.headers["cache-control"] == "no-store"
+
+
 def test_catalogues_have_the_same_keys_and_cover_the_templates():
     assert set(EN) == set(ZH)
     import pathlib

@@ -17,8 +17,15 @@ import httpx
 import pytest
 
 from microfilm.studio import StudioSettings, create_app
+from microfilm.studio.workers import default_workers
 from tests.studio.conftest import make_and_wait, new_film, signup, wait_job
 from tests.studio.multiserve import PID_HEADER, Served, served
+
+
+def test_serve_defaults_to_one_process_on_two_cores_else_one_per_core_up_to_four():
+    # A second process on two cores competes with a render and the visitors' own machines
+    # for the other core (bench/studio_load.py: a visitor's p99 under load got worse).
+    assert [default_workers(cores) for cores in (1, 2, 3, 4, 16)] == [1, 1, 3, 4, 4]
 
 
 @pytest.fixture()

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         proxy_headers: bool = typer.Option(False, "--proxy-headers", help="Trust X-Forwarded-Proto/For from a "
                                            "reverse proxy on 127.0.0.1 (cookies become Secure behind https)."),
         workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Server processes sharing the port "
-                                              "(one renders); default: one per core, at most 4."),
+                                              "(one renders); default: one per core from 3 cores up, at most 4; 1 on 1-2 cores."),
     ) -> None:
         """Run the web studio: projects, screenplay editor, storyboard review, renders, /watch."""
         try:

@@ -158,6 +158,11 @@ class JobManager:
         self._role: ExitStack | None = None  # open while this process holds the runner role
         self._role_lock = threading.Lock()
         self._lock = threading.Lock()
+        # Submits in this process one at a time (the one-active-render check, where the
+        # catalogue's own write lock does not order them). Not `_lock`: the runner takes
+        # `_lock` inside its claim's write transaction, so a submit holding `_lock` while it
+        # waits for the write lock was a deadlock until SQLite's 30 s busy timeout (a 500).
+        self._submit_lock = threading.Lock()
         self._live: dict[str, Snapshot] = {}
         self._persist_every = persist_every_s
         self._poll = poll_s
@@ -292,7 +297,7 @@ class JobManager:
             raise ValueError(f"edit policy must be ask, keep or force, got {edit_policy!r}")
         if self._closed:
             raise RuntimeError("the studio is shutting down; start the render again after the restart")
-        with self._lock, write_transaction(self._sessions) as db:
+        with self._submit_lock, write_transaction(self._sessions) as db:
             active = self.active_for_film(db, film_id)
             if active is not None:
                 raise JobConflict(active.public_id)

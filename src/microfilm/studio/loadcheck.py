@@ -62,6 +62,23 @@ class Hit:
     tag: str = ""  # "junk": sent with a junk session cookie
 
 
+def cpu_wait_ms(pid: int | str = "self") -> float | None:
+    """How long the threads of process `pid` have waited in the run queue for a CPU, in ms
+    (Linux's schedstat; None elsewhere). On a machine whose cores are all busy this wait,
+    not the studio, is a page's tail: the bench prints it beside the latencies."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as f:
+                    total += int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # a thread that ended meanwhile
+    except OSError:
+        return None
+    return total / 1e6
+
+
 def _percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     ordered = sorted(values)
@@ -165,6 +182,7 @@ def _figures(hits: list[Hit]) -> dict:
     out = {"n": len(hits), "errors": sum(1 for h in hits if h.error)}
     if times:
         out.update(p50_ms=round(statistics.median(times), 2), p99_ms=round(_percentile(times, 99), 2),
+                   p90_ms=round(_percentile(times, 90), 2), p95_ms=round(_percentile(times, 95), 2),
                    max_ms=round(max(times), 2))
         # The three slowest and their place in the sequence: the first requests of a
         # visitor who arrived with the burst, or spread through it?
@@ -179,6 +197,8 @@ async def measure(plan: LoadPlan) -> dict:
         sys.executable, "-m", "microfilm.studio.loadcheck", "--visitor", plan.host, str(plan.port),
         str(plan.timeout_s), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
 
+    visitor_cpu_wait: dict[str, float | None] = {}
+
     async def ask(command: str, then: Callable[[], Awaitable] | None = None) -> list[Hit]:
         visitor.stdin.write(command.encode() + b"\n")
         await visitor.stdin.drain()
@@ -186,8 +206,9 @@ async def measure(plan: LoadPlan) -> dict:
             await then()
             visitor.stdin.write(b"stop\n")
             await visitor.stdin.drain()
-        line = await asyncio.wait_for(visitor.stdout.readline(), plan.timeout_s * 2)
-        return [Hit("gallery", status, seconds, error) for status, seconds, error in json.loads(line)]
+        reply = json.loads(await asyncio.wait_for(visitor.stdout.readline(), plan.timeout_s * 2))
+        visitor_cpu_wait[command.split()[0]] = reply["cpu_wait_ms"]
+        return [Hit("gallery", status, seconds, error) for status, seconds, error in reply["hits"]]
 
     await ask("idle 1")  # warm-up
     idle = await ask(f"idle {plan.idle_samples}")
@@ -225,6 +246,8 @@ async def measure(plan: LoadPlan) -> dict:
         "film_load": _figures([h for h in loaded if h.kind == "film"]),
         "streams": _figures(list(followed)),
         "load_wall_s": round(load_s, 2),
+        # The visitor's own wait for a CPU: idle (all its idle pages) and during the burst.
+        "visitor_cpu_wait_ms": visitor_cpu_wait,
         "errors": sum(1 for h in [*idle, *loaded, *probed, *followed] if h.error),
         "first_errors": [f"{h.kind}: {h.error}" for h in [*idle, *loaded, *probed, *followed] if h.error][:5],
     }
@@ -239,7 +262,7 @@ async def measure(plan: LoadPlan) -> dict:
 
 def visit(host: str, port: int, timeout_s: float) -> None:
     """The visitor, driven by commands on stdin, one reply line (JSON: each page's status,
-    seconds, error) per command: "idle N": N gallery pages one after another; "go": gallery
+    seconds, error, and how long the visitor waited for a CPU meanwhile) per command: "idle N": N gallery pages one after another; "go": gallery
     pages one after another until "stop" arrives; "quit"."""
     request = (f"GET /watch HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html\r\n"
                "Connection: close\r\n\r\n").encode()
@@ -262,13 +285,16 @@ def visit(host: str, port: int, timeout_s: float) -> None:
         if not command or command[0] == "quit":
             return
         hits = []
+        waited = cpu_wait_ms()
         if command[0] == "idle":
             hits = [page() for _ in range(int(command[1]))]
         elif command[0] == "go":
             while not select.select([0], [], [], 0)[0] and len(hits) < 100_000:
                 hits.append(page())
             os.read(0, 256)  # the "stop"
-        print(json.dumps(hits), flush=True)
+        after = cpu_wait_ms()
+        cpu_wait = None if waited is None or after is None else round(after - waited, 1)
+        print(json.dumps({"hits": hits, "cpu_wait_ms": cpu_wait}), flush=True)
 
 
 def main() -> int:

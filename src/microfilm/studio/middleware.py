@@ -79,6 +79,16 @@ def _credentialed(scope: Scope) -> bool:
     return False
 
 
+def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The headers every answer carries (`SecurityHeaders`, and `fastpath.CachedGallery`,
+    which answers before it), `no-store` included for a credentialed request."""
+    headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+               (b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode())]
+    if _credentialed(scope):
+        headers.append((b"cache-control", b"no-store"))
+    return headers
+
+
 class SecurityHeaders:
     """nosniff, same-origin referrers, no framing, the CSP; and `Cache-Control: no-store` on
     every answer to a logged-in request that did not set its own (a private page must not
@@ -91,16 +101,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        private = _credentialed(scope)
+        extra = security_headers(scope)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {n.lower() for n, _ in headers}
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                         (b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode())]
-                if private:
-                    extra.append((b"cache-control", b"no-store"))
                 headers += [(n, v) for n, v in extra if n not in names]
                 message = {**message, "headers": headers}
             await send(message)

@@ -46,7 +46,11 @@ class StudioSettings:
     # cached gallery: with 1, a visitor's gallery page under load stays within a few times its
     # idle latency at the median (bench/studio_load.py compares sizes); film pages queue among themselves.
     web_threads: int = 1
-    switch_interval_s: float = 0.001  # sys.setswitchinterval while serving: the event loop waits less for the lock
+    # sys.setswitchinterval while serving: how long the event loop waits for the interpreter
+    # lock while a thread renders a page. uvloop takes the lock once per callback (accept,
+    # read, write, close), so a gallery page under load pays this several times: 0.1 ms
+    # against 1 ms halved the visitor's p90 in the burst (bench/README.md, the studio section).
+    switch_interval_s: float = 0.0001
     db_wait_s: float = 10.0  # a request waits this long for a pooled connection, then gets 503
 
     @property

@@ -44,10 +44,14 @@ RESTARTS_PER_MINUTE = 10  # a worker crashing faster than this stops the studio 
 AppFactory = Callable[..., FastAPI]
 
 
-def default_workers() -> int:
-    """One process per core, at most four: past that the catalogue and the renders, not the
-    event loops, are what a burst waits for."""
-    return max(1, min(os.cpu_count() or 1, 4))
+def default_workers(cores: int | None = None) -> int:
+    """One process per core from three cores up, at most four: past that the catalogue and
+    the renders, not the event loops, are what a burst waits for. On one or two cores, one:
+    a second process has no core of its own there (a render, or the people's own browsers,
+    use the other), and measured on 2 cores it made a visitor's gallery p99 under load 2-3x
+    worse than one process did, same run (bench/README.md, the studio section)."""
+    cores = cores or os.cpu_count() or 1
+    return 1 if cores <= 2 else min(cores, 4)
 
 
 def listening_socket(host: str, port: int, *, listen: bool = True) -> socket.socket:
