@@ -207,3 +207,16 @@ def test_batch_command_reports_a_bad_campaign_in_one_message(tmp_path: Path, mon
     assert code == 2 and not out.strip()  # refused before any progress is shown
     assert f"{path}: field 'matrix.aspects': unknown aspect '4:3'; allowed: 9:16, 16:9, 1:1" in err
     assert "Traceback" not in err
+
+
+def test_an_error_naming_a_long_path_is_never_broken_inside_it(tmp_path: Path, monkeypatch, capsys) -> None:
+    """stderr is not a terminal here: Rich would wrap at 80 columns, breaking the path a user
+    copies. The message is one line however long its path."""
+    from tests.cli_run import invoke
+
+    deep = tmp_path / ("a-rather-long-folder-name-" * 4) / "campaigns"
+    _film(tmp_path / "film")
+    path = _campaign(deep, f'base = "{tmp_path / "film"}"\n[matrix]\naspects = ["4:3"]\n')
+    code, _, err = invoke(monkeypatch, capsys, "batch", path)
+    assert code == 2 and len(str(path)) > 120
+    assert f"error: {path}: field 'matrix.aspects': unknown aspect '4:3'" in err.splitlines()[0]

@@ -65,14 +65,15 @@ def _run(debug: bool) -> None:
     except MicrofilmError as exc:
         if debug:
             raise
-        err.print(f"[bold red]error:[/] {escape(shown(str(exc)))}", highlight=False)
+        # soft_wrap: never a line break inside a path or a field name (copied, it must work)
+        err.print(f"[bold red]error:[/] {escape(shown(str(exc)))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except (OSError, UnicodeError, ValueError, RuntimeError) as exc:  # not foreseen: no traceback
         if debug:
             raise
         err.print(f"[bold red]error:[/] {escape(shown(_unforeseen(exc)))}\n"
                   "run again with --debug for the traceback, and report it if it is a bug",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted; finished work is kept, run the same command to resume[/]")
