@@ -7,18 +7,19 @@ cores. One pool sized to the cores made N paid clips take ceil(N / cores) x late
 this machine's CPU: they share one lane as wide as the cores, so a wider pool for the
 network never oversubscribes the CPU.
 
-Coordination (speed14b with ray14a, issue 14): the executor seam sizes its in-process pool
-with `Lanes.pool_size` and holds `Lanes.slot` while a provider works (for a paid call: only
-while its service does, passed to `jobs.execute(slot=...)`); on Ray the same
-widths become per-provider resource limits. Keep this the one place that answers "how many
-at once" for a provider.
+The executor seam sizes its in-process pool with `Lanes.pool_size` and holds `Lanes.slot`
+while a provider works (for a paid call: only while its service does, passed to
+`jobs.execute(slot=...)`). On Ray a paid lane is one for the whole cluster (`shared`: the
+run's lane board, executor/ray_backend.py), since every worker process builds its own Lanes;
+the CPU lane stays per process, where Ray's own CPU accounting bounds the work. Keep this the
+one place that answers "how many at once" for a provider.
 """
 
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import ContextManager, Iterable, Iterator, Protocol
 
 from microfilm.providers.base import ProviderInfo
 
@@ -42,11 +43,18 @@ def width(info: ProviderInfo, workers: int) -> int:
     return max(1, int(declared or DEFAULT_PAID_CONCURRENCY))
 
 
+class SharedLanes(Protocol):
+    """Paid lanes kept outside this process (a cluster's): `slot(lane, width)` holds one place."""
+
+    def slot(self, lane: str, width: int) -> ContextManager[None]: ...
+
+
 class Lanes:
     """One semaphore per lane. `slot(info)` holds one place in the provider's lane."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, shared: SharedLanes | None = None):
         self.workers = max(1, workers)
+        self.shared = shared
         self._lock = threading.Lock()
         self._sems: dict[str, threading.BoundedSemaphore] = {}
 
@@ -63,6 +71,10 @@ class Lanes:
     @contextmanager
     def slot(self, info: ProviderInfo) -> Iterator[None]:
         name = lane_of(info)
+        if self.shared is not None and name != CPU:
+            with self.shared.slot(name, width(info, self.workers)):
+                yield
+            return
         with self._lock:
             sem = self._sems.get(name)
             if sem is None:

@@ -83,12 +83,12 @@ def paid(server, monkeypatch, ledger_url):
     return server
 
 
-def _paid_film(root: Path, seed: int) -> tuple[Path, int]:
+def _paid_film(root: Path, seed: int, duration: int = 20) -> tuple[Path, int]:
     """A tiny paid film (Runway clips, no approval wait), boarded; and its story shots. Each
     test's film has its own seed: the same requests would find the fake provider's jobs of
     an earlier test under their idempotency keys, and create none."""
     api.new(root, title="The Retried Shot", genre="youth-romance",
-            logline="Two strangers share an umbrella.", language="en", duration=20, seed=seed,
+            logline="Two strangers share an umbrella.", language="en", duration=duration, seed=seed,
             budget=50, currency="USD")
     toml = root / "film.toml"
     text = toml.read_text(encoding="utf-8").replace('animator = "house-animator"',
@@ -280,3 +280,29 @@ def test_a_worker_node_killed_mid_render_retries_elsewhere_and_pays_nothing_twic
               f"not resent); make took {total_s:.1f} s in all; submit POSTs {posts}, provider "
               f"jobs {jobs} for {shots} shots, duplicates 0 (ledger send notes {len(notes)}); ledger "
               f"{'PostgreSQL' if ledger_url else 'SQLite'}")
+
+
+def test_paid_calls_on_ray_hold_no_cpu_and_share_one_lane_per_provider(cluster, paid, tmp_path, capsys):
+    """A paid clip waits on its provider, not on a core: on 2 nodes x 1 CPU, more clips are out
+    at once than there are CPUs, but never more than the provider's lane (one for the whole
+    cluster, whichever node each clip's task runs on)."""
+    from microfilm.lanes import DEFAULT_PAID_CONCURRENCY
+
+    film, shots = _paid_film(tmp_path / "film", seed=21, duration=45)
+    assert shots > 2  # more clips than the cluster's 2 CPUs
+    before = dict(paid.counts)
+    paid.peak_in_flight = paid.in_flight = 0
+    paid.polls_to_finish = 3  # each clip ~15 s in flight (polled every 5 s): they overlap
+    try:
+        t0 = time.monotonic()
+        pipeline.make(film, executor=cluster.address)
+        took = time.monotonic() - t0
+    finally:
+        paid.polls_to_finish = 2
+    jobs = paid.counts["jobs_created"] - before.get("jobs_created", 0)
+    assert jobs == shots  # none twice
+    assert 2 < paid.peak_in_flight <= min(shots, DEFAULT_PAID_CONCURRENCY), paid.peak_in_flight
+    with capsys.disabled():
+        print(f"\nray paid lanes: {shots} paid clips on 2 nodes x 1 CPU, at most "
+              f"{paid.peak_in_flight} out at once (the lane: {DEFAULT_PAID_CONCURRENCY}); "
+              f"make took {took:.1f} s; provider jobs {jobs}")

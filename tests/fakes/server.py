@@ -75,6 +75,7 @@ class Job:
     polls_to_finish: int = 2
     outcome: str = "succeeded"  # or "failed", "refused"
     media: bytes = b""
+    ended: bool = False  # counted out of FakeServer.in_flight
 
     def status(self) -> str:
         if self.polls <= 0:
@@ -94,6 +95,10 @@ class FakeServer:
         self.idempotent: dict[str, str] = {}
         self.lock = threading.Lock()
         self.polls_to_finish = 2
+        # jobs made and not yet polled to an end, and the most at once: how many calls a
+        # client really had out with this provider
+        self.in_flight = 0
+        self.peak_in_flight = 0
         # A test can hold new jobs back (`hold_new_jobs`) to kill a client at a moment when no
         # job is half made; jobs held then are dropped when it lets go (`drop_held_jobs`).
         self._held = threading.Event()
@@ -145,6 +150,8 @@ class FakeServer:
             if idem:
                 self.idempotent[idem] = job.id
             self.counts["jobs_created"] += 1
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             return job, True
 
     def hold_new_jobs(self) -> None:
@@ -160,6 +167,9 @@ class FakeServer:
             job = self.jobs.get(job_id)
             if job is not None:
                 job.polls += 1
+                if not job.ended and job.status() not in ("queued", "running"):
+                    job.ended = True
+                    self.in_flight -= 1
             return job
 
     # serving ----------------------------------------------------------------------

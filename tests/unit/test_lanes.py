@@ -113,3 +113,36 @@ def test_a_paid_call_holds_its_lane_while_the_service_works_not_while_it_downloa
     assert (enter, leave) == ("enter", "exit")
     assert before.get("submit", 0) == 0 and after["submit"] == 1 and after["poll"] >= 1
     assert after.get("download", 0) == 0  # the lane was free before the download began
+
+
+def test_a_cluster_keeps_the_paid_lanes_and_each_process_its_cpu_lane() -> None:
+    """With `shared` (a Ray run's lane board), a paid provider's places are taken there, with
+    the provider's width, so every worker process counts against one lane; the CPU lane stays
+    this process's own. The board's own logic is checked too (executor.ray_backend.LaneBoard)."""
+    from contextlib import contextmanager
+
+    from microfilm.executor.ray_backend import LaneBoard
+
+    board, asked = LaneBoard(), []
+
+    class Shared:
+        @contextmanager
+        def slot(self, lane: str, width: int):
+            asked.append((lane, width))
+            token = f"t{len(asked)}"
+            assert board.take(lane, width, token)
+            try:
+                yield
+            finally:
+                board.give(lane, token)
+
+    lanes = Lanes(2, shared=Shared())
+    with lanes.slot(_info("kling", paid=True, concurrency=3)):
+        assert board.peak() == {"provider:kling": 1}
+    with lanes.slot(_info("house", paid=False)):
+        pass
+    assert asked == [("provider:kling", 3)] and board.peak() == {"provider:kling": 0}
+    assert board.take("x", 2, "a") and board.take("x", 2, "b") and not board.take("x", 2, "c")
+    assert board.take("x", 2, "a")  # a holder asking again keeps its place
+    board.give("x", "a")
+    assert board.take("x", 2, "c")

@@ -103,7 +103,8 @@ class _Generator:
         self.spec = RunSpec(run_id=uuid.uuid4().hex, root=self.root,
                             ledger_url=ctx.settings.ledger_url, budget=budget.amount,
                             currency=budget.currency, usd_to_cny=ctx.settings.usd_to_cny,
-                            workers=ctx.settings.workers)
+                            workers=ctx.settings.workers,
+                            lanes_board=getattr(ctx.executor, "lanes_board", ""))
         # A lane per paid provider (its declared concurrency), one for the CPU (microfilm.lanes)
         self.lanes = Lanes(ctx.settings.workers)
         mine = [p for p in (self.painter, self.animator, self.voice, self.composer,

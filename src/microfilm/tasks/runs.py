@@ -33,6 +33,7 @@ class RunSpec:
     currency: Currency = "USD"
     usd_to_cny: float | None = None
     workers: int = 1  # the driver's cores: the width of a worker's CPU lane
+    lanes_board: str = ""  # on Ray: the run's cluster-wide paid lanes (executor.ray_backend)
 
 
 class LedgerBudgetGuard(BudgetGuard):
@@ -91,8 +92,13 @@ def context(spec: RunSpec) -> RunContext:
         if found is None:
             ledger = open_ledger(spec.root, spec.ledger_url)
             guard = LedgerBudgetGuard(ledger, spec.budget, spec.currency, spec.usd_to_cny)
+            shared = None
+            if spec.lanes_board:
+                from microfilm.executor.ray_backend import RayLanes
+
+                shared = RayLanes(spec.lanes_board)
             found = _runs[spec.run_id] = RunContext(ledger=ledger, guard=guard,
-                                                    lanes=Lanes(spec.workers))
+                                                    lanes=Lanes(spec.workers, shared))
             for old in list(_runs)[:-KEEP_RUNS]:
                 del _runs[old]
         return found
