@@ -138,10 +138,10 @@ def test_a_cluster_keeps_the_paid_lanes_and_each_process_its_cpu_lane() -> None:
 
     lanes = Lanes(2, shared=Shared())
     with lanes.slot(_info("kling", paid=True, concurrency=3)):
-        assert board.peak() == {"provider:kling": 1}
+        assert board.counts() == {"provider:kling": 1}
     with lanes.slot(_info("house", paid=False)):
         pass
-    assert asked == [("provider:kling", 3)] and board.peak() == {"provider:kling": 0}
+    assert asked == [("provider:kling", 3)] and board.counts() == {"provider:kling": 0}
     assert board.take("x", 2, "a") and board.take("x", 2, "b") and not board.take("x", 2, "c")
     assert board.take("x", 2, "a")  # a holder asking again keeps its place
     board.give("x", "a")

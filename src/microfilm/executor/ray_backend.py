@@ -49,7 +49,8 @@ class LaneBoard:
     def give(self, lane: str, token: str) -> None:
         self.held.get(lane, set()).discard(token)
 
-    def peak(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
+        """Places held now, per lane."""
         return {lane: len(h) for lane, h in self.held.items()}
 
 

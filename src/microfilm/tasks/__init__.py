@@ -14,10 +14,10 @@ from microfilm.tasks.assets import (
     AssetResult, AssetTask, ClipTask, CoverTask, KeyframeTask, LipSyncTask, ReferenceTask,
     ScoreTask, VoiceTask,
 )
-from microfilm.tasks.reframe import ReframeResult, ReframeTask
+from microfilm.tasks.reframe import ReframeTask
 from microfilm.tasks.runs import RunSpec
 from microfilm.tasks.segment import SegmentResult, SegmentTask
 
 __all__ = ["AssetResult", "AssetTask", "ClipTask", "CoverTask", "KeyframeTask", "LipSyncTask",
-           "ReferenceTask", "ReframeResult", "ReframeTask", "RunSpec", "ScoreTask", "SegmentResult", "SegmentTask", "SplitTask",
+           "ReferenceTask", "ReframeTask", "RunSpec", "ScoreTask", "SegmentResult", "SegmentTask", "SplitTask",
            "TransitionWindowTask", "VoiceTask"]

@@ -14,6 +14,7 @@ from microfilm.cache import RunCounters, Store, cache_key
 from microfilm.fsutil import sha256_file
 from microfilm.media import motion, reframe
 from microfilm.media.probe import probe
+from microfilm.tasks.assets import AssetResult
 
 
 def playable(store: Store, clip: Path) -> Path:
@@ -23,12 +24,6 @@ def playable(store: Store, clip: Path) -> Path:
         return clip
     return store.produce("clip-render", cache_key("clip-render", {"recipe": sha256_file(clip)}),
                          ".mp4", lambda tmp: motion.render(clip, tmp))
-
-
-@dataclass(frozen=True)
-class ReframeResult:
-    path: Path
-    made: bool
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,7 @@ class ReframeTask:
     card: bool
     fps: int
 
-    def run(self) -> ReframeResult:
+    def run(self) -> AssetResult:
         counters = RunCounters()
         store = Store(self.root, counters)
 
@@ -55,4 +50,4 @@ class ReframeTask:
             reframe.clip(frames, size, tmp, r, fps=self.fps)
 
         path = store.produce("reframe", self.key, ".mp4", make)
-        return ReframeResult(path=path, made=bool(counters.made.get("reframe")))
+        return AssetResult(path=path, made=bool(counters.made.get("reframe")))
