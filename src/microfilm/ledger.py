@@ -168,6 +168,20 @@ class Ledger:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Two processes opening a new ledger at once can both hold a read lock and want to
+        # write (WAL switch, schema): SQLite then answers one "database is locked" at once,
+        # without waiting (a wait could deadlock). Opening again a moment later succeeds.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._create()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _create(self) -> None:
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)

@@ -140,3 +140,28 @@ def test_a_holder_keeps_renewing_its_lease_while_it_works(tmp_path):
     assert renewed > first
     _time.sleep(0.2)
     assert ledger.get("h1").claim_at == renewed  # the beat stopped with the block
+
+
+def test_processes_opening_a_new_ledger_together_never_see_database_is_locked(tmp_path):
+    """Found in CI: two runs starting on a new film at the same instant; one opened the
+    ledger while the other switched it to WAL and got "database is locked" (a traceback).
+    Six openers at once on a fresh file, many times over: every one opens it."""
+    import threading
+
+    for round_ in range(60):
+        path = tmp_path / f"r{round_}" / "ledger.sqlite"
+        start, errors = threading.Barrier(6), []
+
+        def open_it() -> None:
+            start.wait(timeout=10)
+            try:
+                Ledger(path)
+            except sqlite3.OperationalError as exc:
+                errors.append(exc)
+
+        openers = [threading.Thread(target=open_it) for _ in range(6)]
+        for t in openers:
+            t.start()
+        for t in openers:
+            t.join(timeout=60)
+        assert errors == [], (round_, errors)
